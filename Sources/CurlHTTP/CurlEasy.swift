@@ -1,0 +1,142 @@
+import CCurl
+
+/// Owns one libcurl easy handle and performs blocking HTTP requests on it.
+///
+/// One handle is kept for the life of the process so that libcurl's connection cache keeps the connection open
+/// between requests: to the Runtime API between invocations, and to CloudWatch across warm invocations.
+/// `curl_easy_reset` between requests clears the options but keeps that cache.
+///
+/// - Note: Not `Sendable` on purpose: a libcurl handle must not be used from two threads at once.
+public final class CurlEasy {
+    private let handle: UnsafeMutableRawPointer
+    /// libcurl's error buffer (`CURLOPT_ERRORBUFFER`), filled with detail on failure.
+    private let errorBuffer: UnsafeMutablePointer<CChar>
+    /// The current request's headers, kept alive for as long as libcurl may read them.
+    private var headerList: CurlHeaderList?
+
+    /// Where the current transfer's response is collected; passed to the C callbacks as their context.
+    private final class Sink {
+        var headers: [(name: String, value: String)] = []
+        var body: [UInt8] = []
+    }
+
+    /// Makes a handle, or `nil` when libcurl cannot initialise (out of memory, or the global init failed).
+    public init?() {
+        guard CurlGlobal.isReady, let handle = curl_easy_init() else { return nil }
+        self.handle = handle
+        self.errorBuffer = .allocate(capacity: Int(CURL_ERROR_SIZE))
+        self.errorBuffer.initialize(repeating: 0, count: Int(CURL_ERROR_SIZE))
+    }
+
+    deinit {
+        curl_easy_cleanup(handle)
+        errorBuffer.deallocate()
+    }
+
+    /// Sends `request` and waits for the whole response.
+    ///
+    /// - Returns: The response, whatever its status.
+    /// - Throws: ``HTTPClientError`` when no HTTP response arrived (connect failure, timeout, dropped connection).
+    public func perform(_ request: HTTPRequest) throws(HTTPClientError) -> HTTPResponse {
+        curl_easy_reset(handle)
+        errorBuffer[0] = 0
+        let sink = Sink()
+        let context = Unmanaged.passUnretained(sink).toOpaque()
+
+        _ = onprem_curl_setopt_string(handle, CURLOPT_URL, request.url)
+        _ = onprem_curl_setopt_ptr(handle, CURLOPT_ERRORBUFFER, errorBuffer)
+        _ = onprem_curl_setopt_long(handle, CURLOPT_NOSIGNAL, 1)
+        _ = onprem_curl_setopt_long(handle, CURLOPT_TCP_NODELAY, 1)
+        _ = onprem_curl_setopt_long(handle, CURLOPT_HTTP_VERSION, CURL_HTTP_VERSION_1_1)
+        _ = onprem_curl_setopt_callback(handle, CURLOPT_WRITEFUNCTION, curlWriteBody)
+        _ = onprem_curl_setopt_ptr(handle, CURLOPT_WRITEDATA, context)
+        _ = onprem_curl_setopt_callback(handle, CURLOPT_HEADERFUNCTION, curlWriteHeader)
+        _ = onprem_curl_setopt_ptr(handle, CURLOPT_HEADERDATA, context)
+        if let timeout = request.timeout {
+            _ = onprem_curl_setopt_long(handle, CURLOPT_TIMEOUT_MS, max(1, Int(timeout.milliseconds)))
+        }
+        if let connectTimeout = request.connectTimeout {
+            _ = onprem_curl_setopt_long(handle, CURLOPT_CONNECTTIMEOUT_MS, max(1, Int(connectTimeout.milliseconds)))
+        }
+
+        // An empty `Expect:` stops libcurl from waiting for `100 Continue` on larger POST bodies.
+        var lines = request.headers.map { "\($0.name): \($0.value)" }
+        lines.append("Expect:")
+        let headerList = CurlHeaderList(lines)
+        self.headerList = headerList
+        _ = onprem_curl_setopt_slist(handle, CURLOPT_HTTPHEADER, headerList.pointer)
+
+        let code: CURLcode = request.body.withUnsafeBufferPointer { body in
+            switch request.method {
+            case "GET":
+                break
+            case "POST":
+                _ = onprem_curl_setopt_long(handle, CURLOPT_POST, 1)
+            default:
+                _ = onprem_curl_setopt_string(handle, CURLOPT_CUSTOMREQUEST, request.method)
+            }
+            if request.method != "GET" {
+                _ = onprem_curl_setopt_ptr(handle, CURLOPT_POSTFIELDS, UnsafeRawPointer(body.baseAddress) ?? UnsafeRawPointer(errorBuffer))
+                _ = onprem_curl_setopt_off(handle, CURLOPT_POSTFIELDSIZE_LARGE, curl_off_t(body.count))
+            }
+            return curl_easy_perform(handle)
+        }
+
+        guard code == CURLE_OK else { throw failure(code) }
+        var status = 0
+        _ = onprem_curl_getinfo_long(handle, CURLINFO_RESPONSE_CODE, &status)
+        return HTTPResponse(status: status, headers: sink.headers, body: sink.body)
+    }
+
+    /// Builds the error for a failed transfer from the code and libcurl's error buffer.
+    private func failure(_ code: CURLcode) -> HTTPClientError {
+        let summary = String(cString: curl_easy_strerror(code))
+        let detail = String(cString: errorBuffer)
+        let message = detail.isEmpty || detail == summary ? summary : "\(summary): \(detail)"
+        let kind: HTTPClientError.Code
+        switch code {
+        case CURLE_COULDNT_CONNECT, CURLE_COULDNT_RESOLVE_HOST, CURLE_COULDNT_RESOLVE_PROXY, CURLE_SSL_CONNECT_ERROR,
+            CURLE_PEER_FAILED_VERIFICATION:
+            kind = .connectFailed
+        case CURLE_OPERATION_TIMEDOUT:
+            kind = .timedOut
+        case CURLE_GOT_NOTHING, CURLE_RECV_ERROR, CURLE_SEND_ERROR, CURLE_PARTIAL_FILE:
+            kind = .connectionLost
+        default:
+            kind = .failed
+        }
+        return HTTPClientError(code: kind, curlCode: Int(code.rawValue), message: message)
+    }
+
+    /// Called by libcurl for each chunk of the body.
+    private let curlWriteBody: onprem_curl_data_callback = { data, size, count, context in
+        guard let data, let context else { return 0 }
+        let sink = Unmanaged<Sink>.fromOpaque(context).takeUnretainedValue()
+        let length = size * count
+        sink.body.append(contentsOf: UnsafeRawBufferPointer(start: data, count: length))
+        return length
+    }
+
+    /// Called by libcurl for each header line, including status lines; a new status line (after `100 Continue`
+    /// or a redirect) starts the header block over.
+    private let curlWriteHeader: onprem_curl_data_callback = { data, size, count, context in
+        guard let data, let context else { return 0 }
+        let sink = Unmanaged<Sink>.fromOpaque(context).takeUnretainedValue()
+        let length = size * count
+        let line = String(decoding: UnsafeRawBufferPointer(start: data, count: length), as: UTF8.self)
+        if line.hasPrefix("HTTP/") {
+            sink.headers.removeAll()
+        } else if let field = HTTPResponse.parseHeaderLine(line) {
+            sink.headers.append(field)
+        }
+        return length
+    }
+}
+
+extension Duration {
+    /// The duration in whole milliseconds, rounded down.
+    public var milliseconds: Int64 {
+        let (seconds, attoseconds) = components
+        return seconds * 1000 + attoseconds / 1_000_000_000_000_000
+    }
+}

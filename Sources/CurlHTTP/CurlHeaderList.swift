@@ -1,0 +1,17 @@
+import CCurl
+
+/// Owns one `curl_slist` of header lines; frees it in `deinit`.
+///
+/// libcurl keeps a pointer to the list for the whole transfer, so the list must outlive `curl_easy_perform`:
+/// ``CurlEasy`` holds it until the next request.
+final class CurlHeaderList {
+    private(set) var pointer: UnsafeMutablePointer<curl_slist>?
+
+    init(_ lines: [String]) {
+        for line in lines {
+            pointer = curl_slist_append(pointer, line)
+        }
+    }
+
+    deinit { curl_slist_free_all(pointer) }
+}

@@ -1,0 +1,40 @@
+/// A transport failure: the request got no HTTP answer at all.
+///
+/// HTTP answers, whatever their status, are ``HTTPResponse`` values; this error is only for what happened below
+/// HTTP. It carries libcurl's own diagnostic so that a log line says why, not only that.
+public struct HTTPClientError: Error, Sendable, CustomStringConvertible {
+    /// What kind of failure, stable for callers to branch on. A struct over a private enum so codes can grow.
+    public struct Code: Hashable, Sendable, CustomStringConvertible {
+        private enum Base: String { case connectFailed, timedOut, connectionLost, failed }
+        private let base: Base
+        private init(_ base: Base) { self.base = base }
+
+        /// Nothing listens, the name does not resolve, or TLS could not be set up.
+        public static let connectFailed = Code(.connectFailed)
+        /// The request's time limit passed.
+        public static let timedOut = Code(.timedOut)
+        /// The peer closed or reset the connection mid-exchange.
+        public static let connectionLost = Code(.connectionLost)
+        /// Any other libcurl failure.
+        public static let failed = Code(.failed)
+
+        public var description: String { base.rawValue }
+    }
+
+    public let code: Code
+    /// The numeric `CURLcode`.
+    public let curlCode: Int
+    /// `curl_easy_strerror` plus libcurl's error buffer, captured at the point of failure.
+    public let message: String
+
+    public init(code: Code, curlCode: Int, message: String) {
+        self.code = code
+        self.curlCode = curlCode
+        self.message = message
+    }
+
+    /// Whether retrying the same request may succeed.
+    public var isTransient: Bool { true }
+
+    public var description: String { "HTTP transport \(code) (curl \(curlCode)): \(message)" }
+}

@@ -1,0 +1,28 @@
+/// One HTTP request, as values: what ``CurlEasy/perform(_:)`` sends.
+public struct HTTPRequest: Sendable {
+    public var method: String
+    public var url: String
+    /// Header fields in order; names are sent as given.
+    public var headers: [(name: String, value: String)]
+    public var body: [UInt8]
+    /// Whole-request time limit; `nil` means none (the Runtime API's `/next` must never time out).
+    public var timeout: Duration?
+    /// Time limit for establishing the connection; `nil` means libcurl's default.
+    public var connectTimeout: Duration?
+
+    public init(
+        method: String = "GET",
+        url: String,
+        headers: [(name: String, value: String)] = [],
+        body: [UInt8] = [],
+        timeout: Duration? = nil,
+        connectTimeout: Duration? = nil
+    ) {
+        self.method = method
+        self.url = url
+        self.headers = headers
+        self.body = body
+        self.timeout = timeout
+        self.connectTimeout = connectTimeout
+    }
+}

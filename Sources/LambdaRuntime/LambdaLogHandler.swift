@@ -1,0 +1,119 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+public import Logging
+
+/// A swift-log backend for Lambda: one line per record on stderr, JSON or text.
+///
+/// With `AWS_LAMBDA_LOG_FORMAT=JSON` each record is one JSON object with `timestamp` (RFC 3339), `level`,
+/// `message`, `requestId` and the metadata, which CloudWatch Logs indexes. Otherwise a plain text line.
+/// Each line goes out in one `write(2)` so lines from one process never interleave.
+public struct LambdaLogHandler: LogHandler {
+    public enum Format: Sendable { case text, json }
+
+    public let label: String
+    public let format: Format
+    public var logLevel: Logger.Level
+    public var metadata: Logger.Metadata = [:]
+    /// Where lines go; stderr keeps stdout clean for `replay` output and EMF lines.
+    private let fileDescriptor: Int32
+
+    public init(label: String, format: Format, level: Logger.Level, fileDescriptor: Int32 = 2) {
+        self.label = label
+        self.format = format
+        self.logLevel = level
+        self.fileDescriptor = fileDescriptor
+    }
+
+    /// Reads `AWS_LAMBDA_LOG_FORMAT` and `AWS_LAMBDA_LOG_LEVEL` from an environment.
+    public init(label: String, environment: [String: String]) {
+        let format: Format = environment["AWS_LAMBDA_LOG_FORMAT"]?.uppercased() == "JSON" ? .json : .text
+        self.init(label: label, format: format, level: Self.level(environment["AWS_LAMBDA_LOG_LEVEL"]))
+    }
+
+    /// Maps Lambda's level names (TRACE, DEBUG, INFO, WARN, ERROR, FATAL) to swift-log's; the default is info.
+    public static func level(_ name: String?) -> Logger.Level {
+        switch name?.uppercased() {
+        case "TRACE": .trace
+        case "DEBUG": .debug
+        case "WARN", "WARNING": .warning
+        case "ERROR": .error
+        case "FATAL", "CRITICAL": .critical
+        default: .info
+        }
+    }
+
+    public subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+        get { metadata[key] }
+        set { metadata[key] = newValue }
+    }
+
+    public func log(event: LogEvent) {
+        var merged = metadata
+        if let extra = event.metadata { merged.merge(extra) { $1 } }
+        let line = Self.render(
+            format: format, timestamp: Self.rfc3339Now(), level: event.level, message: "\(event.message)",
+            metadata: merged)
+        var bytes = Array(line.utf8)
+        bytes.append(0x0A)
+        _ = bytes.withUnsafeBytes { write(fileDescriptor, $0.baseAddress, $0.count) }
+    }
+
+    /// Renders one record as a line, without the newline. Pure, for tests.
+    public static func render(
+        format: Format, timestamp: String, level: Logger.Level, message: String, metadata: Logger.Metadata
+    ) -> String {
+        let levelName = lambdaLevelName(level)
+        switch format {
+        case .json:
+            var line = "{\"timestamp\":\(JSONText.quoted(timestamp)),\"level\":\"\(levelName)\""
+            line += ",\"message\":\(JSONText.quoted(message))"
+            if case .string(let id)? = metadata["requestId"] { line += ",\"requestId\":\(JSONText.quoted(id))" }
+            for (key, value) in metadata.sorted(by: { $0.key < $1.key }) where key != "requestId" {
+                line += ",\(JSONText.quoted(key)):\(JSONText.quoted("\(value)"))"
+            }
+            return line + "}"
+        case .text:
+            var line = "\(timestamp) \(levelName)"
+            if case .string(let id)? = metadata["requestId"] { line += " \(id)" }
+            line += " \(message)"
+            for (key, value) in metadata.sorted(by: { $0.key < $1.key }) where key != "requestId" {
+                line += " \(key)=\(value)"
+            }
+            return line
+        }
+    }
+
+    /// Lambda's own level names, which its log filtering understands.
+    static func lambdaLevelName(_ level: Logger.Level) -> String {
+        switch level {
+        case .trace: "TRACE"
+        case .debug: "DEBUG"
+        case .info, .notice: "INFO"
+        case .warning: "WARN"
+        case .error: "ERROR"
+        case .critical: "FATAL"
+        }
+    }
+
+    /// The current UTC time as RFC 3339 with milliseconds, without Foundation's formatters.
+    static func rfc3339Now() -> String {
+        var spec = timespec()
+        clock_gettime(CLOCK_REALTIME, &spec)
+        return rfc3339(epochMilliseconds: Int64(spec.tv_sec) * 1000 + Int64(spec.tv_nsec) / 1_000_000)
+    }
+
+    /// Formats epoch milliseconds as `2026-11-21T12:34:56.789Z`.
+    public static func rfc3339(epochMilliseconds: Int64) -> String {
+        var seconds = time_t(epochMilliseconds / 1000)
+        var parts = tm()
+        gmtime_r(&seconds, &parts)
+        func pad(_ value: Int32, _ width: Int) -> String {
+            let text = String(value)
+            return String(repeating: "0", count: max(0, width - text.count)) + text
+        }
+        return "\(pad(parts.tm_year + 1900, 4))-\(pad(parts.tm_mon + 1, 2))-\(pad(parts.tm_mday, 2))T"
+            + "\(pad(parts.tm_hour, 2)):\(pad(parts.tm_min, 2)):\(pad(parts.tm_sec, 2))."
+            + "\(pad(Int32(epochMilliseconds % 1000), 3))Z"
+    }
+}

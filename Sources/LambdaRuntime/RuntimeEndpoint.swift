@@ -1,0 +1,52 @@
+/// Where the Runtime API lives, parsed from `AWS_LAMBDA_RUNTIME_API`.
+///
+/// Lambda gives `host:port`; local emulators give a URL with a path prefix (cargo-lambda:
+/// `http://[::]:9001/.rt`). Both forms are accepted.
+public struct RuntimeEndpoint: Equatable, Sendable {
+    /// The base URL that every Runtime API path is appended to, ending in `/2018-06-01`.
+    public let baseURL: String
+
+    /// Parses the variable's value.
+    ///
+    /// - Returns: `nil` when the value is empty or has no host.
+    ///
+    /// ```swift
+    /// RuntimeEndpoint("127.0.0.1:9001")?.baseURL            // "http://127.0.0.1:9001/2018-06-01"
+    /// RuntimeEndpoint("http://[::]:9001/.rt")?.baseURL      // "http://[::1]:9001/.rt/2018-06-01"
+    /// ```
+    public init?(_ value: String) {
+        var rest = Substring(value.trimmingCharacters(in: " \t\r\n"))
+        var scheme = "http"
+        if let range = rest.firstRange(of: "://") {
+            scheme = String(rest[..<range.lowerBound]).lowercased()
+            rest = rest[range.upperBound...]
+        }
+        guard scheme == "http" || scheme == "https" else { return nil }
+        let slash = rest.firstIndex(of: "/") ?? rest.endIndex
+        var authority = String(rest[..<slash])
+        var prefix = String(rest[slash...])
+        while prefix.hasSuffix("/") { prefix.removeLast() }
+        guard !authority.isEmpty, !authority.hasPrefix(":") else { return nil }
+        // The unspecified addresses are where an emulator listens, not where to connect: use loopback.
+        if authority.hasPrefix("[::]") {
+            authority = "[::1]" + authority.dropFirst(4)
+        } else if authority.hasPrefix("0.0.0.0") {
+            authority = "127.0.0.1" + authority.dropFirst(7)
+        }
+        baseURL = "\(scheme)://\(authority)\(prefix)/\(RuntimeAPI.version)"
+    }
+
+    public var nextURL: String { "\(baseURL)/runtime/invocation/next" }
+    public func responseURL(_ requestID: String) -> String { "\(baseURL)/runtime/invocation/\(requestID)/response" }
+    public func errorURL(_ requestID: String) -> String { "\(baseURL)/runtime/invocation/\(requestID)/error" }
+    public var initErrorURL: String { "\(baseURL)/runtime/init/error" }
+}
+
+extension String {
+    /// The string without leading and trailing characters from `set`.
+    func trimmingCharacters(in set: String) -> String {
+        guard let first = firstIndex(where: { !set.contains($0) }), let last = lastIndex(where: { !set.contains($0) })
+        else { return "" }
+        return String(self[first...last])
+    }
+}

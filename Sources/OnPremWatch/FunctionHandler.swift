@@ -1,0 +1,29 @@
+public import LambdaRuntime
+
+/// The handler chosen by `_HANDLER`: `metrics` (the default) or `echo`.
+///
+/// An enum rather than an existential keeps the loop's calls direct.
+public enum FunctionHandler: LambdaHandler {
+    case echo(EchoHandler)
+    case metrics(MetricsHandler)
+
+    /// Chooses the handler named by `_HANDLER` and initialises it.
+    ///
+    /// - Throws: ``LambdaRuntime/RuntimeError/Code/unknownHandler`` for a name this binary does not have.
+    public init(environment: [String: String]) throws(RuntimeError) {
+        let name = environment["_HANDLER"] ?? ""
+        switch name {
+        case "", "metrics": self = .metrics(MetricsHandler())
+        case "echo": self = .echo(EchoHandler())
+        default: throw RuntimeError(.unknownHandler, "_HANDLER=\(name) is not one of: metrics, echo")
+        }
+    }
+
+    public mutating func handle(_ event: [UInt8], context: LambdaContext) throws -> [UInt8] {
+        switch self {
+        case .echo(let handler): return handler.handle(event, context: context)
+        case .metrics(let handler):
+            return try handler.handle(event, context: context)
+        }
+    }
+}

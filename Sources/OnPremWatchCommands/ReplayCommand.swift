@@ -1,0 +1,67 @@
+import ArgumentParser
+import LambdaRuntime
+import Logging
+import OnPremWatch
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Runs one event through the handler locally, with no Runtime API, and prints the result.
+struct ReplayCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "replay",
+        abstract: "Run one event JSON file through the handler and print the result (or the error JSON, exit 1)."
+    )
+
+    @Argument(help: "The event file, for example events/demo-query.json.")
+    var event: String
+
+    @Option(help: "The invocation's time budget in milliseconds, as Lambda's function timeout.")
+    var timeoutMs: Int64 = 60_000
+
+    func run() throws {
+        let environment = Environment.current()
+        let logger = LogSetup.bootstrap(environment: environment)
+        guard let bytes = Self.read(event) else {
+            throw ValidationError("cannot read event file \(event)")
+        }
+        var handler = try FunctionHandler(environment: environment)
+        var contextLogger = logger
+        contextLogger[metadataKey: "requestId"] = "replay"
+        let context = LambdaContext(
+            requestID: "replay", invokedFunctionARN: "arn:aws:lambda:local:000000000000:function:onprem-watch",
+            traceID: nil, deadline: Deadline(epochMilliseconds: Deadline.nowEpochMilliseconds() + timeoutMs),
+            logger: contextLogger)
+        do {
+            let output = try handler.handle(bytes, context: context)
+            Self.write(output + [0x0A], to: 1)
+        } catch {
+            Self.write(ErrorPayload(error).json + [0x0A], to: 1)
+            throw ExitCode(1)
+        }
+    }
+
+    /// Reads a whole file, or `nil` when it cannot be opened.
+    static func read(_ path: String) -> [UInt8]? {
+        guard let file = fopen(path, "rb") else { return nil }
+        defer { fclose(file) }
+        var bytes: [UInt8] = []
+        var buffer = [UInt8](repeating: 0, count: 65536)
+        while true {
+            let count = fread(&buffer, 1, buffer.count, file)
+            if count <= 0 { break }
+            bytes.append(contentsOf: buffer[0..<count])
+        }
+        return ferror(file) == 0 ? bytes : nil
+    }
+
+    static func write(_ bytes: [UInt8], to descriptor: Int32) {
+        var offset = 0
+        while offset < bytes.count {
+            let written = bytes[offset...].withUnsafeBytes { Glibc.write(descriptor, $0.baseAddress, $0.count) }
+            if written <= 0 { return }
+            offset += written
+        }
+    }
+}

@@ -1,0 +1,53 @@
+import CurlHTTP
+import Testing
+
+@testable import LambdaRuntime
+
+@Suite struct InvocationTests {
+    @Test("every /next header is read into the invocation")
+    func readsHeaders() throws {
+        let response = HTTPResponse(
+            status: 200,
+            headers: [
+                (name: "Lambda-Runtime-Aws-Request-Id", value: "req-1"),
+                (name: "Lambda-Runtime-Deadline-Ms", value: "1790000001000"),
+                (name: "Lambda-Runtime-Invoked-Function-Arn", value: "arn:aws:lambda:eu-west-1:1:function:f"),
+                (name: "Lambda-Runtime-Trace-Id", value: "Root=1-a"),
+                (name: "Lambda-Runtime-Client-Context", value: "{}"),
+                (name: "Lambda-Runtime-Cognito-Identity", value: "{\"id\":1}"),
+                (name: "Lambda-Runtime-Aws-Tenant-Id", value: "tenant"),
+            ], body: Array("{}".utf8))
+        let invocation = try Invocation(response: response, now: 1_790_000_000_000)
+        #expect(invocation.requestID == "req-1")
+        #expect(invocation.deadline.epochMilliseconds == 1_790_000_001_000)
+        #expect(invocation.invokedFunctionARN == "arn:aws:lambda:eu-west-1:1:function:f")
+        #expect(invocation.traceID == "Root=1-a")
+        #expect(invocation.clientContext == "{}")
+        #expect(invocation.cognitoIdentity == "{\"id\":1}")
+        #expect(invocation.tenantID == "tenant")
+        #expect(invocation.event == Array("{}".utf8))
+    }
+
+    @Test("an answer without a request id is an error, not a crash")
+    func missingRequestID() {
+        #expect(throws: RuntimeError.self) {
+            try Invocation(response: HTTPResponse(status: 200, body: [1]), now: 0)
+        }
+    }
+
+    @Test("any 2xx is success for a post, only 200 for /next; 413 and 5xx have their own codes")
+    func statusMapping() throws {
+        try CurlRuntimeClient.check(HTTPResponse(status: 202), expected: 202, call: "post")
+        try CurlRuntimeClient.check(HTTPResponse(status: 200), expected: 202, call: "post")
+        #expect(throws: RuntimeError.self) { try CurlRuntimeClient.check(HTTPResponse(status: 204), expected: 200, call: "next") }
+        let codes: [(Int, RuntimeError.Code)] = [(413, .responseTooLarge), (500, .nonRecoverable), (403, .rejected)]
+        for (status, code) in codes {
+            do {
+                try CurlRuntimeClient.check(HTTPResponse(status: status), expected: 202, call: "post")
+                Issue.record("status \(status) passed")
+            } catch {
+                #expect(error.code == code)
+            }
+        }
+    }
+}
