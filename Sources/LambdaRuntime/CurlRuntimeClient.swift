@@ -35,17 +35,20 @@ public struct CurlRuntimeClient: RuntimeClient {
 
     /// Reports a failed initialisation. The caller exits afterwards, as the Runtime API requires.
     public mutating func initFailed(_ error: ErrorPayload) throws(RuntimeError) {
-        try post(error, to: endpoint.initErrorURL, call: "POST /init/error")
+        // The process exits next whatever happens, and init has only 10 s: do not wait long for an answer.
+        try post(error, to: endpoint.initErrorURL, call: "POST /init/error", timeout: .seconds(2))
     }
 
-    private func post(_ error: ErrorPayload, to url: String, call: String) throws(RuntimeError) {
+    private func post(
+        _ error: ErrorPayload, to url: String, call: String, timeout: Duration? = nil
+    ) throws(RuntimeError) {
         let request = HTTPRequest(
             method: "POST", url: url,
             headers: [
                 (name: "Content-Type", value: "application/json"),
                 (name: AmazonHeaders.functionErrorType, value: error.errorType),
             ],
-            body: error.json, timeout: postTimeout)
+            body: error.json, timeout: timeout ?? postTimeout)
         try Self.check(try send(request), expected: 202, call: call)
     }
 

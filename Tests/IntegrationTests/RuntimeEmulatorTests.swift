@@ -1,0 +1,59 @@
+import CurlHTTP
+import Foundation
+import Testing
+
+/// The built binary against cargo-lambda's Runtime API emulator: the real loop, the real wire.
+@Suite(.serialized, .enabled(if: LiveServices.runtimeEmulator != nil, "needs ONPREM_TEST_EMULATOR (make test)"))
+struct RuntimeEmulatorTests {
+    let emulator = LiveServices.runtimeEmulator ?? ""
+    var invokeURL: String { "\(emulator)/2015-03-31/functions/_/invocations" }
+
+    func start(_ extra: [String: String], limit: Int) throws -> ChildProcess {
+        var environment = ChildProcess.environment(extra)
+        environment["AWS_LAMBDA_RUNTIME_API"] = "\(emulator)/.rt"
+        return try ChildProcess(LiveServices.binary, arguments: ["--limit", "\(limit)"], environment: environment)
+    }
+
+    @Test("the echo handler returns each event's bytes unchanged, JSON or not, and the process keeps serving")
+    func echo() throws {
+        let child = try start(["_HANDLER": "echo"], limit: 3)
+        let events = ["{\"customer\":\"Customer 1\"}", "not json at all", "[1,2,3]"]
+        for event in events {
+            let response = try TestHTTP.post(invokeURL, body: event)
+            #expect(response.status == 200)
+            #expect(String(decoding: response.body, as: UTF8.self) == event)
+        }
+        let result = child.finish()
+        #expect(result.status == 0, "\(result.stderr)")
+    }
+
+    @Test("a handler error reaches the caller as errorType/errorMessage JSON, and JSON logs carry the requestId")
+    func handlerErrorAndJSONLogs() throws {
+        let child = try start(["_HANDLER": "metrics", "AWS_LAMBDA_LOG_FORMAT": "JSON"], limit: 2)
+        for _ in 0..<2 {
+            let response = try TestHTTP.post(invokeURL, body: "{\"customer\": 12")
+            #expect(response.status == 500)
+            let json = try JSONSerialization.jsonObject(with: Data(response.body)) as? [String: Any]
+            let type = json?["errorType"] as? String ?? ""
+            #expect(type.contains("."), "errorType \(type) is in Category.Reason form")
+        }
+        let result = child.finish()
+        #expect(result.status == 0)
+        let lines = result.stderr.split(separator: "\n").filter { $0.contains("invocation failed") }
+        #expect(lines.count == 2)
+        for line in lines {
+            let record = try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any]
+            #expect(record?["level"] as? String == "ERROR")
+            #expect((record?["requestId"] as? String)?.isEmpty == false)
+            #expect(record?["timestamp"] is String)
+        }
+    }
+
+    @Test("an unknown _HANDLER is reported through /init/error and the process exits non-zero")
+    func initError() throws {
+        let child = try start(["_HANDLER": "nonsense"], limit: 1)
+        let result = child.finish()
+        #expect(result.status == 1)
+        #expect(result.stderr.contains("Runtime.UnknownHandler"))
+    }
+}

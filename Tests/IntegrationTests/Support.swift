@@ -1,0 +1,58 @@
+import CurlHTTP
+import Foundation
+
+/// Where the live services of `make test` are, from the environment the Makefile sets.
+enum LiveServices {
+    static let environment = ProcessInfo.processInfo.environment
+
+    /// cargo-lambda's base URL, for example `http://127.0.0.1:9311`.
+    static var runtimeEmulator: String? { environment["ONPREM_TEST_EMULATOR"] }
+
+    /// The built `onprem-watch` binary.
+    static var binary: String {
+        if let path = environment["ONPREM_BINARY"] { return path }
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent()
+        return root.appendingPathComponent(".build/debug/onprem-watch").path
+    }
+}
+
+/// A child process of the test, with its stdout and stderr collected.
+final class ChildProcess: @unchecked Sendable {
+    let process = Process()
+    private let stdoutPipe = Pipe()
+    private let stderrPipe = Pipe()
+
+    init(_ executable: String, arguments: [String] = [], environment: [String: String]) throws {
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = arguments
+        process.environment = environment
+        process.standardOutput = stdoutPipe
+        process.standardError = stderrPipe
+        try process.run()
+    }
+
+    /// Waits for exit (killing the process after `timeout`) and returns the exit status and the output.
+    func finish(timeout: Duration = .seconds(30)) -> (status: Int32, stdout: String, stderr: String) {
+        let limit = Date().addingTimeInterval(Double(timeout.components.seconds))
+        while process.isRunning, Date() < limit { Thread.sleep(forTimeInterval: 0.01) }
+        if process.isRunning { process.terminate() }
+        process.waitUntilExit()
+        let out = String(decoding: stdoutPipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        let err = String(decoding: stderrPipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        return (process.terminationStatus, out, err)
+    }
+
+    /// The environment of this test process plus `extra`.
+    static func environment(_ extra: [String: String]) -> [String: String] {
+        LiveServices.environment.merging(extra) { $1 }
+    }
+}
+
+/// Sends requests with the project's own libcurl client.
+enum TestHTTP {
+    static func post(_ url: String, body: String, timeout: Duration = .seconds(60)) throws -> HTTPResponse {
+        guard let curl = CurlEasy() else { throw POSIXError(.ENOMEM) }
+        return try curl.perform(HTTPRequest(method: "POST", url: url, body: Array(body.utf8), timeout: timeout))
+    }
+}

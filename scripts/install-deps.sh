@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# Installs what building, testing, the demo and the benchmark need, on a fresh Debian 12 machine.
+# Idempotent and quick when everything is present: it asks apt and pip only for what is missing.
+set -euo pipefail
+
+APT_PACKAGES=(libcurl4-openssl-dev libpq-dev postgresql zip unzip curl valgrind)
+PIP_PACKAGES=(cargo-lambda "moto[server]" awslambdaric boto3)
+
+as_root() {
+    if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi
+}
+
+missing=()
+for package in "${APT_PACKAGES[@]}"; do
+    dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+    echo "install-deps: apt-get install ${missing[*]}"
+    as_root apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+need_pip=()
+command -v cargo-lambda >/dev/null 2>&1 || need_pip+=("cargo-lambda")
+command -v moto_server >/dev/null 2>&1 || need_pip+=("moto[server]")
+python3 -c "import awslambdaric, boto3" >/dev/null 2>&1 || need_pip+=("awslambdaric" "boto3")
+if [ ${#need_pip[@]} -gt 0 ]; then
+    echo "install-deps: pip install ${need_pip[*]}"
+    python3 -m pip install --quiet --disable-pip-version-check "${need_pip[@]}"
+fi
+# pyenv installs console scripts behind shims that appear only after a rehash.
+command -v pyenv >/dev/null 2>&1 && pyenv rehash || true
