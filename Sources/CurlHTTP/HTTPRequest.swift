@@ -9,6 +9,8 @@ public struct HTTPRequest: Sendable {
     public var timeout: Duration?
     /// Time limit for establishing the connection; `nil` means libcurl's default.
     public var connectTimeout: Duration?
+    /// Whether to keep the response's header fields; callers that only need the status skip their parsing.
+    public var collectsHeaders: Bool
 
     public init(
         method: String = "GET",
@@ -16,7 +18,8 @@ public struct HTTPRequest: Sendable {
         headers: [(name: String, value: String)] = [],
         body: [UInt8] = [],
         timeout: Duration? = nil,
-        connectTimeout: Duration? = nil
+        connectTimeout: Duration? = nil,
+        collectsHeaders: Bool = true
     ) {
         self.method = method
         self.url = url
@@ -24,5 +27,6 @@ public struct HTTPRequest: Sendable {
         self.body = body
         self.timeout = timeout
         self.connectTimeout = connectTimeout
+        self.collectsHeaders = collectsHeaders
     }
 }

@@ -13,31 +13,49 @@ public struct HTTPResponse: Sendable {
 
     /// The first value of a header, matched case-insensitively.
     public func header(_ name: String) -> String? {
-        let wanted = name.lowercased()
-        return headers.first { $0.name == wanted }?.value
+        header(lowercased: name.lowercased())
+    }
+
+    /// The first value of a header whose name the caller gives already lowercased (wire constants), without
+    /// lowercasing it again on every lookup.
+    public func header(lowercased name: String) -> String? {
+        headers.first { $0.name == name }?.value
     }
 }
 
 extension HTTPResponse {
+    /// Builds a response whose header names are already lowercase (the libcurl path), skipping normalisation.
+    init(status: Int, lowercasedHeaders: [(name: String, value: String)], body: [UInt8]) {
+        self.status = status
+        self.headers = lowercasedHeaders
+        self.body = body
+    }
+
     /// Parses one raw header line as libcurl hands it over (`Name: value\r\n`).
     ///
-    /// Returns `nil` for the status line, the blank line that ends the block, and anything without a colon.
-    static func parseHeaderLine(_ line: String) -> (name: String, value: String)? {
-        guard let colon = line.firstIndex(of: ":") else { return nil }
-        let name = line[..<colon].trimmingASCIIWhitespace()
-        guard !name.isEmpty, !name.contains(" ") else { return nil }
-        let value = line[line.index(after: colon)...].trimmingASCIIWhitespace()
-        return (name: name.lowercased(), value: value)
-    }
-}
-
-extension Substring {
-    /// The text without leading and trailing spaces, tabs, CR and LF.
-    func trimmingASCIIWhitespace() -> String {
-        let isSpace: (Character) -> Bool = { $0 == " " || $0 == "\t" || $0 == "\r" || $0 == "\n" || $0 == "\r\n" }
-        guard let first = firstIndex(where: { !isSpace($0) }), let last = lastIndex(where: { !isSpace($0) }) else {
-            return ""
+    /// Works on bytes, not `Character`s: grapheme-aware string processing here cost more than the rest of an
+    /// invocation. Returns `nil` for the status line, the blank line that ends the block, and anything without a
+    /// colon.
+    static func parseHeaderLine(_ line: UnsafeRawBufferPointer) -> (name: String, value: String)? {
+        guard let colon = line.firstIndex(of: UInt8(ascii: ":")), colon > 0 else { return nil }
+        let isSpace: (UInt8) -> Bool = { $0 == 0x20 || $0 == 0x09 || $0 == 0x0D || $0 == 0x0A }
+        var nameBytes = [UInt8](line[0..<colon])
+        for index in nameBytes.indices {
+            let byte = nameBytes[index]
+            if isSpace(byte) { return nil }
+            if byte >= 0x41 && byte <= 0x5A { nameBytes[index] = byte | 0x20 }
         }
-        return String(self[first...last])
+        var start = colon + 1
+        var end = line.count
+        while start < end, isSpace(line[start]) { start += 1 }
+        while end > start, isSpace(line[end - 1]) { end -= 1 }
+        let value = String(decoding: UnsafeRawBufferPointer(rebasing: line[start..<end]), as: UTF8.self)
+        return (name: String(decoding: nameBytes, as: UTF8.self), value: value)
+    }
+
+    /// Parses a header line given as a string (tests).
+    static func parseHeaderLine(_ line: String) -> (name: String, value: String)? {
+        var line = line
+        return line.withUTF8 { parseHeaderLine(UnsafeRawBufferPointer($0)) }
     }
 }

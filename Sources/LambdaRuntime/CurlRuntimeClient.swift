@@ -24,8 +24,8 @@ public struct CurlRuntimeClient: RuntimeClient {
 
     public mutating func respond(requestID: String, body: [UInt8]) throws(RuntimeError) {
         let request = HTTPRequest(
-            method: "POST", url: endpoint.responseURL(requestID),
-            headers: [(name: "Content-Type", value: "application/json")], body: body, timeout: postTimeout)
+            method: "POST", url: endpoint.responseURL(requestID), body: body, timeout: postTimeout,
+            collectsHeaders: false)
         try Self.check(try send(request), expected: 202, call: "POST /response")
     }
 
@@ -48,7 +48,7 @@ public struct CurlRuntimeClient: RuntimeClient {
                 (name: "Content-Type", value: "application/json"),
                 (name: AmazonHeaders.functionErrorType, value: error.errorType),
             ],
-            body: error.json, timeout: timeout ?? postTimeout)
+            body: error.json, timeout: timeout ?? postTimeout, collectsHeaders: false)
         try Self.check(try send(request), expected: 202, call: call)
     }
 

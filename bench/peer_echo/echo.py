@@ -1,0 +1,5 @@
+"""The awslambdaric peer of our `echo` handler: returns the event."""
+
+
+def handler(event, context):
+    return event
