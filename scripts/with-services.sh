@@ -1,10 +1,15 @@
 #!/usr/bin/env bash
-# Starts the local stand-ins (cargo-lambda's Runtime API emulator), exports where they are, runs the command
-# given, and stops them again however the command ends.
+# Starts the local services (cargo-lambda's Runtime API emulator, a PostgreSQL 15 server with the demo
+# databases and TLS), exports where they are, runs the command given, and stops them however it ends.
 #
 #   scripts/with-services.sh swift test
 #
-# Exports: ONPREM_TEST_EMULATOR (cargo-lambda's base URL; the Runtime API is under /.rt).
+# Exports:
+#   ONPREM_TEST_EMULATOR      cargo-lambda's base URL; the Runtime API is under /.rt
+#   ONPREM_TEST_PG_PORT       the PostgreSQL port on 127.0.0.1 (ONPREM_PG_PORT chooses it, else a free one)
+#   ONPREM_TEST_PG_USER, ONPREM_TEST_PG_PASSWORD   the demo login (databases ops_v1 and ops_v2)
+#   ONPREM_TEST_PG_CA, ONPREM_TEST_PG_WRONG_CA     the CA that signed the server's certificate, and another
+#   ONPREM_TEST_PG_RESTART    a command that restarts the server
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -44,6 +49,48 @@ emulator_port=$(free_port)
 pids+=($!)
 wait_for "cargo-lambda" bash -c "exec 3<>/dev/tcp/127.0.0.1/$emulator_port"
 export ONPREM_TEST_EMULATOR="http://127.0.0.1:$emulator_port"
+
+# PostgreSQL as a non-root user on a temp dir: initdb refuses root, so root runs it as `postgres`.
+pg_bin=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)
+pg_dir="$run_dir/pg"
+mkdir -p "$pg_dir"
+as_pg=()
+if [ "$(id -u)" = 0 ]; then
+    as_pg=(runuser -u postgres --)
+    chown postgres "$pg_dir"
+    chmod 755 "$run_dir"
+fi
+pg_port=${ONPREM_PG_PORT:-$(free_port)}
+pg_password=onprem-demo
+# A test CA signs the server's certificate (localhost, 127.0.0.1); a second CA signed nothing.
+(
+    cd "$pg_dir"
+    openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj "/CN=OnPremWatch test CA" -keyout ca.key -out ca.crt 2>/dev/null
+    openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj "/CN=Wrong CA" -keyout wrong-ca.key -out wrong-ca.crt 2>/dev/null
+    openssl req -newkey rsa:2048 -nodes -subj "/CN=localhost" -keyout server.key -out server.csr 2>/dev/null
+    printf 'subjectAltName=DNS:localhost,IP:127.0.0.1\n' > san.ext
+    openssl x509 -req -in server.csr -CA ca.crt -CAkey ca.key -CAcreateserial -days 2 -extfile san.ext -out server.crt 2>/dev/null
+    chmod 600 server.key
+    [ ${#as_pg[@]} -eq 0 ] || chown postgres server.key server.crt
+)
+"${as_pg[@]}" "$pg_bin/initdb" -D "$pg_dir/data" -U postgres --auth-local=trust --auth-host=scram-sha-256 \
+    >"$run_dir/initdb.log" 2>&1
+pg_options="-p $pg_port -k $pg_dir -c listen_addresses=127.0.0.1 -c ssl=on -c ssl_cert_file=$pg_dir/server.crt -c ssl_key_file=$pg_dir/server.key -c max_connections=50"
+pg_ctl=("${as_pg[@]}" "$pg_bin/pg_ctl" -D "$pg_dir/data" -l "$pg_dir/server.log" -w -o "$pg_options")
+"${pg_ctl[@]}" start >/dev/null
+stop_pg() { "${pg_ctl[@]}" -m immediate stop >/dev/null 2>&1 || true; }
+trap 'stop_pg; cleanup' EXIT INT TERM
+psql_admin=("${as_pg[@]}" psql -q -h "$pg_dir" -p "$pg_port" -U postgres -v ON_ERROR_STOP=1)
+"${psql_admin[@]}" -d postgres -c "CREATE ROLE onprem LOGIN PASSWORD '$pg_password'" \
+    -c "CREATE DATABASE ops_v1 OWNER onprem" -c "CREATE DATABASE ops_v2 OWNER onprem"
+# The demo login may only read, as a monitoring login should.
+for version in 1 2; do
+    "${psql_admin[@]}" -d "ops_v$version" -f "$root/demo/schema-v$version.sql" \
+        -c "GRANT SELECT ON ALL TABLES IN SCHEMA public TO onprem" >/dev/null
+done
+export ONPREM_TEST_PG_PORT=$pg_port ONPREM_TEST_PG_USER=onprem ONPREM_TEST_PG_PASSWORD=$pg_password
+export ONPREM_TEST_PG_CA="$pg_dir/ca.crt" ONPREM_TEST_PG_WRONG_CA="$pg_dir/wrong-ca.crt"
+export ONPREM_TEST_PG_RESTART="${pg_ctl[*]@Q} restart"
 
 export ONPREM_SERVICES_DIR="$run_dir"
 cd "$root"

@@ -43,8 +43,9 @@ public struct RuntimeEndpoint: Equatable, Sendable {
 }
 
 extension String {
+    /// Trims without Foundation, which the runtime layer does not import.
     /// The string without leading and trailing characters from `set`.
-    func trimmingCharacters(in set: String) -> String {
+    public func trimmingCharacters(in set: String) -> String {
         guard let first = firstIndex(where: { !set.contains($0) }), let last = lastIndex(where: { !set.contains($0) })
         else { return "" }
         return String(self[first...last])

@@ -9,11 +9,12 @@ public enum FunctionHandler: LambdaHandler {
 
     /// Chooses the handler named by `_HANDLER` and initialises it.
     ///
-    /// - Throws: ``LambdaRuntime/RuntimeError/Code/unknownHandler`` for a name this binary does not have.
-    public init(environment: [String: String]) throws(RuntimeError) {
+    /// - Throws: ``LambdaRuntime/RuntimeError/Code/unknownHandler`` for a name this binary does not have;
+    ///   `Catalog.Invalid` when the metrics handler's catalog is broken.
+    public init(environment: [String: String]) throws {
         let name = environment["_HANDLER"] ?? ""
         switch name {
-        case "", "metrics": self = .metrics(MetricsHandler())
+        case "", "metrics": self = .metrics(try MetricsHandler(environment: environment))
         case "echo": self = .echo(EchoHandler())
         default: throw RuntimeError(.unknownHandler, "_HANDLER=\(name) is not one of: metrics, echo")
         }

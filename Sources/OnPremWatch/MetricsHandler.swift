@@ -1,10 +1,124 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 public import LambdaRuntime
+import Logging
 
 /// The real job: run catalog queries against a customer's PostgreSQL and turn the rows into metrics.
+///
+/// A single-query payload that fails throws its typed error, so Step Functions `Retry`/`Catch` can act on it.
+/// A multi-query payload reports each query's error in the output and still returns the others' metrics.
 public struct MetricsHandler: LambdaHandler {
-    public init() {}
+    public let catalog: Catalog
+    let allowInlineSQL: Bool
+    /// Time kept back from the query budget for publishing the metrics afterwards.
+    let publishReserve: Duration
+    private let runner: QueryRunner
+    private let pool: ConnectionPool
+
+    public init(catalog: Catalog, allowInlineSQL: Bool = false, publishReserve: Duration = .seconds(1), maxIdleConnections: Int = 8) {
+        self.catalog = catalog
+        self.allowInlineSQL = allowInlineSQL
+        self.publishReserve = publishReserve
+        self.pool = ConnectionPool(maxIdle: maxIdleConnections)
+        self.runner = QueryRunner(pool: pool)
+    }
+
+    /// Loads the catalog named by the environment and reads the handler's settings.
+    ///
+    /// - Throws: `Catalog.Invalid` naming the bad entry; the runtime reports it through `/init/error`.
+    public init(environment: [String: String]) throws(CatalogError) {
+        let path = environment["ONPREM_CATALOG"] ?? "\(environment["LAMBDA_TASK_ROOT"] ?? ".")/catalog.json"
+        guard let bytes = FileBytes.read(path) else { throw CatalogError(.invalid, "cannot read the catalog at \(path)") }
+        let catalog: Catalog
+        do {
+            catalog = try Catalog(json: bytes)
+        } catch {
+            throw CatalogError(.invalid, "\(path): \(error.message)")
+        }
+        self.init(
+            catalog: catalog, allowInlineSQL: environment["ONPREM_ALLOW_INLINE_SQL"] == "true",
+            publishReserve: .milliseconds(Int64(environment["ONPREM_PUBLISH_RESERVE_MS"] ?? "") ?? 1000),
+            maxIdleConnections: Int(environment["ONPREM_MAX_CONNECTIONS"] ?? "") ?? 8)
+    }
+
+    /// Connections held open across invocations (tests, soak benchmark).
+    public var openConnections: Int { pool.count }
 
     public func handle(_ event: [UInt8], context: LambdaContext) throws -> [UInt8] {
-        throw HandlerError(.notImplemented, "the metrics handler is not implemented yet")
+        let started = Deadline.nowEpochMilliseconds()
+        let payload = try TaskPayload(json: event, allowInlineSQL: allowInlineSQL)
+        let customer: Customer
+        switch payload.customer {
+        case .named(let name): customer = try catalog.customer(named: name)
+        case .inline(let inline): customer = inline
+        }
+        let references = payload.queries ?? catalog.queries(forVersion: customer.version).map { .named($0.name) }
+        var outcomes: [TaskOutput.QueryOutcome] = []
+        var total = 0
+        for reference in references {
+            let queryStarted = Deadline.nowEpochMilliseconds()
+            do {
+                let query: QueryDefinition
+                switch reference {
+                case .named(let name): query = try catalog.query(named: name, version: customer.version)
+                case .inline(let inline): query = inline
+                }
+                let result = try run(query, for: customer, context: context)
+                total += result.datapoints.count
+                outcomes.append(
+                    TaskOutput.QueryOutcome(
+                        query: query.name, status: "ok", durationMs: Self.elapsed(since: queryStarted),
+                        datapointCount: result.datapoints.count, skippedCount: result.skipped.count,
+                        datapoints: result.datapoints.map(TaskOutput.datapoint),
+                        skipped: result.skipped.map { .init(name: $0.name, row: $0.row, reason: $0.reason) }))
+            } catch {
+                if payload.isSingleQuery { throw error }
+                let payload = ErrorPayload(error)
+                context.logger.warning("query failed", metadata: ["query": "\(reference.name)", "errorType": "\(payload.errorType)"])
+                outcomes.append(
+                    TaskOutput.QueryOutcome(
+                        query: reference.name, status: "error", durationMs: Self.elapsed(since: queryStarted),
+                        datapointCount: 0, skippedCount: 0, error: payload))
+            }
+        }
+        let failures = outcomes.filter { $0.status != "ok" }.count
+        let status = failures == 0 ? "ok" : failures == outcomes.count ? "error" : "partial"
+        return TaskOutput(
+            customer: customer.opname, status: status, queries: outcomes, datapointCount: total,
+            durationMs: Self.elapsed(since: started)
+        ).encoded()
+    }
+
+    /// Runs one query within the invocation's time, keeping ``publishReserve`` back, and maps its rows.
+    private func run(_ query: QueryDefinition, for customer: Customer, context: LambdaContext) throws -> RowMapper.Output {
+        let now = Deadline.nowEpochMilliseconds()
+        let remaining = context.deadline.epochMilliseconds - now
+        let reserve = min(publishReserve.milliseconds, remaining / 4)
+        var budget = remaining - reserve
+        if let timeout = query.timeoutMs { budget = min(budget, Int64(timeout)) }
+        guard budget > 0 else { throw PostgresError(.timeout, "no time left before the invocation's deadline") }
+        let table = try runner.run(query, on: customer, deadline: Deadline(epochMilliseconds: now + budget))
+        return RowMapper(customer: customer.opname, query: query, nowMs: Deadline.nowEpochMilliseconds()).map(table)
+    }
+
+    private static func elapsed(since start: Int64) -> Double {
+        Double(Deadline.nowEpochMilliseconds() - start)
+    }
+}
+
+/// Whole-file reads without Foundation's file APIs.
+enum FileBytes {
+    static func read(_ path: String) -> [UInt8]? {
+        guard let file = fopen(path, "rb") else { return nil }
+        defer { fclose(file) }
+        var bytes: [UInt8] = []
+        var buffer = [UInt8](repeating: 0, count: 65536)
+        while true {
+            let count = fread(&buffer, 1, buffer.count, file)
+            if count <= 0 { break }
+            bytes.append(contentsOf: buffer[0..<count])
+        }
+        return ferror(file) == 0 ? bytes : nil
     }
 }

@@ -26,7 +26,13 @@ struct ReplayCommand: ParsableCommand {
         guard let bytes = Self.read(event) else {
             throw ValidationError("cannot read event file \(event)")
         }
-        var handler = try FunctionHandler(environment: environment)
+        var handler: FunctionHandler
+        do {
+            handler = try FunctionHandler(environment: environment)
+        } catch {
+            Self.write(ErrorPayload(error).json + [0x0A], to: 1)
+            throw ExitCode(1)
+        }
         var contextLogger = logger
         contextLogger[metadataKey: "requestId"] = "replay"
         let context = LambdaContext(

@@ -26,8 +26,9 @@ struct ServeCommand: ParsableCommand {
         do {
             handler = try FunctionHandler(environment: environment)
         } catch {
-            logger.critical("init failed", metadata: ["errorType": "\(error.errorType)", "error": "\(error.message)"])
-            try? client.initFailed(ErrorPayload(error))
+            let payload = ErrorPayload(error)
+            logger.critical("init failed", metadata: ["errorType": "\(payload.errorType)", "error": "\(payload.errorMessage)"])
+            try? client.initFailed(payload)
             throw ExitCode(1)
         }
         var loop = RuntimeLoop(client: client, handler: handler, logger: logger)

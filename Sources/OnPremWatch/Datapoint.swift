@@ -1,0 +1,47 @@
+/// One metric value ready to publish: CloudWatch's datum, before batching.
+public struct Datapoint: Equatable, Sendable {
+    public var name: String
+    public var value: Double
+    public var unit: String
+    /// Dimensions in order: `Customer`, `Query`, then the row's own.
+    public var dimensions: [Dimension]
+    public var timestampMs: Int64
+    public var storageResolution: Int
+
+    public init(
+        name: String, value: Double, unit: String = "None", dimensions: [Dimension], timestampMs: Int64,
+        storageResolution: Int = 60
+    ) {
+        self.name = name
+        self.value = value
+        self.unit = unit
+        self.dimensions = dimensions
+        self.timestampMs = timestampMs
+        self.storageResolution = storageResolution
+    }
+}
+
+/// A CloudWatch dimension.
+public struct Dimension: Equatable, Hashable, Sendable {
+    public var name: String
+    public var value: String
+
+    public init(_ name: String, _ value: String) {
+        self.name = name
+        self.value = value
+    }
+}
+
+/// A value that was not turned into a datapoint, and why; listed in the output, never silently dropped.
+public struct SkippedValue: Equatable, Sendable {
+    public var name: String
+    /// The 0-based row, or `nil` when the whole column was skipped.
+    public var row: Int?
+    public var reason: String
+
+    public init(name: String, row: Int?, reason: String) {
+        self.name = name
+        self.row = row
+        self.reason = reason
+    }
+}

@@ -1,0 +1,182 @@
+import CLibPQ
+import LambdaRuntime
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Owns one libpq connection (`PGconn`); every wait on it is bounded by a deadline.
+///
+/// Connects with `PQconnectStartParams` (keyword arrays, never a spliced connection string) and polls, and sends
+/// queries asynchronously and waits on the socket, so that at the deadline it can cancel the query with
+/// `PQcancel` and answer before Lambda kills the process.
+///
+/// - Note: Not `Sendable` on purpose: a `PGconn` must not be used from two threads at once.
+final class PostgresConnection {
+    private let connection: OpaquePointer
+
+    private init(_ connection: OpaquePointer) { self.connection = connection }
+
+    deinit { PQfinish(connection) }
+
+    /// Opens a connection.
+    ///
+    /// - Parameters:
+    ///   - parameters: libpq keywords and values (`host`, `port`, `dbname`, `user`, `sslmode`, ...).
+    ///   - deadline: When to give up.
+    /// - Throws: `Postgres.ConnectFailed`, `Postgres.AuthFailed` or `Postgres.Timeout`.
+    static func connect(parameters: [(String, String)], deadline: Deadline) throws(PostgresError) -> PostgresConnection {
+        let keywords = parameters.map { strdup($0.0) }
+        let values = parameters.map { strdup($0.1) }
+        defer {
+            keywords.forEach { free($0) }
+            values.forEach { free($0) }
+        }
+        let keywordPointers = keywords.map { UnsafePointer($0) } + [nil]
+        let valuePointers = values.map { UnsafePointer($0) } + [nil]
+        guard let raw = PQconnectStartParams(keywordPointers, valuePointers, 0) else {
+            throw PostgresError(.connectFailed, "libpq could not allocate a connection")
+        }
+        let connection = PostgresConnection(raw)
+        guard PQstatus(raw) != CONNECTION_BAD else { throw connection.connectError() }
+        var status = PGRES_POLLING_WRITING
+        while status != PGRES_POLLING_OK {
+            switch status {
+            case PGRES_POLLING_FAILED:
+                throw connection.connectError()
+            case PGRES_POLLING_READING, PGRES_POLLING_WRITING:
+                guard connection.wait(forWrite: status == PGRES_POLLING_WRITING, until: deadline) else {
+                    throw PostgresError(.timeout, "connecting to the server took longer than the time left")
+                }
+            default:
+                break
+            }
+            status = PQconnectPoll(raw)
+        }
+        return connection
+    }
+
+    /// Whether the connection is up as far as the client knows (a server restart shows only on next use).
+    var isUsable: Bool { PQstatus(connection) == CONNECTION_OK }
+
+    /// Whether no transaction is open, so the connection can go back to the pool.
+    var isIdle: Bool { PQtransactionStatus(connection) == PQTRANS_IDLE }
+
+    /// Runs one statement with text parameters and returns its rows.
+    ///
+    /// `PQsendQueryParams` takes a single statement, so a query can never smuggle a second one.
+    ///
+    /// - Throws: `Postgres.QueryFailed` (with SQLSTATE), `Postgres.Timeout` (cancelled at the deadline, or the
+    ///   server's `statement_timeout`), `Postgres.ConnectionLost`.
+    func execute(_ sql: String, parameters: [String] = [], deadline: Deadline) throws(PostgresError) -> ResultTable {
+        let values = parameters.map { strdup($0) }
+        defer { values.forEach { free($0) } }
+        let valuePointers = values.map { UnsafePointer($0) }
+        let sent = PQsendQueryParams(connection, sql, Int32(parameters.count), nil, valuePointers, nil, nil, 0)
+        guard sent == 1 else { throw lostOrFailed() }
+
+        var table: ResultTable?
+        var failure: PostgresError?
+        while true {
+            guard try waitUntilReady(deadline) else {
+                cancel()
+                throw PostgresError(.timeout, "the query ran past the time left and was cancelled")
+            }
+            guard let result = PQgetResult(connection) else { break }
+            defer { PQclear(result) }
+            switch PQresultStatus(result) {
+            case PGRES_TUPLES_OK:
+                table = Self.table(result)
+            case PGRES_COMMAND_OK, PGRES_EMPTY_QUERY:
+                table = table ?? ResultTable(columns: [], rows: [])
+            default:
+                failure = failure ?? Self.error(result)
+            }
+        }
+        if let failure {
+            if !isUsable { throw PostgresError(.connectionLost, failure.message) }
+            throw failure
+        }
+        return table ?? ResultTable(columns: [], rows: [])
+    }
+
+    /// Reads input until a whole result is ready; `false` at the deadline.
+    private func waitUntilReady(_ deadline: Deadline) throws(PostgresError) -> Bool {
+        while PQisBusy(connection) == 1 {
+            guard wait(forWrite: false, until: deadline) else { return false }
+            guard PQconsumeInput(connection) == 1 else { throw lostOrFailed() }
+        }
+        return true
+    }
+
+    /// Asks the server to cancel the running query, then drains what it sends back for a short while; a
+    /// connection that does not settle is left unusable, and the pool drops it.
+    private func cancel() {
+        if let handle = PQgetCancel(connection) {
+            var buffer = [CChar](repeating: 0, count: 256)
+            _ = PQcancel(handle, &buffer, Int32(buffer.count))
+            PQfreeCancel(handle)
+        }
+        let grace = Deadline(epochMilliseconds: Deadline.nowEpochMilliseconds() + 1000)
+        while (try? waitUntilReady(grace)) == true, let result = PQgetResult(connection) {
+            PQclear(result)
+        }
+    }
+
+    /// Waits for the socket; `false` when the deadline passes first.
+    private func wait(forWrite: Bool, until deadline: Deadline) -> Bool {
+        let socket = PQsocket(connection)
+        guard socket >= 0 else { return true }
+        while true {
+            let remaining = deadline.remaining().milliseconds
+            if remaining <= 0 { return false }
+            var descriptor = pollfd(fd: socket, events: Int16(forWrite ? POLLOUT : POLLIN), revents: 0)
+            let ready = poll(&descriptor, 1, Int32(min(remaining, Int64(Int32.max))))
+            if ready > 0 { return true }
+            if ready == 0 { return false }
+            if errno != EINTR { return true }
+        }
+    }
+
+    private var lastMessage: String { String(cString: PQerrorMessage(connection)) }
+
+    private func lostOrFailed() -> PostgresError {
+        isUsable ? PostgresError(.queryFailed, lastMessage) : PostgresError(.connectionLost, lastMessage)
+    }
+
+    /// Tells a refused login from an unreachable server by libpq's message (it has no SQLSTATE for either).
+    private func connectError() -> PostgresError {
+        let message = lastMessage
+        let authentication = ["password authentication failed", "no password supplied", "authentication failed",
+                              "role \"", "pg_hba.conf"]
+        if authentication.contains(where: { message.contains($0) }) {
+            return PostgresError(.authFailed, message)
+        }
+        return PostgresError(.connectFailed, message)
+    }
+
+    private static func error(_ result: OpaquePointer) -> PostgresError {
+        let message = String(cString: PQresultErrorMessage(result))
+        let state = PQresultErrorField(result, Int32(UInt8(ascii: "C"))).map { String(cString: $0) }
+        // 57014 query_canceled: the server's statement_timeout fired.
+        if state == "57014" { return PostgresError(.timeout, message, sqlState: state) }
+        return PostgresError(.queryFailed, message, sqlState: state)
+    }
+
+    /// Copies a result out of libpq into values before the result is cleared.
+    private static func table(_ result: OpaquePointer) -> ResultTable {
+        let columnCount = PQnfields(result)
+        let rowCount = PQntuples(result)
+        let columns = (0..<columnCount).map { index in
+            ResultTable.Column(String(cString: PQfname(result, index)), ColumnKind(typeOID: PQftype(result, index)))
+        }
+        var rows: [[String?]] = []
+        rows.reserveCapacity(Int(rowCount))
+        for row in 0..<rowCount {
+            rows.append((0..<columnCount).map { column in
+                PQgetisnull(result, row, column) == 1 ? nil : String(cString: PQgetvalue(result, row, column))
+            })
+        }
+        return ResultTable(columns: columns, rows: rows)
+    }
+}

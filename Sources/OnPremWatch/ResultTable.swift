@@ -1,0 +1,43 @@
+/// A query result as plain values: column names and kinds, and rows of text cells (`nil` for SQL NULL).
+///
+/// libpq hands values over as text; keeping the result as values lets ``RowMapper`` be tested without a server.
+public struct ResultTable: Equatable, Sendable {
+    public struct Column: Equatable, Sendable {
+        public var name: String
+        public var kind: ColumnKind
+        public init(_ name: String, _ kind: ColumnKind) {
+            self.name = name
+            self.kind = kind
+        }
+    }
+
+    public var columns: [Column]
+    public var rows: [[String?]]
+
+    public init(columns: [Column], rows: [[String?]]) {
+        self.columns = columns
+        self.rows = rows
+    }
+}
+
+/// What a column's PostgreSQL type means for metrics.
+public enum ColumnKind: Equatable, Sendable {
+    case number
+    case boolean
+    case text
+    case json
+    case timestamp
+    case unsupported(typeOID: UInt32)
+
+    /// Classifies a PostgreSQL type OID (see `pg_type`).
+    public init(typeOID: UInt32) {
+        switch typeOID {
+        case 20, 21, 23, 26, 700, 701, 1700, 790: self = .number  // int8, int2, int4, oid, float4, float8, numeric, money
+        case 16: self = .boolean
+        case 25, 1043, 1042, 19, 18, 2950: self = .text  // text, varchar, bpchar, name, char, uuid
+        case 114, 3802: self = .json
+        case 1184, 1114: self = .timestamp  // timestamptz, timestamp
+        default: self = .unsupported(typeOID: typeOID)
+        }
+    }
+}

@@ -1,0 +1,217 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Turns a query result into datapoints: pure, no I/O.
+///
+/// - A single `json`/`jsonb` column (the `row_to_json` form): every numeric field is a metric named after the
+///   field; booleans are 0/1; string fields are dimensions; a `timestamp` field sets the time.
+/// - Plain columns: numbers are metrics named after the column, booleans 0/1, text columns dimensions (as
+///   Telegraf's tags and sql_exporter's labels), a `timestamptz` column named `timestamp` sets the time.
+/// - NULL, NaN, infinities and values CloudWatch would reject are skipped and listed, never sent on.
+public struct RowMapper: Sendable {
+    public var customer: String
+    public var query: QueryDefinition
+    /// The time of datapoints whose row has no `timestamp`.
+    public var nowMs: Int64
+
+    /// CloudWatch rejects magnitudes above 2^360 and rounds nothing: tiny values below 2^-360 are sent as 0.
+    static let largest = 0x1p360
+    static let smallest = 0x1p-360
+    /// CloudWatch accepts timestamps from two weeks ago to two hours ahead.
+    static let oldestAgeMs: Int64 = 14 * 24 * 3600 * 1000
+    static let newestAheadMs: Int64 = 2 * 3600 * 1000
+    static let maxDimensions = 30
+
+    public init(customer: String, query: QueryDefinition, nowMs: Int64) {
+        self.customer = customer
+        self.query = query
+        self.nowMs = nowMs
+    }
+
+    public struct Output: Equatable, Sendable {
+        public var datapoints: [Datapoint] = []
+        public var skipped: [SkippedValue] = []
+    }
+
+    /// One row's cells, whatever the result's form: metrics, dimensions and time.
+    private struct Row {
+        var metrics: [(name: String, value: Double?, problem: String?)] = []
+        var dimensions: [Dimension] = []
+        var badDimension: String?
+        var timestampMs: Int64?
+    }
+
+    public func map(_ table: ResultTable) -> Output {
+        var output = Output()
+        let isJSONForm = table.columns.count == 1 && table.columns[0].kind == .json
+        if !isJSONForm {
+            for column in table.columns {
+                if case .unsupported(let oid) = column.kind {
+                    output.skipped.append(SkippedValue(name: column.name, row: nil, reason: "unsupported column type (OID \(oid))"))
+                }
+            }
+        }
+        for (index, cells) in table.rows.enumerated() {
+            let row = isJSONForm ? jsonRow(cells.first ?? nil, index: index, output: &output) : plainRow(table.columns, cells)
+            guard let row else { continue }
+            emit(row, index: index, into: &output)
+        }
+        return output
+    }
+
+    private func emit(_ row: Row, index: Int, into output: inout Output) {
+        let timestamp = row.timestampMs ?? nowMs
+        let dimensions = [Dimension("Customer", customer), Dimension("Query", query.cloudwatchDimension)] + row.dimensions
+        let rowProblem: String? =
+            if let bad = row.badDimension { bad }
+            else if dimensions.count > Self.maxDimensions { "more than \(Self.maxDimensions) dimensions" }
+            else if timestamp < nowMs - Self.oldestAgeMs || timestamp > nowMs + Self.newestAheadMs {
+                "timestamp outside CloudWatch's window (14 days ago to 2 hours ahead)"
+            } else { nil }
+        for metric in row.metrics {
+            if let problem = rowProblem ?? metric.problem {
+                output.skipped.append(SkippedValue(name: metric.name, row: index, reason: problem))
+                continue
+            }
+            guard var value = metric.value else { continue }
+            if let problem = Self.problem(with: value) {
+                output.skipped.append(SkippedValue(name: metric.name, row: index, reason: problem))
+                continue
+            }
+            if abs(value) < Self.smallest { value = 0 }
+            output.datapoints.append(
+                Datapoint(
+                    name: metric.name, value: value, unit: query.units[metric.name] ?? "None", dimensions: dimensions,
+                    timestampMs: timestamp, storageResolution: query.storageResolution))
+        }
+    }
+
+    /// Why CloudWatch would refuse `value`, if it would.
+    static func problem(with value: Double) -> String? {
+        if value.isNaN { return "NaN" }
+        if value.isInfinite { return "infinite" }
+        if abs(value) > largest { return "out of CloudWatch's range (|v| > 2^360)" }
+        return nil
+    }
+
+    private func plainRow(_ columns: [ResultTable.Column], _ cells: [String?]) -> Row {
+        var row = Row()
+        for (column, cell) in zip(columns, cells) {
+            switch column.kind {
+            case .number:
+                row.metrics.append(cell.map { (column.name, Self.number($0), Self.number($0) == nil ? "not a number" : nil) }
+                    ?? (column.name, nil, "null"))
+            case .boolean:
+                row.metrics.append(cell.map { (column.name, $0 == "t" ? 1 : 0, nil) } ?? (column.name, nil, "null"))
+            case .text, .json:
+                addDimension(column.name, cell, to: &row)
+            case .timestamp where column.name == "timestamp":
+                row.timestampMs = cell.flatMap(Self.parseTimestamp)
+            case .timestamp, .unsupported:
+                continue
+            }
+        }
+        return row
+    }
+
+    private func jsonRow(_ cell: String?, index: Int, output: inout Output) -> Row? {
+        guard let cell, case .object(let fields)? = try? JSONValue.parse(Array(cell.utf8)) else {
+            output.skipped.append(SkippedValue(name: "row_to_json", row: index, reason: cell == nil ? "null" : "not a JSON object"))
+            return nil
+        }
+        var row = Row()
+        for (name, value) in fields.sorted(by: { $0.key < $1.key }) {
+            switch value {
+            case .number(let number): row.metrics.append((name, number, nil))
+            case .bool(let flag): row.metrics.append((name, flag ? 1 : 0, nil))
+            case .null: row.metrics.append((name, nil, "null"))
+            // to_json writes a float's NaN and infinities as strings.
+            case .string(let text) where ["NaN", "Infinity", "-Infinity"].contains(text):
+                row.metrics.append((name, nil, text == "NaN" ? "NaN" : "infinite"))
+            case .string(let text) where name == "timestamp":
+                row.timestampMs = Self.parseTimestamp(text)
+            case .string(let text): addDimension(name, text, to: &row)
+            case .array, .object: row.metrics.append((name, nil, "not a number"))
+            }
+        }
+        return row
+    }
+
+    private func addDimension(_ name: String, _ value: String?, to row: inout Row) {
+        guard let value, !value.isEmpty else {
+            row.badDimension = "dimension \(name) is \(value == nil ? "null" : "empty")"
+            return
+        }
+        guard value.utf8.count <= 1024 else {
+            row.badDimension = "dimension \(name) is longer than 1024 characters"
+            return
+        }
+        row.dimensions.append(Dimension(name, value))
+    }
+
+    /// Parses PostgreSQL's text form of a number, including `NaN` and `Infinity`.
+    static func number(_ text: String) -> Double? {
+        switch text {
+        case "NaN": .nan
+        case "Infinity": .infinity
+        case "-Infinity": -.infinity
+        default: Double(text)
+        }
+    }
+
+    /// Parses an ISO 8601 timestamp as PostgreSQL writes it (`2026-11-21 22:40:12.123+00`, or with `T` and
+    /// `+00:00` from `to_json`) into epoch milliseconds. Without an offset the time is taken as UTC.
+    public static func parseTimestamp(_ text: String) -> Int64? {
+        let bytes = Array(text.utf8)
+        func int(_ from: Int, _ count: Int) -> Int? {
+            guard from + count <= bytes.count else { return nil }
+            var value = 0
+            for byte in bytes[from..<(from + count)] {
+                guard byte >= 48, byte <= 57 else { return nil }
+                value = value * 10 + Int(byte - 48)
+            }
+            return value
+        }
+        guard bytes.count >= 19, let year = int(0, 4), let month = int(5, 2), let day = int(8, 2),
+            let hour = int(11, 2), let minute = int(14, 2), let second = int(17, 2),
+            bytes[4] == 45, bytes[7] == 45, bytes[10] == 32 || bytes[10] == 84, bytes[13] == 58, bytes[16] == 58
+        else { return nil }
+        var index = 19
+        var millis = 0
+        if index < bytes.count, bytes[index] == 46 {
+            index += 1
+            var digits = 0
+            while index < bytes.count, bytes[index] >= 48, bytes[index] <= 57 {
+                if digits < 3 { millis = millis * 10 + Int(bytes[index] - 48) }
+                digits += 1
+                index += 1
+            }
+            for _ in 0..<max(0, 3 - digits) { millis *= 10 }
+        }
+        var offsetSeconds = 0
+        if index < bytes.count, bytes[index] == 43 || bytes[index] == 45 {
+            let sign = bytes[index] == 45 ? -1 : 1
+            guard let hours = int(index + 1, 2) else { return nil }
+            var minutes = 0
+            if index + 3 < bytes.count { minutes = int(bytes[index + 3] == 58 ? index + 4 : index + 3, 2) ?? 0 }
+            offsetSeconds = sign * (hours * 3600 + minutes * 60)
+        } else if index < bytes.count, bytes[index] != 90 {
+            return nil
+        }
+        var parts = tm()
+        parts.tm_year = Int32(year - 1900)
+        parts.tm_mon = Int32(month - 1)
+        parts.tm_mday = Int32(day)
+        parts.tm_hour = Int32(hour)
+        parts.tm_min = Int32(minute)
+        parts.tm_sec = Int32(second)
+        let seconds = Int64(timegm(&parts)) - Int64(offsetSeconds)
+        return seconds * 1000 + Int64(millis)
+    }
+}

@@ -1,0 +1,74 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+import LambdaRuntime
+
+/// The task's output for Step Functions: per query its status, datapoints and what was skipped, plus timings.
+struct TaskOutput: Encodable {
+    struct QueryOutcome: Encodable {
+        var query: String
+        var status: String
+        var durationMs: Double
+        var datapointCount: Int
+        var skippedCount: Int
+        var datapoints: [DatapointOutput]?
+        var skipped: [SkippedOutput]?
+        var error: ErrorPayload?
+    }
+
+    struct DatapointOutput: Encodable {
+        var name: String
+        var value: Double
+        var unit: String
+        var dimensions: [String: String]
+        var timestamp: String
+        var storageResolution: Int
+    }
+
+    struct SkippedOutput: Encodable {
+        var name: String
+        var row: Int?
+        var reason: String
+    }
+
+    var customer: String
+    var status: String
+    var queries: [QueryOutcome]
+    var datapointCount: Int
+    var durationMs: Double
+    /// Present when per-datapoint lists were left out to stay under Step Functions' state size limit.
+    var truncated: Bool?
+
+    /// Step Functions refuses state over 262,144 bytes; keep a margin for the `Payload` wrapper.
+    static let limit = 256 * 1024 - 4096
+
+    /// Encodes the output, summarising rather than failing when the full form would be too large.
+    func encoded() -> [UInt8] {
+        if let full = try? Self.encode(self), full.count <= Self.limit { return full }
+        var summary = self
+        summary.truncated = true
+        summary.queries = queries.map { outcome in
+            var outcome = outcome
+            outcome.datapoints = nil
+            outcome.skipped = outcome.skipped.map { Array($0.prefix(20)) }
+            return outcome
+        }
+        return (try? Self.encode(summary)) ?? Array("{\"status\":\"\(status)\",\"truncated\":true}".utf8)
+    }
+
+    private static func encode(_ value: TaskOutput) throws -> [UInt8] {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        return Array(try encoder.encode(value))
+    }
+
+    static func datapoint(_ point: Datapoint) -> DatapointOutput {
+        DatapointOutput(
+            name: point.name, value: point.value, unit: point.unit,
+            dimensions: Dictionary(point.dimensions.map { ($0.name, $0.value) }, uniquingKeysWith: { first, _ in first }),
+            timestamp: LambdaLogHandler.rfc3339(epochMilliseconds: point.timestampMs),
+            storageResolution: point.storageResolution)
+    }
+}
