@@ -35,11 +35,13 @@ test: deps
 	$(SWIFT) build --build-tests
 	scripts/with-services.sh $(SWIFT) test
 
+# The demo catalog (catalog.json) expects its PostgreSQL on port 54329.
 demo: stage
-	scripts/with-services.sh scripts/demo.sh $(STAGE)
+	ONPREM_PG_PORT=54329 scripts/with-services.sh scripts/demo.sh $(STAGE)
 
+# Replays one event through the handler, against the local PostgreSQL with the demo databases.
 replay: build
-	$$($(SWIFT) build --show-bin-path)/onprem-watch replay $(EVENT)
+	ONPREM_PG_PORT=54329 scripts/with-services.sh scripts/replay.sh $$($(SWIFT) build --show-bin-path)/onprem-watch $(EVENT)
 
 bench: stage
 	scripts/with-services.sh python3 bench/bench.py --stage $(STAGE)

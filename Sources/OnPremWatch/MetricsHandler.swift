@@ -9,15 +9,23 @@ import Logging
 /// A single-query payload that fails throws its typed error, so Step Functions `Retry`/`Catch` can act on it.
 /// A multi-query payload reports each query's error in the output and still returns the others' metrics.
 public struct MetricsHandler: LambdaHandler {
+    /// Finds the login for a customer; `nil` leaves it to libpq's defaults (`user`, `PGUSER`, `PGPASSWORD`).
+    public typealias CredentialLookup = (Customer) throws -> (user: String, password: String)?
+
     public let catalog: Catalog
+    private let credentials: CredentialLookup
     let allowInlineSQL: Bool
     /// Time kept back from the query budget for publishing the metrics afterwards.
     let publishReserve: Duration
     private let runner: QueryRunner
     private let pool: ConnectionPool
 
-    public init(catalog: Catalog, allowInlineSQL: Bool = false, publishReserve: Duration = .seconds(1), maxIdleConnections: Int = 8) {
+    public init(
+        catalog: Catalog, allowInlineSQL: Bool = false, publishReserve: Duration = .seconds(1),
+        maxIdleConnections: Int = 8, credentials: @escaping CredentialLookup = { _ in nil }
+    ) {
         self.catalog = catalog
+        self.credentials = credentials
         self.allowInlineSQL = allowInlineSQL
         self.publishReserve = publishReserve
         self.pool = ConnectionPool(maxIdle: maxIdleConnections)
@@ -98,7 +106,8 @@ public struct MetricsHandler: LambdaHandler {
         var budget = remaining - reserve
         if let timeout = query.timeoutMs { budget = min(budget, Int64(timeout)) }
         guard budget > 0 else { throw PostgresError(.timeout, "no time left before the invocation's deadline") }
-        let table = try runner.run(query, on: customer, deadline: Deadline(epochMilliseconds: now + budget))
+        let table = try runner.run(
+            query, on: customer, credentials: try credentials(customer), deadline: Deadline(epochMilliseconds: now + budget))
         return RowMapper(customer: customer.opname, query: query, nowMs: Deadline.nowEpochMilliseconds()).map(table)
     }
 

@@ -29,13 +29,14 @@ struct RuntimeEmulatorTests {
 
     @Test("a handler error reaches the caller as errorType/errorMessage JSON, and JSON logs carry the requestId")
     func handlerErrorAndJSONLogs() throws {
-        let child = try start(["_HANDLER": "metrics", "AWS_LAMBDA_LOG_FORMAT": "JSON"], limit: 2)
+        let catalog = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("catalog.json").path
+        let child = try start(["_HANDLER": "metrics", "AWS_LAMBDA_LOG_FORMAT": "JSON", "ONPREM_CATALOG": catalog], limit: 2)
         for _ in 0..<2 {
             let response = try TestHTTP.post(invokeURL, body: "{\"customer\": 12")
             #expect(response.status == 500)
             let json = try JSONSerialization.jsonObject(with: Data(response.body)) as? [String: Any]
-            let type = json?["errorType"] as? String ?? ""
-            #expect(type.contains("."), "errorType \(type) is in Category.Reason form")
+            #expect(json?["errorType"] as? String == "Event.Invalid")
         }
         let result = child.finish()
         #expect(result.status == 0)
@@ -55,5 +56,17 @@ struct RuntimeEmulatorTests {
         let result = child.finish()
         #expect(result.status == 1)
         #expect(result.stderr.contains("Runtime.UnknownHandler"))
+    }
+
+    @Test("a broken catalog is reported through /init/error as Catalog.Invalid, naming the bad entry")
+    func brokenCatalog() throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("broken-catalog-\(getpid()).json").path
+        try #"{"customers": [{"opname": "c", "ip": "h", "port": "nope", "database": "d", "version": "1"}], "queries": []}"#
+            .write(toFile: path, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let result = try start(["_HANDLER": "metrics", "ONPREM_CATALOG": path], limit: 1).finish()
+        #expect(result.status == 1)
+        #expect(result.stderr.contains("Catalog.Invalid"))
+        #expect(result.stderr.contains("customers[0]") && result.stderr.contains("port"))
     }
 }

@@ -8,6 +8,11 @@ enum LiveServices {
     /// cargo-lambda's base URL, for example `http://127.0.0.1:9311`.
     static var runtimeEmulator: String? { environment["ONPREM_TEST_EMULATOR"] }
 
+    /// The test PostgreSQL server of `make test`, on 127.0.0.1.
+    static var postgresPort: Int? { environment["ONPREM_TEST_PG_PORT"].flatMap(Int.init) }
+    static var postgresUser: String { environment["ONPREM_TEST_PG_USER"] ?? "onprem" }
+    static var postgresPassword: String { environment["ONPREM_TEST_PG_PASSWORD"] ?? "" }
+
     /// The built `onprem-watch` binary.
     static var binary: String {
         if let path = environment["ONPREM_BINARY"] { return path }
@@ -54,5 +59,21 @@ enum TestHTTP {
     static func post(_ url: String, body: String, timeout: Duration = .seconds(60)) throws -> HTTPResponse {
         guard let curl = CurlEasy() else { throw POSIXError(.ENOMEM) }
         return try curl.perform(HTTPRequest(method: "POST", url: url, body: Array(body.utf8), timeout: timeout))
+    }
+}
+
+/// Runs a shell command and waits for it with `waitpid`.
+///
+/// Foundation's `Process.waitUntilExit` never returned for `pg_ctl restart`, whose server outlives it.
+enum Shell {
+    static func run(_ command: String) -> Int32 {
+        var pid: pid_t = 0
+        let words: [String] = ["/bin/sh", "-c", command]
+        let arguments: [UnsafeMutablePointer<CChar>?] = words.map { strdup($0) } + [nil]
+        defer { arguments.forEach { free($0) } }
+        guard posix_spawn(&pid, "/bin/sh", nil, nil, arguments, environ) == 0 else { return -1 }
+        var status: Int32 = 0
+        while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
+        return (status >> 8) & 0xff
     }
 }

@@ -1,0 +1,102 @@
+import Foundation
+import Testing
+
+@testable import OnPremWatch
+
+@Suite struct CatalogTests {
+    static let issueCatalog = """
+        {
+          "customers": [
+            {"opname": "Customer 1", "ip": "192.168.0.1", "port": "5432", "database": "postgres", "version": "2", "threshold": 100}
+          ],
+          "queries": [
+            {"name": "demo-query", "description": "A query for demo purposes", "tags": ["demo"], "versions": ["1"],
+             "query": "select row_to_json(row) from (select random() as test_metric) row", "cloudwatchDimension": "demo"},
+            {"name": "demo-query", "description": "A query for demo purposes", "tags": ["demo"], "versions": ["2"],
+             "query": "select row_to_json(row) from (select 5 + random() as test_metric) row", "cloudwatchDimension": "demo"}
+          ]
+        }
+        """
+
+    @Test("the operations teams' catalog loads, and the variant for the customer's version is chosen")
+    func loadsIssueCatalog() throws {
+        let catalog = try Catalog(json: Array(Self.issueCatalog.utf8))
+        let customer = try catalog.customer(named: "Customer 1")
+        #expect(customer.port == 5432)
+        #expect(customer.threshold == 100)
+        let query = try catalog.query(named: "demo-query", version: customer.version)
+        #expect(query.query.contains("5 + random()"))
+        #expect(catalog.queries(forVersion: "1").count == 1)
+    }
+
+    @Test("numbers are accepted where catalogs write strings, and optional fields are read")
+    func optionalFields() throws {
+        let json = """
+            {"customers": [{"opname": "c", "ip": "h", "port": 6432, "database": "d", "version": 3, "user": "u",
+                            "sslmode": "verify-full", "sslrootcert": "/ca.pem", "secret": "arn:secret"}],
+             "queries": [{"name": "q", "versions": [3], "query": "select 1 as one", "cloudwatchDimension": "q",
+                          "units": {"one": "Count"}, "timeoutMs": 2500, "storageResolution": 1}]}
+            """
+        let catalog = try Catalog(json: Array(json.utf8))
+        #expect(catalog.customers[0] == Customer(opname: "c", ip: "h", port: 6432, database: "d", version: "3", user: "u",
+                                                 sslmode: "verify-full", sslrootcert: "/ca.pem", secret: "arn:secret"))
+        let query = try catalog.query(named: "q", version: "3")
+        #expect(query.units == ["one": "Count"])
+        #expect(query.timeoutMs == 2500)
+        #expect(query.storageResolution == 1)
+    }
+
+    @Test(
+        "a broken catalog is refused with a message that names the bad entry",
+        arguments: [
+            (#"{"customers": [], "queries": [{"name": "q", "versions": [], "query": "s"}]}"#, "queries[0] (\"q\")"),
+            (#"{"customers": [{"opname": "c", "ip": "h", "port": "x", "database": "d", "version": "1"}], "queries": []}"#,
+             "customers[0] (\"c\"): port"),
+            (#"{"customers": [{"opname": "c", "ip": "h", "database": "d", "version": "1", "sslmode": "sometimes"}], "queries": []}"#,
+             "sslmode"),
+            (#"{"customers": [], "queries": [{"name": "q", "versions": ["1"], "query": "s", "units": {"a": "Furlongs"}}]}"#,
+             "units.a"),
+            (#"{"customers": [], "queries": [{"name": "q", "versions": ["1"], "query": "s", "storageResolution": 5}]}"#,
+             "storageResolution"),
+            (#"{"customers": [], "queries": [{"name": "q", "versions": ["1"], "query": "a"}, {"name": "q", "versions": ["1"], "query": "b"}]}"#,
+             "queries[1] (\"q\"): a second variant"),
+            (#"{"customers": [{"opname": "c", "ip": "h", "database": "d", "version": "1"}, {"opname": "c", "ip": "h", "database": "d", "version": "1"}], "queries": []}"#,
+             "customers[1] (\"c\"): opname is used twice"),
+            (#"{"customers": [{"ip": "h", "database": "d", "version": "1"}], "queries": []}"#, "customers[0]: opname"),
+            ("not json", "not valid JSON"),
+            (#"{"queries": []}"#, "customers"),
+        ])
+    func refusesBrokenCatalogs(json: String, mention: String) {
+        do {
+            _ = try Catalog(json: Array(json.utf8))
+            Issue.record("accepted: \(json)")
+        } catch {
+            #expect(error.code == .invalid)
+            #expect(error.message.contains(mention), "\(error.message)")
+        }
+    }
+
+    @Test("lookups fail with the specific error names Step Functions matches on")
+    func lookupErrors() throws {
+        let catalog = try Catalog(json: Array(Self.issueCatalog.utf8))
+        #expect(throws: CatalogError.self) { try catalog.customer(named: "Nobody") }
+        do {
+            _ = try catalog.query(named: "demo-query", version: "9")
+        } catch {
+            #expect(error.errorType == "Catalog.NoVariantForVersion")
+        }
+        do {
+            _ = try catalog.query(named: "missing", version: "1")
+        } catch {
+            #expect(error.errorType == "Catalog.UnknownQuery")
+        }
+    }
+
+    @Test("the shipped demo catalog is valid")
+    func shippedCatalog() throws {
+        let path = #filePath.replacingOccurrences(of: "Tests/OnPremWatchTests/CatalogTests.swift", with: "catalog.json")
+        let bytes = try #require(FileBytes.read(path))
+        let catalog = try Catalog(json: bytes)
+        #expect(catalog.customers.map(\.version) == ["1", "2"])
+    }
+}
