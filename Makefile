@@ -44,7 +44,7 @@ replay: build
 	ONPREM_PG_PORT=54329 scripts/with-services.sh scripts/replay.sh $$($(SWIFT) build --show-bin-path)/onprem-watch $(EVENT)
 
 bench: stage
-	scripts/with-services.sh python3 bench/bench.py --stage $(STAGE)
+	ONPREM_PG_PORT=54329 scripts/with-services.sh python3 bench/bench.py --stage $(STAGE)
 
 clean:
 	rm -rf .build dist
