@@ -117,8 +117,9 @@ public struct MetricsHandler: LambdaHandler {
 }
 
 /// Whole-file reads without Foundation's file APIs.
-enum FileBytes {
-    static func read(_ path: String) -> [UInt8]? {
+public enum FileBytes {
+    /// The file's bytes, or `nil` when it cannot be opened or read.
+    public static func read(_ path: String) -> [UInt8]? {
         guard let file = fopen(path, "rb") else { return nil }
         defer { fclose(file) }
         var bytes: [UInt8] = []

@@ -23,7 +23,7 @@ struct ReplayCommand: ParsableCommand {
     func run() throws {
         let environment = Environment.current()
         let logger = LogSetup.bootstrap(environment: environment)
-        guard let bytes = Self.read(event) else {
+        guard let bytes = FileBytes.read(event) else {
             throw ValidationError("cannot read event file \(event)")
         }
         var handler: FunctionHandler
@@ -46,20 +46,6 @@ struct ReplayCommand: ParsableCommand {
             Self.write(ErrorPayload(error).json + [0x0A], to: 1)
             throw ExitCode(1)
         }
-    }
-
-    /// Reads a whole file, or `nil` when it cannot be opened.
-    static func read(_ path: String) -> [UInt8]? {
-        guard let file = fopen(path, "rb") else { return nil }
-        defer { fclose(file) }
-        var bytes: [UInt8] = []
-        var buffer = [UInt8](repeating: 0, count: 65536)
-        while true {
-            let count = fread(&buffer, 1, buffer.count, file)
-            if count <= 0 { break }
-            bytes.append(contentsOf: buffer[0..<count])
-        }
-        return ferror(file) == 0 ? bytes : nil
     }
 
     static func write(_ bytes: [UInt8], to descriptor: Int32) {
