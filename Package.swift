@@ -59,7 +59,9 @@ let package = Package(
         .testTarget(name: "OnPremWatchTests", dependencies: ["OnPremWatch", "LambdaRuntime"], swiftSettings: strict),
         .testTarget(
             name: "IntegrationTests",
-            dependencies: ["LambdaRuntime", "OnPremWatch", "CurlHTTP", .product(name: "Logging", package: "swift-log")],
+            dependencies: [
+                "LambdaRuntime", "OnPremWatch", "CurlHTTP", .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: strict
         ),
     ]

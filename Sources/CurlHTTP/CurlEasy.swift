@@ -56,7 +56,8 @@ public final class CurlEasy {
         _ = onprem_curl_setopt_string(handle, CURLOPT_URL, request.url)
         _ = onprem_curl_setopt_ptr(handle, CURLOPT_WRITEDATA, context)
         _ = onprem_curl_setopt_ptr(handle, CURLOPT_HEADERDATA, context)
-        _ = onprem_curl_setopt_long(handle, CURLOPT_TIMEOUT_MS, request.timeout.map { max(1, Int($0.milliseconds)) } ?? 0)
+        _ = onprem_curl_setopt_long(
+            handle, CURLOPT_TIMEOUT_MS, request.timeout.map { max(1, Int($0.milliseconds)) } ?? 0)
         _ = onprem_curl_setopt_long(
             handle, CURLOPT_CONNECTTIMEOUT_MS, request.connectTimeout.map { max(1, Int($0.milliseconds)) } ?? 0)
 
@@ -74,8 +75,10 @@ public final class CurlEasy {
                 _ = onprem_curl_setopt_string(handle, CURLOPT_CUSTOMREQUEST, nil)
             } else {
                 _ = onprem_curl_setopt_long(handle, CURLOPT_POST, 1)
-                _ = onprem_curl_setopt_string(handle, CURLOPT_CUSTOMREQUEST, request.method == "POST" ? nil : request.method)
-                _ = onprem_curl_setopt_ptr(handle, CURLOPT_POSTFIELDS, UnsafeRawPointer(body.baseAddress) ?? UnsafeRawPointer(errorBuffer))
+                _ = onprem_curl_setopt_string(
+                    handle, CURLOPT_CUSTOMREQUEST, request.method == "POST" ? nil : request.method)
+                _ = onprem_curl_setopt_ptr(
+                    handle, CURLOPT_POSTFIELDS, UnsafeRawPointer(body.baseAddress) ?? UnsafeRawPointer(errorBuffer))
                 _ = onprem_curl_setopt_off(handle, CURLOPT_POSTFIELDSIZE_LARGE, curl_off_t(body.count))
             }
             return curl_easy_perform(handle)

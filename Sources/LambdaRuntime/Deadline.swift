@@ -1,5 +1,5 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// The moment an invocation must have answered by, in Unix epoch milliseconds.

@@ -1,7 +1,8 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 public import Logging
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 /// A swift-log backend for Lambda: one line per record on stderr, JSON or text.
 ///

@@ -1,7 +1,8 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 public import Logging
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 /// The runtime's main loop: fetch an invocation, run the handler, post the answer, repeat.
 ///
@@ -49,7 +50,8 @@ public struct RuntimeLoop<Client: RuntimeClient, Handler: LambdaHandler> {
                 return .success(try client.next())
             } catch {
                 if error.code == .nonRecoverable || attempt >= nextAttempts {
-                    logger.error("runtime API failed, exiting", metadata: ["error": "\(error)", "attempt": "\(attempt)"])
+                    logger.error(
+                        "runtime API failed, exiting", metadata: ["error": "\(error)", "attempt": "\(attempt)"])
                     return .failure(error)
                 }
                 logger.warning("GET /next failed, retrying", metadata: ["error": "\(error)", "attempt": "\(attempt)"])
@@ -89,7 +91,7 @@ public struct RuntimeLoop<Client: RuntimeClient, Handler: LambdaHandler> {
             case .response(let body):
                 do throws(RuntimeError) {
                     try client.respond(requestID: invocation.requestID, body: body)
-                } catch where error.code == .responseTooLarge {
+                } catch  where error.code == .responseTooLarge {
                     try client.fail(requestID: invocation.requestID, error: Self.tooLarge(body.count))
                 }
             case .failure(let payload):
@@ -116,7 +118,8 @@ public struct RuntimeLoop<Client: RuntimeClient, Handler: LambdaHandler> {
     }
 
     private func sleep(for duration: Duration) {
-        var spec = timespec(tv_sec: Int(duration.components.seconds), tv_nsec: Int(duration.milliseconds % 1000) * 1_000_000)
+        var spec = timespec(
+            tv_sec: Int(duration.components.seconds), tv_nsec: Int(duration.milliseconds % 1000) * 1_000_000)
         nanosleep(&spec, nil)
     }
 }

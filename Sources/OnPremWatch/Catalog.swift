@@ -127,13 +127,15 @@ public struct Customer: Sendable, Equatable {
             user: try named.optionalText("user"), sslmode: try named.optionalText("sslmode"),
             sslrootcert: try named.optionalText("sslrootcert"), secret: try named.optionalText("secret"))
         if let sslmode, !Self.sslModes.contains(sslmode) {
-            throw CatalogError(.invalid, "\(named.place): sslmode \"\(sslmode)\" is not one of \(Self.sslModes.sorted())")
+            throw CatalogError(
+                .invalid, "\(named.place): sslmode \"\(sslmode)\" is not one of \(Self.sslModes.sorted())")
         }
     }
 
     /// The connection pool's key: customers sharing a server, database and login share a connection.
     var endpointKey: String {
-        [ip, String(port), database, user ?? "", sslmode ?? "", sslrootcert ?? "", secret ?? ""].joined(separator: "\u{0}")
+        [ip, String(port), database, user ?? "", sslmode ?? "", sslrootcert ?? "", secret ?? ""].joined(
+            separator: "\u{0}")
     }
 }
 

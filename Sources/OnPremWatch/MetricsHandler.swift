@@ -1,8 +1,9 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 public import LambdaRuntime
 import Logging
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 /// The real job: run catalog queries against a customer's PostgreSQL and turn the rows into metrics.
 ///
@@ -37,7 +38,9 @@ public struct MetricsHandler: LambdaHandler {
     /// - Throws: `Catalog.Invalid` naming the bad entry; the runtime reports it through `/init/error`.
     public init(environment: [String: String]) throws(CatalogError) {
         let path = environment["ONPREM_CATALOG"] ?? "\(environment["LAMBDA_TASK_ROOT"] ?? ".")/catalog.json"
-        guard let bytes = FileBytes.read(path) else { throw CatalogError(.invalid, "cannot read the catalog at \(path)") }
+        guard let bytes = FileBytes.read(path) else {
+            throw CatalogError(.invalid, "cannot read the catalog at \(path)")
+        }
         let catalog: Catalog
         do {
             catalog = try Catalog(json: bytes)
@@ -83,7 +86,8 @@ public struct MetricsHandler: LambdaHandler {
             } catch {
                 if payload.isSingleQuery { throw error }
                 let payload = ErrorPayload(error)
-                context.logger.warning("query failed", metadata: ["query": "\(reference.name)", "errorType": "\(payload.errorType)"])
+                context.logger.warning(
+                    "query failed", metadata: ["query": "\(reference.name)", "errorType": "\(payload.errorType)"])
                 outcomes.append(
                     TaskOutput.QueryOutcome(
                         query: reference.name, status: "error", durationMs: Self.elapsed(since: queryStarted),
@@ -99,7 +103,9 @@ public struct MetricsHandler: LambdaHandler {
     }
 
     /// Runs one query within the invocation's time, keeping ``publishReserve`` back, and maps its rows.
-    private func run(_ query: QueryDefinition, for customer: Customer, context: LambdaContext) throws -> RowMapper.Output {
+    private func run(_ query: QueryDefinition, for customer: Customer, context: LambdaContext) throws
+        -> RowMapper.Output
+    {
         let now = Deadline.nowEpochMilliseconds()
         let remaining = context.deadline.epochMilliseconds - now
         let reserve = min(publishReserve.milliseconds, remaining / 4)
@@ -107,7 +113,8 @@ public struct MetricsHandler: LambdaHandler {
         if let timeout = query.timeoutMs { budget = min(budget, Int64(timeout)) }
         guard budget > 0 else { throw PostgresError(.timeout, "no time left before the invocation's deadline") }
         let table = try runner.run(
-            query, on: customer, credentials: try credentials(customer), deadline: Deadline(epochMilliseconds: now + budget))
+            query, on: customer, credentials: try credentials(customer),
+            deadline: Deadline(epochMilliseconds: now + budget))
         return RowMapper(customer: customer.opname, query: query, nowMs: Deadline.nowEpochMilliseconds()).map(table)
     }
 

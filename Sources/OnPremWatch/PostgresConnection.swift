@@ -2,7 +2,7 @@ import CLibPQ
 import LambdaRuntime
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Owns one libpq connection (`PGconn`); every wait on it is bounded by a deadline.
@@ -25,7 +25,8 @@ final class PostgresConnection {
     ///   - parameters: libpq keywords and values (`host`, `port`, `dbname`, `user`, `sslmode`, ...).
     ///   - deadline: When to give up.
     /// - Throws: `Postgres.ConnectFailed`, `Postgres.AuthFailed` or `Postgres.Timeout`.
-    static func connect(parameters: [(String, String)], deadline: Deadline) throws(PostgresError) -> PostgresConnection {
+    static func connect(parameters: [(String, String)], deadline: Deadline) throws(PostgresError) -> PostgresConnection
+    {
         let keywords = parameters.map { strdup($0.0) }
         let values = parameters.map { strdup($0.1) }
         defer {
@@ -147,8 +148,10 @@ final class PostgresConnection {
     /// Tells a refused login from an unreachable server by libpq's message (it has no SQLSTATE for either).
     private func connectError() -> PostgresError {
         let message = lastMessage
-        let authentication = ["password authentication failed", "no password supplied", "authentication failed",
-                              "role \"", "pg_hba.conf"]
+        let authentication = [
+            "password authentication failed", "no password supplied", "authentication failed",
+            "role \"", "pg_hba.conf",
+        ]
         if authentication.contains(where: { message.contains($0) }) {
             return PostgresError(.authFailed, message)
         }
@@ -173,9 +176,10 @@ final class PostgresConnection {
         var rows: [[String?]] = []
         rows.reserveCapacity(Int(rowCount))
         for row in 0..<rowCount {
-            rows.append((0..<columnCount).map { column in
-                PQgetisnull(result, row, column) == 1 ? nil : String(cString: PQgetvalue(result, row, column))
-            })
+            rows.append(
+                (0..<columnCount).map { column in
+                    PQgetisnull(result, row, column) == 1 ? nil : String(cString: PQgetvalue(result, row, column))
+                })
         }
         return ResultTable(columns: columns, rows: rows)
     }

@@ -28,7 +28,7 @@ final class QueryRunner {
         }
         do {
             _ = try connection.execute("BEGIN TRANSACTION READ ONLY", deadline: deadline)
-        } catch where reused && error.code == .connectionLost {
+        } catch  where reused && error.code == .connectionLost {
             // The server restarted (or dropped us) while the function was frozen: reconnect once.
             connection = try PostgresConnection.connect(
                 parameters: Self.parameters(customer, credentials: credentials, deadline: deadline), deadline: deadline)

@@ -32,11 +32,14 @@ public enum ColumnKind: Equatable, Sendable {
     /// Classifies a PostgreSQL type OID (see `pg_type`).
     public init(typeOID: UInt32) {
         switch typeOID {
-        case 20, 21, 23, 26, 700, 701, 1700, 790: self = .number  // int8, int2, int4, oid, float4, float8, numeric, money
+        // int8, int2, int4, oid, float4, float8, numeric, money
+        case 20, 21, 23, 26, 700, 701, 1700, 790: self = .number
         case 16: self = .boolean
-        case 25, 1043, 1042, 19, 18, 2950: self = .text  // text, varchar, bpchar, name, char, uuid
+        // text, varchar, bpchar, name, char, uuid
+        case 25, 1043, 1042, 19, 18, 2950: self = .text
         case 114, 3802: self = .json
-        case 1184, 1114: self = .timestamp  // timestamptz, timestamp
+        // timestamptz, timestamp
+        case 1184, 1114: self = .timestamp
         default: self = .unsupported(typeOID: typeOID)
         }
     }

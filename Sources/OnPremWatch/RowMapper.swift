@@ -1,10 +1,10 @@
 #if canImport(FoundationEssentials)
-import FoundationEssentials
+    import FoundationEssentials
 #else
-import Foundation
+    import Foundation
 #endif
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Turns a query result into datapoints: pure, no I/O.
@@ -53,12 +53,14 @@ public struct RowMapper: Sendable {
         if !isJSONForm {
             for column in table.columns {
                 if case .unsupported(let oid) = column.kind {
-                    output.skipped.append(SkippedValue(name: column.name, row: nil, reason: "unsupported column type (OID \(oid))"))
+                    output.skipped.append(
+                        SkippedValue(name: column.name, row: nil, reason: "unsupported column type (OID \(oid))"))
                 }
             }
         }
         for (index, cells) in table.rows.enumerated() {
-            let row = isJSONForm ? jsonRow(cells.first ?? nil, index: index, output: &output) : plainRow(table.columns, cells)
+            let row =
+                isJSONForm ? jsonRow(cells.first ?? nil, index: index, output: &output) : plainRow(table.columns, cells)
             guard let row else { continue }
             emit(row, index: index, into: &output)
         }
@@ -67,11 +69,12 @@ public struct RowMapper: Sendable {
 
     private func emit(_ row: Row, index: Int, into output: inout Output) {
         let timestamp = row.timestampMs ?? nowMs
-        let dimensions = [Dimension("Customer", customer), Dimension("Query", query.cloudwatchDimension)] + row.dimensions
+        let dimensions =
+            [Dimension("Customer", customer), Dimension("Query", query.cloudwatchDimension)] + row.dimensions
         let rowProblem: String? =
-            if let bad = row.badDimension { bad }
-            else if dimensions.count > Self.maxDimensions { "more than \(Self.maxDimensions) dimensions" }
-            else if timestamp < nowMs - Self.oldestAgeMs || timestamp > nowMs + Self.newestAheadMs {
+            if let bad = row.badDimension { bad } else if dimensions.count > Self.maxDimensions {
+                "more than \(Self.maxDimensions) dimensions"
+            } else if timestamp < nowMs - Self.oldestAgeMs || timestamp > nowMs + Self.newestAheadMs {
                 "timestamp outside CloudWatch's window (14 days ago to 2 hours ahead)"
             } else { nil }
         for metric in row.metrics {
@@ -105,8 +108,9 @@ public struct RowMapper: Sendable {
         for (column, cell) in zip(columns, cells) {
             switch column.kind {
             case .number:
-                row.metrics.append(cell.map { (column.name, Self.number($0), Self.number($0) == nil ? "not a number" : nil) }
-                    ?? (column.name, nil, "null"))
+                row.metrics.append(
+                    cell.map { (column.name, Self.number($0), Self.number($0) == nil ? "not a number" : nil) }
+                        ?? (column.name, nil, "null"))
             case .boolean:
                 row.metrics.append(cell.map { (column.name, $0 == "t" ? 1 : 0, nil) } ?? (column.name, nil, "null"))
             case .text, .json:
@@ -122,7 +126,8 @@ public struct RowMapper: Sendable {
 
     private func jsonRow(_ cell: String?, index: Int, output: inout Output) -> Row? {
         guard let cell, case .object(let fields)? = try? JSONValue.parse(Array(cell.utf8)) else {
-            output.skipped.append(SkippedValue(name: "row_to_json", row: index, reason: cell == nil ? "null" : "not a JSON object"))
+            output.skipped.append(
+                SkippedValue(name: "row_to_json", row: index, reason: cell == nil ? "null" : "not a JSON object"))
             return nil
         }
         var row = Row()

@@ -1,9 +1,10 @@
-#if canImport(FoundationEssentials)
-import FoundationEssentials
-#else
-import Foundation
-#endif
 import LambdaRuntime
+
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
 
 /// The task's output for Step Functions: per query its status, datapoints and what was skipped, plus timings.
 struct TaskOutput: Encodable {
@@ -67,7 +68,8 @@ struct TaskOutput: Encodable {
     static func datapoint(_ point: Datapoint) -> DatapointOutput {
         DatapointOutput(
             name: point.name, value: point.value, unit: point.unit,
-            dimensions: Dictionary(point.dimensions.map { ($0.name, $0.value) }, uniquingKeysWith: { first, _ in first }),
+            dimensions: Dictionary(
+                point.dimensions.map { ($0.name, $0.value) }, uniquingKeysWith: { first, _ in first }),
             timestamp: LambdaLogHandler.rfc3339(epochMilliseconds: point.timestampMs),
             storageResolution: point.storageResolution)
     }

@@ -42,7 +42,9 @@ public struct TaskPayload: Equatable, Sendable {
         } catch {
             throw CatalogError(.invalidEvent, "the event is not JSON")
         }
-        guard case .object(let fields) = root else { throw CatalogError(.invalidEvent, "the event is not a JSON object") }
+        guard case .object(let fields) = root else {
+            throw CatalogError(.invalidEvent, "the event is not a JSON object")
+        }
         if fields["sql"] != nil {
             throw CatalogError(.inlineSQLRefused, "SQL text in a payload is not accepted; name a catalog query")
         }
@@ -50,7 +52,10 @@ public struct TaskPayload: Equatable, Sendable {
         case .string(let name)? where !name.isEmpty:
             customer = .named(name)
         case .object?:
-            customer = .inline(try Self.eventError { () throws(CatalogError) in try Customer(fields["customer"]!, where: "payload customer") })
+            customer = .inline(
+                try Self.eventError { () throws(CatalogError) in
+                    try Customer(fields["customer"]!, where: "payload customer")
+                })
         default:
             throw CatalogError(.invalidEvent, "the event has no \"customer\" (a catalog name or an object)")
         }
@@ -62,9 +67,10 @@ public struct TaskPayload: Equatable, Sendable {
                 guard allowInlineSQL else {
                     throw CatalogError(.inlineSQLRefused, "SQL text in a payload needs ONPREM_ALLOW_INLINE_SQL=true")
                 }
-                return .inline(try Self.eventError { () throws(CatalogError) in
-                    try QueryDefinition(value, where: "payload query", requireVersions: false)
-                })
+                return .inline(
+                    try Self.eventError { () throws(CatalogError) in
+                        try QueryDefinition(value, where: "payload query", requireVersions: false)
+                    })
             default:
                 throw CatalogError(.invalidEvent, "a query must be a catalog query name")
             }

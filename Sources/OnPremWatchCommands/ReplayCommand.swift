@@ -4,7 +4,7 @@ import Logging
 import OnPremWatch
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Runs one event through the handler locally, with no Runtime API, and prints the result.

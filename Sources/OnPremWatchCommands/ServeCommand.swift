@@ -27,7 +27,8 @@ struct ServeCommand: ParsableCommand {
             handler = try FunctionHandler(environment: environment)
         } catch {
             let payload = ErrorPayload(error)
-            logger.critical("init failed", metadata: ["errorType": "\(payload.errorType)", "error": "\(payload.errorMessage)"])
+            logger.critical(
+                "init failed", metadata: ["errorType": "\(payload.errorType)", "error": "\(payload.errorMessage)"])
             try? client.initFailed(payload)
             throw ExitCode(1)
         }

@@ -10,7 +10,8 @@ import Testing
         #expect(field?.value == "Root=1-abc;Parent=x:y")
     }
 
-    @Test("status lines, blank lines and junk are not header fields", arguments: ["HTTP/1.1 200 OK\r\n", "\r\n", "junk"])
+    @Test(
+        "status lines, blank lines and junk are not header fields", arguments: ["HTTP/1.1 200 OK\r\n", "\r\n", "junk"])
     func skipsNonFields(line: String) {
         #expect(HTTPResponse.parseHeaderLine(line) == nil)
     }

@@ -13,19 +13,29 @@ struct PostgresTests {
     var catalog: Catalog {
         Catalog(
             customers: [
-                Customer(opname: "Customer 1", ip: "127.0.0.1", port: port, database: "ops_v1", version: "1", threshold: 100),
-                Customer(opname: "Customer 2", ip: "127.0.0.1", port: port, database: "ops_v2", version: "2", threshold: 50),
+                Customer(
+                    opname: "Customer 1", ip: "127.0.0.1", port: port, database: "ops_v1", version: "1", threshold: 100),
+                Customer(
+                    opname: "Customer 2", ip: "127.0.0.1", port: port, database: "ops_v2", version: "2", threshold: 50),
                 Customer(opname: "Down", ip: "127.0.0.1", port: 1, database: "ops_v1", version: "1"),
-                Customer(opname: "TLS", ip: "localhost", port: port, database: "ops_v1", version: "1", sslmode: "verify-full",
-                         sslrootcert: LiveServices.environment["ONPREM_TEST_PG_CA"]),
-                Customer(opname: "Wrong CA", ip: "localhost", port: port, database: "ops_v1", version: "1", sslmode: "verify-full",
-                         sslrootcert: LiveServices.environment["ONPREM_TEST_PG_WRONG_CA"]),
+                Customer(
+                    opname: "TLS", ip: "localhost", port: port, database: "ops_v1", version: "1",
+                    sslmode: "verify-full",
+                    sslrootcert: LiveServices.environment["ONPREM_TEST_PG_CA"]),
+                Customer(
+                    opname: "Wrong CA", ip: "localhost", port: port, database: "ops_v1", version: "1",
+                    sslmode: "verify-full",
+                    sslrootcert: LiveServices.environment["ONPREM_TEST_PG_WRONG_CA"]),
             ],
             queries: [
-                QueryDefinition(name: "demo-query", versions: ["1"],
-                                query: "select row_to_json(row) from (select random() as test_metric) row", cloudwatchDimension: "demo"),
-                QueryDefinition(name: "demo-query", versions: ["2"],
-                                query: "select row_to_json(row) from (select 5 + random() as test_metric) row", cloudwatchDimension: "demo"),
+                QueryDefinition(
+                    name: "demo-query", versions: ["1"],
+                    query: "select row_to_json(row) from (select random() as test_metric) row",
+                    cloudwatchDimension: "demo"),
+                QueryDefinition(
+                    name: "demo-query", versions: ["2"],
+                    query: "select row_to_json(row) from (select 5 + random() as test_metric) row",
+                    cloudwatchDimension: "demo"),
                 QueryDefinition(
                     name: "types", versions: ["1"],
                     query: """
@@ -36,26 +46,33 @@ struct PostgresTests {
                                now() - interval '1 minute' as timestamp
                         """,
                     cloudwatchDimension: "types", units: ["a_int4": "Count"]),
-                QueryDefinition(name: "rows", versions: ["1"],
-                                query: "select g::text as shard, g * 10 as load from generate_series(1, 5) g",
-                                cloudwatchDimension: "rows"),
-                QueryDefinition(name: "slow", versions: ["1"], query: "select pg_sleep(30)::text as s, 1 as one",
-                                cloudwatchDimension: "slow"),
-                QueryDefinition(name: "broken", versions: ["1"], query: "select * from no_such_table",
-                                cloudwatchDimension: "broken"),
-                QueryDefinition(name: "write", versions: ["1"], query: "delete from alarms returning 1 as n",
-                                cloudwatchDimension: "write"),
+                QueryDefinition(
+                    name: "rows", versions: ["1"],
+                    query: "select g::text as shard, g * 10 as load from generate_series(1, 5) g",
+                    cloudwatchDimension: "rows"),
+                QueryDefinition(
+                    name: "slow", versions: ["1"], query: "select pg_sleep(30)::text as s, 1 as one",
+                    cloudwatchDimension: "slow"),
+                QueryDefinition(
+                    name: "broken", versions: ["1"], query: "select * from no_such_table",
+                    cloudwatchDimension: "broken"),
+                QueryDefinition(
+                    name: "write", versions: ["1"], query: "delete from alarms returning 1 as n",
+                    cloudwatchDimension: "write"),
             ])
     }
 
     func handler(password: String = LiveServices.postgresPassword) -> MetricsHandler {
-        MetricsHandler(catalog: catalog, publishReserve: .milliseconds(200)) { _ in (LiveServices.postgresUser, password) }
+        MetricsHandler(catalog: catalog, publishReserve: .milliseconds(200)) { _ in
+            (LiveServices.postgresUser, password)
+        }
     }
 
     func context(timeout: Duration = .seconds(30)) -> LambdaContext {
-        LambdaContext(requestID: "test", invokedFunctionARN: "", traceID: nil,
-                      deadline: Deadline(epochMilliseconds: Deadline.nowEpochMilliseconds() + timeout.milliseconds),
-                      logger: Logger(label: "test"))
+        LambdaContext(
+            requestID: "test", invokedFunctionARN: "", traceID: nil,
+            deadline: Deadline(epochMilliseconds: Deadline.nowEpochMilliseconds() + timeout.milliseconds),
+            logger: Logger(label: "test"))
     }
 
     func invoke(_ handler: MetricsHandler, _ event: String, timeout: Duration = .seconds(30)) throws -> [String: Any] {
@@ -80,8 +97,10 @@ struct PostgresTests {
     @Test("each customer runs the variant of its version: version 2's demo query returns 5 + random()")
     func versions() throws {
         let handler = handler()
-        let v1 = try #require(datapoints(try invoke(handler, #"{"customer": "Customer 1", "query": "demo-query"}"#)).first)
-        let v2 = try #require(datapoints(try invoke(handler, #"{"customer": "Customer 2", "query": "demo-query"}"#)).first)
+        let v1 = try #require(
+            datapoints(try invoke(handler, #"{"customer": "Customer 1", "query": "demo-query"}"#)).first)
+        let v2 = try #require(
+            datapoints(try invoke(handler, #"{"customer": "Customer 2", "query": "demo-query"}"#)).first)
         #expect((v1["value"] as? Double ?? -1) < 1)
         #expect((v2["value"] as? Double ?? -1) >= 5)
         #expect(v2["dimensions"] as? [String: String] == ["Customer": "Customer 2", "Query": "demo"])
@@ -91,17 +110,25 @@ struct PostgresTests {
     func columnTypes() throws {
         let output = try invoke(handler(), #"{"customer": "Customer 1", "query": "types"}"#)
         let points = datapoints(output)
-        let values = Dictionary(uniqueKeysWithValues: points.map { ($0["name"] as? String ?? "", $0["value"] as? Double ?? .nan) })
-        #expect(values == ["a_int2": 1, "a_int4": 2, "a_int8": 3, "a_float4": 1.5, "a_float8": 2.5, "a_numeric": 12.25,
-                           "a_bool": 1, "b_bool": 0])
+        let values = Dictionary(
+            uniqueKeysWithValues: points.map { ($0["name"] as? String ?? "", $0["value"] as? Double ?? .nan) })
+        #expect(
+            values == [
+                "a_int2": 1, "a_int4": 2, "a_int8": 3, "a_float4": 1.5, "a_float8": 2.5, "a_numeric": 12.25,
+                "a_bool": 1, "b_bool": 0,
+            ])
         let first = try #require(points.first)
-        #expect(first["dimensions"] as? [String: String] == ["Customer": "Customer 1", "Query": "types", "region": "north", "tier": "x"])
+        #expect(
+            first["dimensions"] as? [String: String] == [
+                "Customer": "Customer 1", "Query": "types", "region": "north", "tier": "x",
+            ])
         #expect(points.first { $0["name"] as? String == "a_int4" }?["unit"] as? String == "Count")
         let timestamp = try #require(first["timestamp"] as? String)
         let age = Deadline.nowEpochMilliseconds() - (RowMapper.parseTimestamp(timestamp) ?? 0)
         #expect(age > 50_000 && age < 70_000, "the row's timestamp column (one minute ago) sets the time")
         let skipped = (output["queries"] as? [[String: Any]])?.first?["skipped"] as? [[String: Any]] ?? []
-        let reasons = Dictionary(uniqueKeysWithValues: skipped.map { ($0["name"] as? String ?? "", $0["reason"] as? String ?? "") })
+        let reasons = Dictionary(
+            uniqueKeysWithValues: skipped.map { ($0["name"] as? String ?? "", $0["reason"] as? String ?? "") })
         #expect(reasons["a_null"] == "null")
         #expect(reasons["a_nan"] == "NaN")
         #expect(reasons["b_nan"] == "NaN")
@@ -113,14 +140,17 @@ struct PostgresTests {
     func severalRows() throws {
         let points = datapoints(try invoke(handler(), #"{"customer": "Customer 1", "query": "rows"}"#))
         #expect(points.count == 5)
-        #expect(Set(points.compactMap { ($0["dimensions"] as? [String: String])?["shard"] }) == ["1", "2", "3", "4", "5"])
+        #expect(
+            Set(points.compactMap { ($0["dimensions"] as? [String: String])?["shard"] }) == ["1", "2", "3", "4", "5"])
     }
 
     @Test("a slow query is cancelled at the deadline with Postgres.Timeout, in time, and the next query works")
     func slowQueryCancelled() throws {
         let handler = handler()
         let started = Deadline.nowEpochMilliseconds()
-        let type = errorType { try invoke(handler, #"{"customer": "Customer 1", "query": "slow"}"#, timeout: .seconds(2)) }
+        let type = errorType {
+            try invoke(handler, #"{"customer": "Customer 1", "query": "slow"}"#, timeout: .seconds(2))
+        }
         let elapsed = Deadline.nowEpochMilliseconds() - started
         #expect(type == "Postgres.Timeout")
         #expect(elapsed < 2000, "answered before the invocation's deadline (took \(elapsed) ms)")
@@ -129,9 +159,12 @@ struct PostgresTests {
 
     @Test("a wrong password is Postgres.AuthFailed; a server that is down is Postgres.ConnectFailed")
     func loginAndDown() {
-        #expect(errorType { try invoke(handler(password: "wrong"), #"{"customer": "Customer 1", "query": "demo-query"}"#) }
+        #expect(
+            errorType { try invoke(handler(password: "wrong"), #"{"customer": "Customer 1", "query": "demo-query"}"#) }
                 == "Postgres.AuthFailed")
-        #expect(errorType { try invoke(handler(), #"{"customer": "Down", "query": "demo-query"}"#) } == "Postgres.ConnectFailed")
+        #expect(
+            errorType { try invoke(handler(), #"{"customer": "Down", "query": "demo-query"}"#) }
+                == "Postgres.ConnectFailed")
     }
 
     @Test("a failing query is Postgres.QueryFailed with its SQLSTATE; writes are refused by the read-only transaction")
@@ -184,12 +217,18 @@ struct PostgresTests {
     func tls() throws {
         let handler = handler()
         #expect(datapoints(try invoke(handler, #"{"customer": "TLS", "query": "demo-query"}"#)).count == 1)
-        #expect(errorType { try invoke(handler, #"{"customer": "Wrong CA", "query": "demo-query"}"#) } == "Postgres.ConnectFailed")
+        #expect(
+            errorType { try invoke(handler, #"{"customer": "Wrong CA", "query": "demo-query"}"#) }
+                == "Postgres.ConnectFailed")
     }
 
     @Test("a payload with SQL text is refused before anything runs")
     func inlineSQLRefused() {
-        #expect(errorType { try invoke(handler(), #"{"customer": "Customer 1", "query": {"name": "x", "query": "select 1 as one"}}"#) }
+        #expect(
+            errorType {
+                try invoke(
+                    handler(), #"{"customer": "Customer 1", "query": {"name": "x", "query": "select 1 as one"}}"#)
+            }
                 == "Event.InlineSQLRefused")
     }
 
@@ -198,10 +237,13 @@ struct PostgresTests {
         let probe = MetricsHandler(
             catalog: Catalog(
                 customers: [Customer(opname: "probe", ip: "127.0.0.1", port: port, database: "postgres", version: "1")],
-                queries: [QueryDefinition(
-                    name: "count", versions: ["1"],
-                    query: "select count(*) as n from pg_stat_activity where application_name = 'onprem-watch' and datname = 'ops_v1'",
-                    cloudwatchDimension: "count")]),
+                queries: [
+                    QueryDefinition(
+                        name: "count", versions: ["1"],
+                        query:
+                            "select count(*) as n from pg_stat_activity where application_name = 'onprem-watch' and datname = 'ops_v1'",
+                        cloudwatchDimension: "count")
+                ]),
             credentials: { _ in (LiveServices.postgresUser, LiveServices.postgresPassword) })
         let output = try invoke(probe, #"{"customer": "probe", "query": "count"}"#)
         return Int(datapoints(output).first?["value"] as? Double ?? -1)

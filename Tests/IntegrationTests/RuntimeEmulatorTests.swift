@@ -31,7 +31,8 @@ struct RuntimeEmulatorTests {
     func handlerErrorAndJSONLogs() throws {
         let catalog = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
             .deletingLastPathComponent().appendingPathComponent("catalog.json").path
-        let child = try start(["_HANDLER": "metrics", "AWS_LAMBDA_LOG_FORMAT": "JSON", "ONPREM_CATALOG": catalog], limit: 2)
+        let child = try start(
+            ["_HANDLER": "metrics", "AWS_LAMBDA_LOG_FORMAT": "JSON", "ONPREM_CATALOG": catalog], limit: 2)
         for _ in 0..<2 {
             let response = try TestHTTP.post(invokeURL, body: "{\"customer\": 12")
             #expect(response.status == 500)
@@ -61,7 +62,8 @@ struct RuntimeEmulatorTests {
     @Test("a broken catalog is reported through /init/error as Catalog.Invalid, naming the bad entry")
     func brokenCatalog() throws {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("broken-catalog-\(getpid()).json").path
-        try #"{"customers": [{"opname": "c", "ip": "h", "port": "nope", "database": "d", "version": "1"}], "queries": []}"#
+        try
+            #"{"customers": [{"opname": "c", "ip": "h", "port": "nope", "database": "d", "version": "1"}], "queries": []}"#
             .write(toFile: path, atomically: true, encoding: .utf8)
         defer { try? FileManager.default.removeItem(atPath: path) }
         let result = try start(["_HANDLER": "metrics", "ONPREM_CATALOG": path], limit: 1).finish()

@@ -17,7 +17,8 @@ import Testing
 
     func loop(_ server: StandInServer) throws -> RuntimeLoop<CurlRuntimeClient, EchoHandler> {
         let endpoint = try #require(RuntimeEndpoint("127.0.0.1:\(server.port)"))
-        var loop = RuntimeLoop(client: try CurlRuntimeClient(endpoint: endpoint), handler: EchoHandler(), logger: Logger(label: "t"))
+        var loop = RuntimeLoop(
+            client: try CurlRuntimeClient(endpoint: endpoint), handler: EchoHandler(), logger: Logger(label: "t"))
         loop.retryBackoff = .milliseconds(1)
         return loop
     }
@@ -43,15 +44,20 @@ import Testing
     func droppedConnection() throws {
         let server = try StandInServer { request, index in
             if index == 0 { return .drop }
-            if request.path.hasSuffix("/next") { return .respond(status: 200, headers: Self.nextHeaders, body: "{\"n\":1}") }
+            if request.path.hasSuffix("/next") {
+                return .respond(status: 200, headers: Self.nextHeaders, body: "{\"n\":1}")
+            }
             return .respond(status: 202)
         }
         defer { server.stop() }
         var loop = try loop(server)
         #expect(loop.run(limit: 1) == nil)
         let paths = server.requests.map(\.path)
-        #expect(paths == ["/2018-06-01/runtime/invocation/next", "/2018-06-01/runtime/invocation/next",
-                          "/2018-06-01/runtime/invocation/req-1/response"])
+        #expect(
+            paths == [
+                "/2018-06-01/runtime/invocation/next", "/2018-06-01/runtime/invocation/next",
+                "/2018-06-01/runtime/invocation/req-1/response",
+            ])
         #expect(server.requests.last?.bodyText == "{\"n\":1}")
     }
 

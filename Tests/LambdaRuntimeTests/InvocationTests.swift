@@ -39,7 +39,9 @@ import Testing
     func statusMapping() throws {
         try CurlRuntimeClient.check(HTTPResponse(status: 202), expected: 202, call: "post")
         try CurlRuntimeClient.check(HTTPResponse(status: 200), expected: 202, call: "post")
-        #expect(throws: RuntimeError.self) { try CurlRuntimeClient.check(HTTPResponse(status: 204), expected: 200, call: "next") }
+        #expect(throws: RuntimeError.self) {
+            try CurlRuntimeClient.check(HTTPResponse(status: 204), expected: 200, call: "next")
+        }
         let codes: [(Int, RuntimeError.Code)] = [(413, .responseTooLarge), (500, .nonRecoverable), (403, .rejected)]
         for (status, code) in codes {
             do {

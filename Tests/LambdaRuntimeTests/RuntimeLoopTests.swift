@@ -1,11 +1,11 @@
 import Logging
 import Testing
 
-#if canImport(Glibc)
-import Glibc
-#endif
-
 @testable import LambdaRuntime
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 /// A Runtime API made of values: a script of `/next` answers, and a record of what was posted.
 struct ScriptedClient: RuntimeClient {
@@ -54,7 +54,9 @@ struct ScriptedHandler: LambdaHandler {
 
 @Suite(.serialized) struct RuntimeLoopTests {
     static func invocation(_ id: String, _ event: String, trace: String? = nil) -> Result<Invocation, RuntimeError> {
-        .success(Invocation(requestID: id, deadline: Deadline(epochMilliseconds: 0), traceID: trace, event: Array(event.utf8)))
+        .success(
+            Invocation(
+                requestID: id, deadline: Deadline(epochMilliseconds: 0), traceID: trace, event: Array(event.utf8)))
     }
 
     func loop(_ client: ScriptedClient) -> RuntimeLoop<ScriptedClient, ScriptedHandler> {
@@ -129,7 +131,8 @@ struct ScriptedHandler: LambdaHandler {
 
     @Test("each invocation's trace id is in _X_AMZN_TRACE_ID, and cleared when absent")
     func traceEnvironment() {
-        var loop = loop(ScriptedClient(nextResults: [Self.invocation("1", "a", trace: "Root=1-x"), Self.invocation("2", "b")]))
+        var loop = loop(
+            ScriptedClient(nextResults: [Self.invocation("1", "a", trace: "Root=1-x"), Self.invocation("2", "b")]))
         _ = loop.run(limit: 2)
         #expect(loop.handler.seenTraceIDs == ["Root=1-x", nil])
     }

@@ -38,8 +38,11 @@ import Testing
                           "units": {"one": "Count"}, "timeoutMs": 2500, "storageResolution": 1}]}
             """
         let catalog = try Catalog(json: Array(json.utf8))
-        #expect(catalog.customers[0] == Customer(opname: "c", ip: "h", port: 6432, database: "d", version: "3", user: "u",
-                                                 sslmode: "verify-full", sslrootcert: "/ca.pem", secret: "arn:secret"))
+        #expect(
+            catalog.customers[0]
+                == Customer(
+                    opname: "c", ip: "h", port: 6432, database: "d", version: "3", user: "u",
+                    sslmode: "verify-full", sslrootcert: "/ca.pem", secret: "arn:secret"))
         let query = try catalog.query(named: "q", version: "3")
         #expect(query.units == ["one": "Count"])
         #expect(query.timeoutMs == 2500)
@@ -50,18 +53,30 @@ import Testing
         "a broken catalog is refused with a message that names the bad entry",
         arguments: [
             (#"{"customers": [], "queries": [{"name": "q", "versions": [], "query": "s"}]}"#, "queries[0] (\"q\")"),
-            (#"{"customers": [{"opname": "c", "ip": "h", "port": "x", "database": "d", "version": "1"}], "queries": []}"#,
-             "customers[0] (\"c\"): port"),
-            (#"{"customers": [{"opname": "c", "ip": "h", "database": "d", "version": "1", "sslmode": "sometimes"}], "queries": []}"#,
-             "sslmode"),
-            (#"{"customers": [], "queries": [{"name": "q", "versions": ["1"], "query": "s", "units": {"a": "Furlongs"}}]}"#,
-             "units.a"),
-            (#"{"customers": [], "queries": [{"name": "q", "versions": ["1"], "query": "s", "storageResolution": 5}]}"#,
-             "storageResolution"),
-            (#"{"customers": [], "queries": [{"name": "q", "versions": ["1"], "query": "a"}, {"name": "q", "versions": ["1"], "query": "b"}]}"#,
-             "queries[1] (\"q\"): a second variant"),
-            (#"{"customers": [{"opname": "c", "ip": "h", "database": "d", "version": "1"}, {"opname": "c", "ip": "h", "database": "d", "version": "1"}], "queries": []}"#,
-             "customers[1] (\"c\"): opname is used twice"),
+            (
+                #"{"customers": [{"opname": "c", "ip": "h", "port": "x", "database": "d", "version": "1"}], "queries": []}"#,
+                "customers[0] (\"c\"): port"
+            ),
+            (
+                #"{"customers": [{"opname": "c", "ip": "h", "database": "d", "version": "1", "sslmode": "sometimes"}], "queries": []}"#,
+                "sslmode"
+            ),
+            (
+                #"{"customers": [], "queries": [{"name": "q", "versions": ["1"], "query": "s", "units": {"a": "Furlongs"}}]}"#,
+                "units.a"
+            ),
+            (
+                #"{"customers": [], "queries": [{"name": "q", "versions": ["1"], "query": "s", "storageResolution": 5}]}"#,
+                "storageResolution"
+            ),
+            (
+                #"{"customers": [], "queries": [{"name": "q", "versions": ["1"], "query": "a"}, {"name": "q", "versions": ["1"], "query": "b"}]}"#,
+                "queries[1] (\"q\"): a second variant"
+            ),
+            (
+                #"{"customers": [{"opname": "c", "ip": "h", "database": "d", "version": "1"}, {"opname": "c", "ip": "h", "database": "d", "version": "1"}], "queries": []}"#,
+                "customers[1] (\"c\"): opname is used twice"
+            ),
             (#"{"customers": [{"ip": "h", "database": "d", "version": "1"}], "queries": []}"#, "customers[0]: opname"),
             ("not json", "not valid JSON"),
             (#"{"queries": []}"#, "customers"),

@@ -7,8 +7,9 @@ import Testing
     func mapper(units: [String: String] = [:], resolution: Int = 60) -> RowMapper {
         RowMapper(
             customer: "Customer 1",
-            query: QueryDefinition(name: "q", versions: ["1"], query: "", cloudwatchDimension: "kpi", units: units,
-                                   storageResolution: resolution),
+            query: QueryDefinition(
+                name: "q", versions: ["1"], query: "", cloudwatchDimension: "kpi", units: units,
+                storageResolution: resolution),
             nowMs: now)
     }
     let base = [Dimension("Customer", "Customer 1"), Dimension("Query", "kpi")]
@@ -20,11 +21,15 @@ import Testing
             rows: [[#"{"test_metric": 5.5, "up": true, "region": "north", "bad": "NaN", "gone": null}"#]])
         let output = mapper(units: ["test_metric": "Percent"]).map(table)
         let dims = base + [Dimension("region", "north")]
-        #expect(output.datapoints == [
-            Datapoint(name: "test_metric", value: 5.5, unit: "Percent", dimensions: dims, timestampMs: now),
-            Datapoint(name: "up", value: 1, dimensions: dims, timestampMs: now),
-        ])
-        #expect(output.skipped == [SkippedValue(name: "bad", row: 0, reason: "NaN"), SkippedValue(name: "gone", row: 0, reason: "null")])
+        #expect(
+            output.datapoints == [
+                Datapoint(name: "test_metric", value: 5.5, unit: "Percent", dimensions: dims, timestampMs: now),
+                Datapoint(name: "up", value: 1, dimensions: dims, timestampMs: now),
+            ])
+        #expect(
+            output.skipped == [
+                SkippedValue(name: "bad", row: 0, reason: "NaN"), SkippedValue(name: "gone", row: 0, reason: "null"),
+            ])
     }
 
     @Test("plain columns: numbers are metrics, text columns dimensions, booleans 0/1, several rows several datapoints")
@@ -34,8 +39,11 @@ import Testing
             rows: [["north", "12", "t"], ["south", "7", "f"]])
         let output = mapper(resolution: 1).map(table)
         #expect(output.datapoints.count == 4)
-        #expect(output.datapoints[0] == Datapoint(name: "sessions", value: 12, dimensions: base + [Dimension("region", "north")],
-                                                  timestampMs: now, storageResolution: 1))
+        #expect(
+            output.datapoints[0]
+                == Datapoint(
+                    name: "sessions", value: 12, dimensions: base + [Dimension("region", "north")],
+                    timestampMs: now, storageResolution: 1))
         #expect(output.datapoints[3].value == 0)
         #expect(output.datapoints[3].dimensions.last == Dimension("region", "south"))
     }
@@ -52,7 +60,8 @@ import Testing
 
     @Test("values CloudWatch would reject: huge ones skipped, tiny ones sent as 0")
     func cloudWatchRange() {
-        let table = ResultTable(columns: [.init("huge", .number), .init("tiny", .number)], rows: [["1e200", "1e-200"]])
+        let table = ResultTable(
+            columns: [.init("huge", .number), .init("tiny", .number)], rows: [["1e200", "1e-200"]])
         let output = mapper().map(table)
         #expect(output.datapoints.map(\.value) == [0])
         #expect(output.skipped.first?.name == "huge")
@@ -83,7 +92,8 @@ import Testing
 
     @Test("a NULL or empty dimension skips the row's metrics rather than sending a malformed datum")
     func badDimensions() {
-        let table = ResultTable(columns: [.init("region", .text), .init("v", .number)], rows: [[nil, "1"], ["", "2"]])
+        let table = ResultTable(
+            columns: [.init("region", .text), .init("v", .number)], rows: [[nil, "1"], ["", "2"]])
         let output = mapper().map(table)
         #expect(output.datapoints.isEmpty)
         #expect(output.skipped.map(\.reason) == ["dimension region is null", "dimension region is empty"])
@@ -91,16 +101,20 @@ import Testing
 
     @Test("unsupported column types are listed once")
     func unsupported() {
-        let table = ResultTable(columns: [.init("day", ColumnKind(typeOID: 1082)), .init("v", .number)], rows: [["2026-01-01", "1"]])
+        let table = ResultTable(
+            columns: [.init("day", ColumnKind(typeOID: 1082)), .init("v", .number)], rows: [["2026-01-01", "1"]])
         let output = mapper().map(table)
         #expect(output.datapoints.count == 1)
         #expect(output.skipped == [SkippedValue(name: "day", row: nil, reason: "unsupported column type (OID 1082)")])
     }
 
-    @Test("type OIDs map to the right kinds", arguments: [
-        (UInt32(20), ColumnKind.number), (21, .number), (23, .number), (700, .number), (701, .number), (1700, .number),
-        (16, .boolean), (25, .text), (1043, .text), (114, .json), (3802, .json), (1184, .timestamp),
-    ])
+    @Test(
+        "type OIDs map to the right kinds",
+        arguments: [
+            (UInt32(20), ColumnKind.number), (21, .number), (23, .number), (700, .number), (701, .number),
+            (1700, .number),
+            (16, .boolean), (25, .text), (1043, .text), (114, .json), (3802, .json), (1184, .timestamp),
+        ])
     func kinds(oid: UInt32, kind: ColumnKind) {
         #expect(ColumnKind(typeOID: oid) == kind)
     }

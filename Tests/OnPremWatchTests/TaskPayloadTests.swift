@@ -22,15 +22,20 @@ import Testing
 
     @Test("a customer may come inline with the catalog's fields, as the state machine once passed IP and port")
     func inlineCustomer() throws {
-        let payload = try parse(#"{"customer": {"opname": "x", "ip": "10.0.0.5", "port": 5433, "database": "ops", "version": "2"}}"#)
-        #expect(payload.customer == .inline(Customer(opname: "x", ip: "10.0.0.5", port: 5433, database: "ops", version: "2")))
+        let payload = try parse(
+            #"{"customer": {"opname": "x", "ip": "10.0.0.5", "port": 5433, "database": "ops", "version": "2"}}"#)
+        #expect(
+            payload.customer
+                == .inline(Customer(opname: "x", ip: "10.0.0.5", port: 5433, database: "ops", version: "2")))
     }
 
     @Test(
         "malformed events are Event.Invalid",
-        arguments: ["", "[1]", "{\"customer\": 12", #"{"query": "q"}"#, #"{"customer": "c", "query": 5}"#,
-                    #"{"customer": "c", "query": "a", "queries": ["b"]}"#, #"{"customer": "c", "queries": []}"#,
-                    #"{"customer": {"opname": "x"}}"#])
+        arguments: [
+            "", "[1]", "{\"customer\": 12", #"{"query": "q"}"#, #"{"customer": "c", "query": 5}"#,
+            #"{"customer": "c", "query": "a", "queries": ["b"]}"#, #"{"customer": "c", "queries": []}"#,
+            #"{"customer": {"opname": "x"}}"#,
+        ])
     func invalid(json: String) {
         do {
             _ = try parse(json)
