@@ -16,6 +16,7 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "4.5.2"),
     ],
     targets: [
         // MARK: - C at the edges
@@ -24,6 +25,8 @@ let package = Package(
 
         // MARK: - Layers
         .target(name: "CurlHTTP", dependencies: ["CCurl"], swiftSettings: strict),
+        .target(
+            name: "AWSSigning", dependencies: [.product(name: "Crypto", package: "swift-crypto")], swiftSettings: strict),
         .target(
             name: "LambdaRuntime",
             dependencies: ["CurlHTTP", .product(name: "Logging", package: "swift-log")],
@@ -51,6 +54,7 @@ let package = Package(
 
         // MARK: - Tests
         .testTarget(name: "CurlHTTPTests", dependencies: ["CurlHTTP"], swiftSettings: strict),
+        .testTarget(name: "AWSSigningTests", dependencies: ["AWSSigning"], swiftSettings: strict),
         .testTarget(
             name: "LambdaRuntimeTests",
             dependencies: ["LambdaRuntime", .product(name: "Logging", package: "swift-log")],

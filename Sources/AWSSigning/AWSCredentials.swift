@@ -1,0 +1,28 @@
+/// An access key, as AWS tools find it: `AWS_ACCESS_KEY_ID`, `AWS_SECRET_ACCESS_KEY`, `AWS_SESSION_TOKEN`.
+///
+/// - Note: `description` never shows the secret or the token, so credentials can be logged by mistake safely.
+public struct AWSCredentials: Sendable, Equatable, CustomStringConvertible {
+    public var accessKeyID: String
+    public var secretAccessKey: String
+    /// The session token of temporary credentials (Lambda's execution role always has one).
+    public var sessionToken: String?
+
+    public init(accessKeyID: String, secretAccessKey: String, sessionToken: String? = nil) {
+        self.accessKeyID = accessKeyID
+        self.secretAccessKey = secretAccessKey
+        self.sessionToken = sessionToken
+    }
+
+    /// Reads the standard variables; `nil` when the key id or the secret is missing.
+    public init?(environment: [String: String]) {
+        guard let id = environment["AWS_ACCESS_KEY_ID"], !id.isEmpty,
+            let secret = environment["AWS_SECRET_ACCESS_KEY"], !secret.isEmpty
+        else { return nil }
+        let token = environment["AWS_SESSION_TOKEN"].flatMap { $0.isEmpty ? nil : $0 }
+        self.init(accessKeyID: id, secretAccessKey: secret, sessionToken: token)
+    }
+
+    public var description: String {
+        "AWSCredentials(\(accessKeyID), secret redacted\(sessionToken == nil ? "" : ", token redacted"))"
+    }
+}

@@ -1,0 +1,178 @@
+import Crypto
+
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
+
+/// AWS Signature Version 4, as pure functions of the request: no clock, no I/O.
+///
+/// The steps are public so tests can compare each with AWS's official vectors: the canonical request, the
+/// string to sign, and the `Authorization` header. SHA-256 and HMAC come from swift-crypto.
+public struct SigV4Signer: Sendable {
+    /// A request as the signer sees it.
+    public struct Request: Sendable {
+        public var method: String
+        /// The path as it will be sent, encoded or not (it is decoded, normalised and encoded again).
+        public var path: String
+        /// The query string without `?`, as it will be sent.
+        public var query: String
+        public var headers: [(name: String, value: String)]
+        public var body: [UInt8]
+
+        public init(
+            method: String, path: String = "/", query: String = "", headers: [(name: String, value: String)],
+            body: [UInt8] = []
+        ) {
+            self.method = method
+            self.path = path
+            self.query = query
+            self.headers = headers
+            self.body = body
+        }
+    }
+
+    public let credentials: AWSCredentials
+    public let region: String
+    public let service: String
+
+    public init(credentials: AWSCredentials, region: String, service: String) {
+        self.credentials = credentials
+        self.region = region
+        self.service = service
+    }
+
+    /// Signs a request.
+    ///
+    /// - Parameters:
+    ///   - request: Must carry a `Host` header.
+    ///   - amzDate: The signing time, `YYYYMMDDTHHMMSSZ` (see ``amzDate(epochSeconds:)``).
+    /// - Returns: The headers to send: the request's own, plus `X-Amz-Date`, `X-Amz-Security-Token` (with a
+    ///   session token) and `Authorization`.
+    public func sign(_ request: Request, amzDate: String) -> [(name: String, value: String)] {
+        var signed = request
+        if !signed.headers.contains(where: { $0.name.lowercased() == "x-amz-date" }) {
+            signed.headers.append((name: "X-Amz-Date", value: amzDate))
+        }
+        if let token = credentials.sessionToken,
+            !signed.headers.contains(where: { $0.name.lowercased() == "x-amz-security-token" })
+        {
+            signed.headers.append((name: "X-Amz-Security-Token", value: token))
+        }
+        return signed.headers + [(name: "Authorization", value: authorization(signed, amzDate: amzDate))]
+    }
+
+    /// The `Authorization` header value for a request whose headers are final.
+    public func authorization(_ request: Request, amzDate: String) -> String {
+        let canonical = Self.canonicalRequest(request)
+        let toSign = stringToSign(canonicalRequest: canonical.text, amzDate: amzDate)
+        let signature = Self.hex(HMAC<SHA256>.authenticationCode(for: Array(toSign.utf8), using: signingKey(amzDate)))
+        return "AWS4-HMAC-SHA256 Credential=\(credentials.accessKeyID)/\(scope(amzDate)), "
+            + "SignedHeaders=\(canonical.signedHeaders), Signature=\(signature)"
+    }
+
+    /// The canonical request and its signed-header list.
+    public static func canonicalRequest(_ request: Request) -> (text: String, signedHeaders: String) {
+        let headers = canonicalHeaders(request.headers)
+        let signedHeaders = headers.map(\.name).joined(separator: ";")
+        let text = [
+            request.method.uppercased(),
+            canonicalPath(request.path),
+            canonicalQuery(request.query),
+            headers.map { "\($0.name):\($0.value)\n" }.joined(),
+            signedHeaders,
+            hex(SHA256.hash(data: request.body)),
+        ].joined(separator: "\n")
+        return (text, signedHeaders)
+    }
+
+    public func stringToSign(canonicalRequest: String, amzDate: String) -> String {
+        ["AWS4-HMAC-SHA256", amzDate, scope(amzDate), Self.hex(SHA256.hash(data: Array(canonicalRequest.utf8)))]
+            .joined(separator: "\n")
+    }
+
+    private func scope(_ amzDate: String) -> String {
+        "\(amzDate.prefix(8))/\(region)/\(service)/aws4_request"
+    }
+
+    /// `HMAC("AWS4" + secret, date)`, then region, service, `aws4_request`.
+    private func signingKey(_ amzDate: String) -> SymmetricKey {
+        var key = SymmetricKey(data: Array("AWS4\(credentials.secretAccessKey)".utf8))
+        for part in [String(amzDate.prefix(8)), region, service, "aws4_request"] {
+            key = SymmetricKey(data: HMAC<SHA256>.authenticationCode(for: Array(part.utf8), using: key))
+        }
+        return key
+    }
+
+    /// Removes `.` and `..` segments and empty segments, keeps a trailing slash, and encodes each segment of the
+    /// path as sent. An already-encoded path is encoded again, as SigV4 requires for every service but S3.
+    static func canonicalPath(_ path: String) -> String {
+        var segments: [String] = []
+        for segment in path.split(separator: "/", omittingEmptySubsequences: true) {
+            switch segment {
+            case ".": continue
+            case "..": _ = segments.popLast()
+            default: segments.append(URIEncoding.encode(String(segment)))
+            }
+        }
+        let joined = "/" + segments.joined(separator: "/")
+        return path.hasSuffix("/") && !segments.isEmpty ? joined + "/" : joined
+    }
+
+    /// Each key and value decoded and encoded again, sorted by key, then by value; `=` kept for empty values.
+    static func canonicalQuery(_ query: String) -> String {
+        guard !query.isEmpty else { return "" }
+        let pairs = query.split(separator: "&", omittingEmptySubsequences: true).map { item -> (String, String) in
+            let parts = item.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+            let key = URIEncoding.encode(URIEncoding.decode(String(parts[0])))
+            let value = parts.count > 1 ? URIEncoding.encode(URIEncoding.decode(String(parts[1]))) : ""
+            return (key, value)
+        }
+        return pairs.sorted { $0.0 == $1.0 ? $0.1 < $1.1 : $0.0 < $1.0 }.map { "\($0.0)=\($0.1)" }
+            .joined(separator: "&")
+    }
+
+    /// Names lowercased and sorted; values trimmed with inner runs of spaces collapsed; repeats joined by commas.
+    static func canonicalHeaders(_ headers: [(name: String, value: String)]) -> [(name: String, value: String)] {
+        var merged: [String: [String]] = [:]
+        for header in headers {
+            let value = header.value.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\n" || $0 == "\r" })
+                .joined(separator: " ")
+            merged[header.name.lowercased(), default: []].append(value)
+        }
+        return merged.keys.sorted().map { (name: $0, value: merged[$0, default: []].joined(separator: ",")) }
+    }
+
+    /// `YYYYMMDDTHHMMSSZ` for a Unix time.
+    public static func amzDate(epochSeconds: Int64) -> String {
+        let days = epochSeconds >= 0 ? epochSeconds / 86400 : (epochSeconds - 86399) / 86400
+        let secondsOfDay = epochSeconds - days * 86400
+        // Civil date from days since 1970-01-01 (Howard Hinnant's algorithm).
+        let z = days + 719_468
+        let era = (z >= 0 ? z : z - 146_096) / 146_097
+        let dayOfEra = z - era * 146_097
+        let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36524 - dayOfEra / 146_096) / 365
+        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
+        let monthIndex = (5 * dayOfYear + 2) / 153
+        let day = dayOfYear - (153 * monthIndex + 2) / 5 + 1
+        let month = monthIndex < 10 ? monthIndex + 3 : monthIndex - 9
+        let year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0)
+        func pad(_ value: Int64, _ width: Int) -> String {
+            let text = String(value)
+            return String(repeating: "0", count: max(0, width - text.count)) + text
+        }
+        return "\(pad(year, 4))\(pad(month, 2))\(pad(day, 2))T\(pad(secondsOfDay / 3600, 2))"
+            + "\(pad(secondsOfDay % 3600 / 60, 2))\(pad(secondsOfDay % 60, 2))Z"
+    }
+
+    static func hex<Bytes: Sequence>(_ bytes: Bytes) -> String where Bytes.Element == UInt8 {
+        let digits = Array("0123456789abcdef".utf8)
+        var out: [UInt8] = []
+        for byte in bytes {
+            out.append(digits[Int(byte >> 4)])
+            out.append(digits[Int(byte & 0x0F)])
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+}
