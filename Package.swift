@@ -26,10 +26,13 @@ let package = Package(
         // MARK: - Layers
         .target(name: "CurlHTTP", dependencies: ["CCurl"], swiftSettings: strict),
         .target(
-            name: "AWSSigning", dependencies: [.product(name: "Crypto", package: "swift-crypto")], swiftSettings: strict),
+            name: "AWSSigning", dependencies: ["UTCTime", .product(name: "Crypto", package: "swift-crypto")],
+            swiftSettings: strict),
+        .target(name: "UTCTime", swiftSettings: strict),
+        .target(name: "CloudWatch", dependencies: ["UTCTime"], swiftSettings: strict),
         .target(
             name: "LambdaRuntime",
-            dependencies: ["CurlHTTP", .product(name: "Logging", package: "swift-log")],
+            dependencies: ["CurlHTTP", "UTCTime", .product(name: "Logging", package: "swift-log")],
             swiftSettings: strict
         ),
         .target(
@@ -55,6 +58,8 @@ let package = Package(
         // MARK: - Tests
         .testTarget(name: "CurlHTTPTests", dependencies: ["CurlHTTP"], swiftSettings: strict),
         .testTarget(name: "AWSSigningTests", dependencies: ["AWSSigning"], swiftSettings: strict),
+        .testTarget(name: "CloudWatchTests", dependencies: ["CloudWatch"], swiftSettings: strict),
+        .testTarget(name: "UTCTimeTests", dependencies: ["UTCTime"], swiftSettings: strict),
         .testTarget(
             name: "LambdaRuntimeTests",
             dependencies: ["LambdaRuntime", .product(name: "Logging", package: "swift-log")],

@@ -1,4 +1,5 @@
 import Crypto
+import UTCTime
 
 #if canImport(FoundationEssentials)
     import FoundationEssentials
@@ -145,26 +146,7 @@ public struct SigV4Signer: Sendable {
     }
 
     /// `YYYYMMDDTHHMMSSZ` for a Unix time.
-    public static func amzDate(epochSeconds: Int64) -> String {
-        let days = epochSeconds >= 0 ? epochSeconds / 86400 : (epochSeconds - 86399) / 86400
-        let secondsOfDay = epochSeconds - days * 86400
-        // Civil date from days since 1970-01-01 (Howard Hinnant's algorithm).
-        let z = days + 719_468
-        let era = (z >= 0 ? z : z - 146_096) / 146_097
-        let dayOfEra = z - era * 146_097
-        let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36524 - dayOfEra / 146_096) / 365
-        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
-        let monthIndex = (5 * dayOfYear + 2) / 153
-        let day = dayOfYear - (153 * monthIndex + 2) / 5 + 1
-        let month = monthIndex < 10 ? monthIndex + 3 : monthIndex - 9
-        let year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0)
-        func pad(_ value: Int64, _ width: Int) -> String {
-            let text = String(value)
-            return String(repeating: "0", count: max(0, width - text.count)) + text
-        }
-        return "\(pad(year, 4))\(pad(month, 2))\(pad(day, 2))T\(pad(secondsOfDay / 3600, 2))"
-            + "\(pad(secondsOfDay % 3600 / 60, 2))\(pad(secondsOfDay % 60, 2))Z"
-    }
+    public static func amzDate(epochSeconds: Int64) -> String { UTCTime.amzDate(epochSeconds: epochSeconds) }
 
     static func hex<Bytes: Sequence>(_ bytes: Bytes) -> String where Bytes.Element == UInt8 {
         let digits = Array("0123456789abcdef".utf8)

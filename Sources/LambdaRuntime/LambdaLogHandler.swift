@@ -1,4 +1,5 @@
 public import Logging
+import UTCTime
 
 #if canImport(Glibc)
     import Glibc
@@ -106,15 +107,6 @@ public struct LambdaLogHandler: LogHandler {
 
     /// Formats epoch milliseconds as `2026-11-21T12:34:56.789Z`.
     public static func rfc3339(epochMilliseconds: Int64) -> String {
-        var seconds = time_t(epochMilliseconds / 1000)
-        var parts = tm()
-        gmtime_r(&seconds, &parts)
-        func pad(_ value: Int32, _ width: Int) -> String {
-            let text = String(value)
-            return String(repeating: "0", count: max(0, width - text.count)) + text
-        }
-        return "\(pad(parts.tm_year + 1900, 4))-\(pad(parts.tm_mon + 1, 2))-\(pad(parts.tm_mday, 2))T"
-            + "\(pad(parts.tm_hour, 2)):\(pad(parts.tm_min, 2)):\(pad(parts.tm_sec, 2))."
-            + "\(pad(Int32(epochMilliseconds % 1000), 3))Z"
+        UTCTime.rfc3339(epochMilliseconds: epochMilliseconds)
     }
 }

@@ -1,0 +1,56 @@
+import UTCTime
+
+/// PutMetricData in CloudWatch's query protocol (`application/x-www-form-urlencoded`), which both CloudWatch and
+/// the local emulator accept.
+enum QueryProtocol {
+    static func header(namespace: String) -> [UInt8] {
+        Array("Action=PutMetricData&Version=2010-08-01&Namespace=\(encode(namespace))".utf8)
+    }
+
+    /// One datum's fields, each prefixed with `&`.
+    static func encode(_ datum: MetricDatum, index: Int) -> [UInt8] {
+        let prefix = "&MetricData.member.\(index)."
+        var text = "\(prefix)MetricName=\(encode(datum.name))"
+        for (position, dimension) in datum.dimensions.enumerated() {
+            text += "\(prefix)Dimensions.member.\(position + 1).Name=\(encode(dimension.name))"
+            text += "\(prefix)Dimensions.member.\(position + 1).Value=\(encode(dimension.value))"
+        }
+        text += "\(prefix)Unit=\(encode(datum.unit))"
+        text += "\(prefix)Timestamp=\(UTCTime.rfc3339(epochMilliseconds: datum.timestampMs))"
+        text += "\(prefix)StorageResolution=\(datum.storageResolution)"
+        if datum.values.count == 1 && datum.counts == [1] {
+            text += "\(prefix)Value=\(number(datum.values[0]))"
+        } else {
+            for (position, value) in datum.values.enumerated() {
+                text += "\(prefix)Values.member.\(position + 1)=\(number(value))"
+                text += "\(prefix)Counts.member.\(position + 1)=\(number(datum.counts[position]))"
+            }
+        }
+        return Array(text.utf8)
+    }
+
+    /// Form encoding: unreserved characters as they are, everything else `%XX`.
+    static func encode(_ text: String) -> String {
+        var out = ""
+        for byte in text.utf8 {
+            switch byte {
+            case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"),
+                UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"), UInt8(ascii: "_"), UInt8(ascii: "."),
+                UInt8(ascii: "~"):
+                out.unicodeScalars.append(Unicode.Scalar(byte))
+            default:
+                let digits = Array("0123456789ABCDEF".unicodeScalars)
+                out += "%"
+                out.unicodeScalars.append(digits[Int(byte >> 4)])
+                out.unicodeScalars.append(digits[Int(byte & 0x0F)])
+            }
+        }
+        return out
+    }
+
+    /// Integral values without a fraction, others in Swift's shortest round-trip form.
+    static func number(_ value: Double) -> String {
+        if value == value.rounded(), abs(value) < 1e15 { return String(Int64(value)) }
+        return "\(value)"
+    }
+}
