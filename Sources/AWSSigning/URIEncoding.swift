@@ -1,7 +1,7 @@
 /// RFC 3986 percent-encoding as SigV4 defines it: everything but `A-Z a-z 0-9 - _ . ~` is encoded, in
 /// uppercase hex, byte by byte of the UTF-8.
-enum URIEncoding {
-    static func encode(_ text: String) -> String {
+public enum URIEncoding {
+    public static func encode(_ text: String) -> String {
         var out = ""
         out.reserveCapacity(text.utf8.count)
         for byte in text.utf8 {
@@ -19,7 +19,7 @@ enum URIEncoding {
 
     /// Decodes `%XX` escapes, leaving malformed ones as they are, so that encoding after decoding never
     /// encodes twice.
-    static func decode(_ text: String) -> String {
+    public static func decode(_ text: String) -> String {
         let bytes = Array(text.utf8)
         var out: [UInt8] = []
         out.reserveCapacity(bytes.count)

@@ -1,3 +1,4 @@
+import AWSSigning
 import UTCTime
 
 /// PutMetricData in CloudWatch's query protocol (`application/x-www-form-urlencoded`), which both CloudWatch and
@@ -29,24 +30,8 @@ enum QueryProtocol {
         return Array(text.utf8)
     }
 
-    /// Form encoding: unreserved characters as they are, everything else `%XX`.
-    static func encode(_ text: String) -> String {
-        var out = ""
-        for byte in text.utf8 {
-            switch byte {
-            case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"),
-                UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"), UInt8(ascii: "_"), UInt8(ascii: "."),
-                UInt8(ascii: "~"):
-                out.unicodeScalars.append(Unicode.Scalar(byte))
-            default:
-                let digits = Array("0123456789ABCDEF".unicodeScalars)
-                out += "%"
-                out.unicodeScalars.append(digits[Int(byte >> 4)])
-                out.unicodeScalars.append(digits[Int(byte & 0x0F)])
-            }
-        }
-        return out
-    }
+    /// Form encoding: unreserved characters as they are, everything else `%XX`, as SigV4 encodes.
+    static func encode(_ text: String) -> String { URIEncoding.encode(text) }
 
     /// Integral values without a fraction, others in Swift's shortest round-trip form.
     static func number(_ value: Double) -> String {
