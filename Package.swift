@@ -29,7 +29,8 @@ let package = Package(
             name: "AWSSigning", dependencies: ["UTCTime", .product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: strict),
         .target(name: "UTCTime", swiftSettings: strict),
-        .target(name: "CloudWatch", dependencies: ["UTCTime", "AWSSigning"], swiftSettings: strict),
+        .target(
+            name: "CloudWatch", dependencies: ["UTCTime", "AWSSigning", "CurlHTTP", "LambdaRuntime"], swiftSettings: strict),
         .target(
             name: "LambdaRuntime",
             dependencies: ["CurlHTTP", "UTCTime", .product(name: "Logging", package: "swift-log")],

@@ -10,6 +10,8 @@
 #   ONPREM_TEST_PG_USER, ONPREM_TEST_PG_PASSWORD   the demo login (databases ops_v1 and ops_v2)
 #   ONPREM_TEST_PG_CA, ONPREM_TEST_PG_WRONG_CA     the CA that signed the server's certificate, and another
 #   ONPREM_TEST_PG_RESTART    a command that restarts the server
+#   ONPREM_TEST_MOTO          moto_server's URL (CloudWatch, Secrets Manager), checking SigV4 signatures
+#   ONPREM_TEST_AWS_ACCESS_KEY_ID, ONPREM_TEST_AWS_SECRET_ACCESS_KEY   the key moto accepts
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -49,6 +51,15 @@ emulator_port=$(free_port)
 pids+=($!)
 wait_for "cargo-lambda" bash -c "exec 3<>/dev/tcp/127.0.0.1/$emulator_port"
 export ONPREM_TEST_EMULATOR="http://127.0.0.1:$emulator_port"
+
+# moto_server with signature checking: the first 4 calls (moto-setup.py) create a user, its key and an allow-all
+# policy; every later call must be signed with that key.
+moto_port=${ONPREM_MOTO_PORT:-$(free_port)}
+INITIAL_NO_AUTH_ACTION_COUNT=4 moto_server -H 127.0.0.1 -p "$moto_port" > "$run_dir/moto.log" 2>&1 &
+pids+=($!)
+wait_for "moto_server" bash -c "exec 3<>/dev/tcp/127.0.0.1/$moto_port"
+eval "$(python3 "$root/scripts/moto-setup.py" "http://127.0.0.1:$moto_port")"
+export ONPREM_TEST_MOTO="http://127.0.0.1:$moto_port"
 
 # PostgreSQL as a non-root user on a temp dir: initdb refuses root, so root runs it as `postgres`.
 pg_bin=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)

@@ -17,21 +17,25 @@ enum QueryProtocol {
             text += "\(prefix)Dimensions.member.\(position + 1).Value=\(encode(dimension.value))"
         }
         text += "\(prefix)Unit=\(encode(datum.unit))"
-        text += "\(prefix)Timestamp=\(UTCTime.rfc3339(epochMilliseconds: datum.timestampMs))"
+        text += "\(prefix)Timestamp=\(encode(UTCTime.rfc3339(epochMilliseconds: datum.timestampMs)))"
         text += "\(prefix)StorageResolution=\(datum.storageResolution)"
         if datum.values.count == 1 && datum.counts == [1] {
-            text += "\(prefix)Value=\(number(datum.values[0]))"
+            text += "\(prefix)Value=\(encode(number(datum.values[0])))"
         } else {
             for (position, value) in datum.values.enumerated() {
-                text += "\(prefix)Values.member.\(position + 1)=\(number(value))"
-                text += "\(prefix)Counts.member.\(position + 1)=\(number(datum.counts[position]))"
+                text += "\(prefix)Values.member.\(position + 1)=\(encode(number(value)))"
+                text += "\(prefix)Counts.member.\(position + 1)=\(encode(number(datum.counts[position])))"
             }
         }
         return Array(text.utf8)
     }
 
-    /// Form encoding: unreserved characters as they are, everything else `%XX`, as SigV4 encodes.
-    static func encode(_ text: String) -> String { URIEncoding.encode(text) }
+    /// Form encoding as Python's `urlencode` writes it: unreserved characters as they are, space as `+`,
+    /// everything else `%XX`. CloudWatch accepts any correct form encoding; moto re-encodes the form it parsed
+    /// this way before checking the signature, so only this form verifies there.
+    static func encode(_ text: String) -> String {
+        URIEncoding.encode(text).replacing("%20", with: "+")
+    }
 
     /// Integral values without a fraction, others in Swift's shortest round-trip form.
     static func number(_ value: Double) -> String {

@@ -137,8 +137,8 @@ public final class CurlEasy {
 }
 
 extension Duration {
-    /// The duration in whole milliseconds, rounded down.
-    public var milliseconds: Int64 {
+    /// The duration in whole milliseconds, rounded down (internal: `LambdaRuntime` exports the public one).
+    var milliseconds: Int64 {
         let (seconds, attoseconds) = components
         return seconds * 1000 + attoseconds / 1_000_000_000_000_000
     }

@@ -85,12 +85,12 @@ import Testing
         let plan = planner.plan([datum("test metric", 5.5), datum("test metric", 5.5), datum("test metric", 2)])
         let body = String(decoding: plan.bodies[0], as: UTF8.self)
         #expect(body.hasPrefix("Action=PutMetricData&Version=2010-08-01&Namespace=OnPremWatch"))
-        #expect(body.contains("&MetricData.member.1.MetricName=test%20metric"))
+        #expect(body.contains("&MetricData.member.1.MetricName=test+metric"))
         #expect(body.contains("&MetricData.member.1.Dimensions.member.1.Name=Customer"))
-        #expect(body.contains("&MetricData.member.1.Dimensions.member.1.Value=Customer%201"))
+        #expect(body.contains("&MetricData.member.1.Dimensions.member.1.Value=Customer+1"))
         #expect(body.contains("&MetricData.member.1.Values.member.1=5.5&MetricData.member.1.Counts.member.1=2"))
         #expect(body.contains("&MetricData.member.1.Values.member.2=2&MetricData.member.1.Counts.member.2=1"))
-        #expect(body.contains("&MetricData.member.1.Timestamp=2026-09-21T14:13:20.000Z"))
+        #expect(body.contains("&MetricData.member.1.Timestamp=2026-09-21T14%3A13%3A20.000Z"))
         #expect(!body.contains("member.2.MetricName"))
     }
 

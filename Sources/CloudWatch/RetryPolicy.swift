@@ -1,0 +1,19 @@
+import LambdaRuntime
+
+/// Exponential backoff with full jitter, as AWS recommends: the pause before retry `n` is uniform in
+/// `0 ..< min(cap, base * 2^n)`.
+public struct RetryPolicy: Sendable {
+    public var base: Duration
+    public var cap: Duration
+
+    public init(base: Duration = .milliseconds(50), cap: Duration = .seconds(2)) {
+        self.base = base
+        self.cap = cap
+    }
+
+    /// The pause before retry `attempt` (1-based), given a uniform random number in `0..<1`.
+    public func delay(attempt: Int, random: Double) -> Duration {
+        let ceiling = min(Double(cap.milliseconds), Double(base.milliseconds) * Double(1 << min(attempt - 1, 20)))
+        return .milliseconds(Int64(ceiling * max(0, min(random, 1))))
+    }
+}

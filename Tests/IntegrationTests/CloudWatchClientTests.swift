@@ -1,0 +1,143 @@
+import AWSSigning
+import CloudWatch
+import Foundation
+import LambdaRuntime
+import Testing
+
+/// The CloudWatch client against moto_server with signature checking on, and against a stand-in for the faults
+/// moto cannot produce.
+@Suite struct CloudWatchClientTests {
+    static let moto = LiveServices.environment["ONPREM_TEST_MOTO"]
+    static let credentials = AWSCredentials(
+        accessKeyID: LiveServices.environment["ONPREM_TEST_AWS_ACCESS_KEY_ID"] ?? "",
+        secretAccessKey: LiveServices.environment["ONPREM_TEST_AWS_SECRET_ACCESS_KEY"] ?? "")
+
+    func datums(customer: String, values: [Double]) -> [MetricDatum] {
+        let now = Deadline.nowEpochMilliseconds()
+        return values.map {
+            MetricDatum(
+                name: "active_sessions", dimensions: [(name: "Customer", value: customer)], unit: "Count",
+                timestampMs: now, values: [$0])
+        }
+    }
+
+    func deadline(_ duration: Duration) -> Deadline {
+        Deadline(epochMilliseconds: Deadline.nowEpochMilliseconds() + duration.milliseconds)
+    }
+
+    @Test(
+        "signed datapoints land in moto's CloudWatch, aggregated into Values/Counts, and read back",
+        .enabled(if: moto != nil, "needs ONPREM_TEST_MOTO (make test)"))
+    func publishesToMoto() throws {
+        let client = try CloudWatchClient(
+            endpoint: try #require(Self.moto), region: "eu-west-1", credentials: Self.credentials,
+            namespace: "OnPremWatchTest")
+        let customer = "customer-\(getpid())"
+        let report = try client.publish(
+            datums(customer: customer, values: [3, 3, 7, 1]), deadline: deadline(.seconds(10)))
+        #expect(report.requests == 1)
+        #expect(report.datums == 1, "four datapoints of one series and moment are one datum")
+        #expect(report.datapoints == 4)
+        let read = try Self.readBack(namespace: "OnPremWatchTest", name: "active_sessions", customer: customer)
+        #expect(read["sampleCount"] as? Double == 4)
+        #expect(read["sum"] as? Double == 14)
+        #expect(read["maximum"] as? Double == 7)
+    }
+
+    @Test(
+        "a wrong secret key gets moto's 403, which becomes CloudWatch.AccessDenied with the datapoints in it",
+        .enabled(if: moto != nil, "needs ONPREM_TEST_MOTO (make test)"))
+    func wrongSecret() throws {
+        let wrong = AWSCredentials(accessKeyID: Self.credentials.accessKeyID, secretAccessKey: "wrong")
+        let client = try CloudWatchClient(
+            endpoint: try #require(Self.moto), region: "eu-west-1", credentials: wrong, namespace: "OnPremWatchTest")
+        do {
+            _ = try client.publish(datums(customer: "c", values: [1, 2]), deadline: deadline(.seconds(10)))
+            Issue.record("published with a wrong key")
+        } catch {
+            #expect(error.errorType == "CloudWatch.AccessDenied")
+            #expect(error.unpublished.reduce(0) { $0 + $1.datapointCount } == 2)
+        }
+    }
+
+    @Test("throttling, then success: retried with backoff, and the report counts the retries")
+    func throttlingThenSuccess() throws {
+        let server = try StandInServer { _, index in
+            index < 2
+                ? .respond(
+                    status: 400, headers: [("x-amzn-query-error", "Throttling;Sender")],
+                    body: "<ErrorResponse><Error><Code>Throttling</Code></Error></ErrorResponse>")
+                : .respond(status: 200, body: "<PutMetricDataResponse/>")
+        }
+        defer { server.stop() }
+        let client = try CloudWatchClient(
+            endpoint: server.baseURL, region: "eu-west-1", credentials: Self.credentials, namespace: "N",
+            retry: RetryPolicy(base: .milliseconds(5)))
+        let report = try client.publish(datums(customer: "c", values: [1]), deadline: deadline(.seconds(5)))
+        #expect(report.retries == 2)
+        #expect(report.requests == 1)
+        #expect(server.requests.count == 3)
+        let authorization = server.requests[0].headers["authorization"] ?? ""
+        #expect(authorization.hasPrefix("AWS4-HMAC-SHA256 Credential=\(Self.credentials.accessKeyID)/"))
+        #expect(authorization.contains("/eu-west-1/monitoring/aws4_request"))
+    }
+
+    @Test("5xx until the deadline: CloudWatch.PublishFailed before the deadline, with every datapoint kept")
+    func serverErrorsUntilDeadline() throws {
+        let server = try StandInServer { _, _ in .respond(status: 503) }
+        defer { server.stop() }
+        let client = try CloudWatchClient(
+            endpoint: server.baseURL, region: "eu-west-1", credentials: Self.credentials, namespace: "N",
+            retry: RetryPolicy(base: .milliseconds(20), cap: .milliseconds(200)))
+        let started = Deadline.nowEpochMilliseconds()
+        do {
+            _ = try client.publish(datums(customer: "c", values: [1, 2, 3]), deadline: deadline(.milliseconds(1500)))
+            Issue.record("no error")
+        } catch {
+            #expect(error.errorType == "CloudWatch.PublishFailed")
+            #expect(error.unpublished.reduce(0) { $0 + $1.datapointCount } == 3)
+        }
+        #expect(Deadline.nowEpochMilliseconds() - started < 1500)
+        #expect(server.requests.count > 2, "it retried")
+    }
+
+    @Test("a dropped connection is retried on a new one")
+    func droppedConnection() throws {
+        let server = try StandInServer { _, index in index == 0 ? .drop : .respond(status: 200) }
+        defer { server.stop() }
+        let client = try CloudWatchClient(
+            endpoint: server.baseURL, region: "eu-west-1", credentials: Self.credentials, namespace: "N",
+            retry: RetryPolicy(base: .milliseconds(5)))
+        let report = try client.publish(datums(customer: "c", values: [1]), deadline: deadline(.seconds(5)))
+        #expect(report.retries == 1)
+        #expect(server.connections == 2)
+    }
+
+    @Test("endpoints come from AWS_ENDPOINT_URL_CLOUDWATCH, then AWS_ENDPOINT_URL, then the region")
+    func endpoints() {
+        #expect(
+            CloudWatchClient.endpoint(environment: ["AWS_REGION": "eu-west-1"])
+                == "https://monitoring.eu-west-1.amazonaws.com")
+        #expect(CloudWatchClient.endpoint(environment: ["AWS_ENDPOINT_URL": "http://a"]) == "http://a")
+        #expect(
+            CloudWatchClient.endpoint(environment: [
+                "AWS_ENDPOINT_URL": "http://a", "AWS_ENDPOINT_URL_CLOUDWATCH": "http://b",
+            ])
+                == "http://b")
+    }
+
+    static func readBack(namespace: String, name: String, customer: String) throws -> [String: Any] {
+        let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent(
+            "read_metrics.py"
+        ).path
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["python3", script, namespace, name, customer]
+        let output = Pipe()
+        process.standardOutput = output
+        try process.run()
+        let data = output.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return try JSONSerialization.jsonObject(with: data) as? [String: Any] ?? [:]
+    }
+}
