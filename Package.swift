@@ -38,7 +38,10 @@ let package = Package(
         ),
         .target(
             name: "OnPremWatch",
-            dependencies: ["LambdaRuntime", "CLibPQ", .product(name: "Logging", package: "swift-log")],
+            dependencies: [
+                "LambdaRuntime", "CLibPQ", "CloudWatch", "AWSSigning", "UTCTime",
+                .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: strict
         ),
         .target(

@@ -8,7 +8,10 @@ invoke="$ONPREM_TEST_EMULATOR/2015-03-31/functions/_/invocations"
 events=(events/*.json)
 
 # The demo login's password reaches libpq through PGPASSWORD; in AWS it comes from Secrets Manager.
+# Metrics go to the local CloudWatch emulator (moto), signed with the key it accepts.
 LAMBDA_TASK_ROOT="$stage" AWS_LAMBDA_RUNTIME_API="$ONPREM_TEST_EMULATOR/.rt" PGPASSWORD="$ONPREM_TEST_PG_PASSWORD" \
+    AWS_ACCESS_KEY_ID="$ONPREM_TEST_AWS_ACCESS_KEY_ID" AWS_SECRET_ACCESS_KEY="$ONPREM_TEST_AWS_SECRET_ACCESS_KEY" \
+    AWS_REGION=eu-west-1 AWS_ENDPOINT_URL="$ONPREM_TEST_MOTO" \
     "$stage/bootstrap" --limit "${#events[@]}" &
 function_pid=$!
 
@@ -18,3 +21,4 @@ for event in "${events[@]}"; do
     python3 "$(dirname "$0")/show-answer.py" "$ONPREM_SERVICES_DIR/answer.json"
 done
 wait "$function_pid"
+python3 "$(dirname "$0")/show-metrics.py"

@@ -8,7 +8,10 @@ with open(sys.argv[1]) as f:
 if "errorType" in answer:
     print(f"error {answer['errorType']}: {answer['errorMessage']}")
     sys.exit()
-print(f"{answer['customer']}: {answer['status']}, {answer['datapointCount']} datapoints in {answer['durationMs']:.0f} ms")
+published = answer.get("published") or {}
+print(f"{answer['customer']}: {answer['status']}, {answer['datapointCount']} datapoints in {answer['durationMs']:.0f} ms; "
+      f"published to {published.get('sink')}: {published.get('datapoints')} datapoints (health included) "
+      f"in {published.get('requests')} request(s)")
 for query in answer["queries"]:
     if query["status"] != "ok":
         print(f"  {query['query']:<12} {query['error']['errorType']}: {query['error']['errorMessage']}")

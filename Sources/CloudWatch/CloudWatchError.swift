@@ -46,4 +46,9 @@ public struct CloudWatchError: NamedError, Sendable, CustomStringConvertible {
         return unpublished.isEmpty ? message : "\(message); \(count) datapoints not published"
     }
     public var description: String { "\(errorType): \(errorMessage)" }
+
+    /// The unpublished datums, in the error body, so a `Catch` can keep or resend them.
+    public var errorDetails: [(key: String, json: String)] {
+        [(key: "unpublished", json: "[" + unpublished.map(\.json).joined(separator: ",") + "]")]
+    }
 }

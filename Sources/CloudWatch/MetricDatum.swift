@@ -1,3 +1,6 @@
+import LambdaRuntime
+import UTCTime
+
 /// One PutMetricData datum: a metric at a time, with one value or a set of distinct values and their counts.
 public struct MetricDatum: Equatable, Sendable {
     public var name: String
@@ -30,6 +33,18 @@ public struct MetricDatum: Equatable, Sendable {
         lhs.name == rhs.name && lhs.dimensions.elementsEqual(rhs.dimensions, by: { $0 == $1 }) && lhs.unit == rhs.unit
             && lhs.timestampMs == rhs.timestampMs && lhs.storageResolution == rhs.storageResolution
             && lhs.values == rhs.values && lhs.counts == rhs.counts
+    }
+
+    /// The datum as a JSON object, for error bodies and EMF.
+    public var json: String {
+        let dimensionsJSON = dimensions.map { "\(JSONText.quoted($0.name)):\(JSONText.quoted($0.value))" }
+            .joined(separator: ",")
+        return
+            "{\"name\":\(JSONText.quoted(name)),\"dimensions\":{\(dimensionsJSON)},\"unit\":\(JSONText.quoted(unit)),"
+            + "\"timestamp\":\(JSONText.quoted(UTCTime.rfc3339(epochMilliseconds: timestampMs))),"
+            + "\"storageResolution\":\(storageResolution),"
+            + "\"values\":[\(values.map { QueryProtocol.number($0) }.joined(separator: ","))],"
+            + "\"counts\":[\(counts.map { QueryProtocol.number($0) }.joined(separator: ","))]}"
     }
 
     /// What makes two datapoints the same series at the same moment, so they can share a datum.

@@ -7,6 +7,13 @@ public protocol NamedError: Error {
     var errorType: String { get }
     /// A message safe to show anywhere: it never holds SQL text, payloads or credentials.
     var errorMessage: String { get }
+    /// Extra fields for the error body, as raw JSON values by key: what a Step Functions `Catch` should keep
+    /// (for example the datapoints that could not be published). Empty by default.
+    var errorDetails: [(key: String, json: String)] { get }
+}
+
+extension NamedError {
+    public var errorDetails: [(key: String, json: String)] { [] }
 }
 
 /// The JSON body of `POST /invocation/{id}/error` and `/init/error`.
@@ -14,6 +21,10 @@ public struct ErrorPayload: Codable, Equatable, Sendable {
     public var errorMessage: String
     public var errorType: String
     public var stackTrace: [String]
+    /// Raw JSON fields added to the body (``NamedError/errorDetails``); not part of the `Codable` form.
+    public var details: [String] = []
+
+    private enum CodingKeys: String, CodingKey { case errorMessage, errorType, stackTrace }
 
     public init(errorType: String, errorMessage: String, stackTrace: [String] = []) {
         self.errorMessage = errorMessage
@@ -25,6 +36,7 @@ public struct ErrorPayload: Codable, Equatable, Sendable {
     public init(_ error: any Error) {
         if let named = error as? any NamedError {
             self.init(errorType: named.errorType, errorMessage: named.errorMessage)
+            details = named.errorDetails.map { "\(JSONText.quoted($0.key)):\($0.json)" }
         } else {
             self.init(errorType: "Handler.Unhandled", errorMessage: String(describing: type(of: error)))
         }
@@ -33,9 +45,10 @@ public struct ErrorPayload: Codable, Equatable, Sendable {
     /// The payload as JSON bytes, written by hand so that it never fails and needs no encoder.
     public var json: [UInt8] {
         let trace = stackTrace.map { JSONText.quoted($0) }.joined(separator: ",")
+        let extra = details.map { "," + $0 }.joined()
         let text =
             "{\"errorMessage\":\(JSONText.quoted(errorMessage)),\"errorType\":\(JSONText.quoted(errorType)),"
-            + "\"stackTrace\":[\(trace)]}"
+            + "\"stackTrace\":[\(trace)]\(extra)}"
         return Array(text.utf8)
     }
 }

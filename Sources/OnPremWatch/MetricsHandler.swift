@@ -1,3 +1,4 @@
+import CloudWatch
 public import LambdaRuntime
 import Logging
 
@@ -20,12 +21,15 @@ public struct MetricsHandler: LambdaHandler {
     let publishReserve: Duration
     private let runner: QueryRunner
     private let pool: ConnectionPool
+    private let sink: MetricsSink
 
     public init(
         catalog: Catalog, allowInlineSQL: Bool = false, publishReserve: Duration = .seconds(1),
-        maxIdleConnections: Int = 8, credentials: @escaping CredentialLookup = { _ in nil }
+        maxIdleConnections: Int = 8, sink: MetricsSink = .none,
+        credentials: @escaping CredentialLookup = { _ in nil }
     ) {
         self.catalog = catalog
+        self.sink = sink
         self.credentials = credentials
         self.allowInlineSQL = allowInlineSQL
         self.publishReserve = publishReserve
@@ -35,8 +39,9 @@ public struct MetricsHandler: LambdaHandler {
 
     /// Loads the catalog named by the environment and reads the handler's settings.
     ///
-    /// - Throws: `Catalog.Invalid` naming the bad entry; the runtime reports it through `/init/error`.
-    public init(environment: [String: String]) throws(CatalogError) {
+    /// - Throws: `Catalog.Invalid` naming the bad entry, or the sink's error (`CloudWatch.NoCredentials`); the
+    ///   runtime reports it through `/init/error`.
+    public init(environment: [String: String]) throws {
         let path = environment["ONPREM_CATALOG"] ?? "\(environment["LAMBDA_TASK_ROOT"] ?? ".")/catalog.json"
         guard let bytes = FileBytes.read(path) else {
             throw CatalogError(.invalid, "cannot read the catalog at \(path)")
@@ -50,7 +55,8 @@ public struct MetricsHandler: LambdaHandler {
         self.init(
             catalog: catalog, allowInlineSQL: environment["ONPREM_ALLOW_INLINE_SQL"] == "true",
             publishReserve: .milliseconds(Int64(environment["ONPREM_PUBLISH_RESERVE_MS"] ?? "") ?? 1000),
-            maxIdleConnections: Int(environment["ONPREM_MAX_CONNECTIONS"] ?? "") ?? 8)
+            maxIdleConnections: Int(environment["ONPREM_MAX_CONNECTIONS"] ?? "") ?? 8,
+            sink: try MetricsSink.from(environment: environment))
     }
 
     /// Connections held open across invocations (tests, soak benchmark).
@@ -67,6 +73,7 @@ public struct MetricsHandler: LambdaHandler {
         let references = payload.queries ?? catalog.queries(forVersion: customer.version).map { .named($0.name) }
         var outcomes: [TaskOutput.QueryOutcome] = []
         var total = 0
+        var datums: [MetricDatum] = []
         for reference in references {
             let queryStarted = Deadline.nowEpochMilliseconds()
             do {
@@ -77,6 +84,9 @@ public struct MetricsHandler: LambdaHandler {
                 }
                 let result = try run(query, for: customer, context: context)
                 total += result.datapoints.count
+                datums += result.datapoints.map(Self.datum)
+                datums += Self.health(
+                    customer: customer, dimension: query.cloudwatchDimension, succeeded: true, since: queryStarted)
                 outcomes.append(
                     TaskOutput.QueryOutcome(
                         query: query.name, status: "ok", durationMs: Self.elapsed(since: queryStarted),
@@ -84,7 +94,15 @@ public struct MetricsHandler: LambdaHandler {
                         datapoints: result.datapoints.map(TaskOutput.datapoint),
                         skipped: result.skipped.map { .init(name: $0.name, row: $0.row, reason: $0.reason) }))
             } catch {
-                if payload.isSingleQuery { throw error }
+                if payload.isSingleQuery {
+                    // Collection health is published even when the task fails, so the collection alarm fires.
+                    let health = Self.health(
+                        customer: customer, dimension: reference.name, succeeded: false, since: queryStarted)
+                    _ = try? sink.publish(health, deadline: context.deadline)
+                    throw error
+                }
+                datums += Self.health(
+                    customer: customer, dimension: reference.name, succeeded: false, since: queryStarted)
                 let payload = ErrorPayload(error)
                 context.logger.warning(
                     "query failed", metadata: ["query": "\(reference.name)", "errorType": "\(payload.errorType)"])
@@ -94,10 +112,13 @@ public struct MetricsHandler: LambdaHandler {
                         datapointCount: 0, skippedCount: 0, error: payload))
             }
         }
+        // What is left of the invocation is the publishing budget; a failure here fails the task with the
+        // unpublished datapoints in the error, never silently.
+        let published = try sink.publish(datums, deadline: context.deadline)
         let failures = outcomes.filter { $0.status != "ok" }.count
         let status = failures == 0 ? "ok" : failures == outcomes.count ? "error" : "partial"
         return TaskOutput(
-            customer: customer.opname, status: status, queries: outcomes, datapointCount: total,
+            customer: customer.opname, status: status, queries: outcomes, datapointCount: total, published: published,
             durationMs: Self.elapsed(since: started)
         ).encoded()
     }
@@ -116,6 +137,28 @@ public struct MetricsHandler: LambdaHandler {
             query, on: customer, credentials: try credentials(customer),
             deadline: Deadline(epochMilliseconds: now + budget))
         return RowMapper(customer: customer.opname, query: query, nowMs: Deadline.nowEpochMilliseconds()).map(table)
+    }
+
+    /// A datapoint as CloudWatch's datum.
+    static func datum(_ point: Datapoint) -> MetricDatum {
+        MetricDatum(
+            name: point.name, dimensions: point.dimensions.map { (name: $0.name, value: $0.value) }, unit: point.unit,
+            timestampMs: point.timestampMs, storageResolution: point.storageResolution, values: [point.value])
+    }
+
+    /// Collection health: `QuerySucceeded` (1 or 0) and `QueryDuration` (ms), so an alarm fires when collection
+    /// itself breaks, not only when a KPI crosses its threshold.
+    static func health(customer: Customer, dimension: String, succeeded: Bool, since start: Int64) -> [MetricDatum] {
+        let now = Deadline.nowEpochMilliseconds()
+        let dimensions = [(name: "Customer", value: customer.opname), (name: "Query", value: dimension)]
+        return [
+            MetricDatum(
+                name: "QuerySucceeded", dimensions: dimensions, unit: "Count", timestampMs: now,
+                values: [succeeded ? 1 : 0]),
+            MetricDatum(
+                name: "QueryDuration", dimensions: dimensions, unit: "Milliseconds", timestampMs: now,
+                values: [Double(now - start)]),
+        ]
     }
 
     private static func elapsed(since start: Int64) -> Double {

@@ -38,6 +38,8 @@ struct TaskOutput: Encodable {
     var status: String
     var queries: [QueryOutcome]
     var datapointCount: Int
+    /// What the sink published: requests, datums, datapoints (health included), bytes, retries, rejections.
+    var published: MetricsSink.Summary?
     var durationMs: Double
     /// Present when per-datapoint lists were left out to stay under Step Functions' state size limit.
     var truncated: Bool?

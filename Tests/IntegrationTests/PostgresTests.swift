@@ -222,6 +222,31 @@ struct PostgresTests {
                 == "Postgres.ConnectFailed")
     }
 
+    @Test(
+        "with the CloudWatch sink, the KPIs and the health datapoints land in moto and the output says so",
+        .enabled(if: LiveServices.environment["ONPREM_TEST_MOTO"] != nil, "needs moto (make test)"))
+    func publishesToCloudWatch() throws {
+        let environment = [
+            "AWS_ACCESS_KEY_ID": LiveServices.environment["ONPREM_TEST_AWS_ACCESS_KEY_ID"] ?? "",
+            "AWS_SECRET_ACCESS_KEY": LiveServices.environment["ONPREM_TEST_AWS_SECRET_ACCESS_KEY"] ?? "",
+            "AWS_REGION": "eu-west-1", "AWS_ENDPOINT_URL": LiveServices.environment["ONPREM_TEST_MOTO"] ?? "",
+            "ONPREM_NAMESPACE": "OnPremWatchHandlerTest",
+        ]
+        let handler = MetricsHandler(
+            catalog: catalog, publishReserve: .milliseconds(200), sink: try MetricsSink.from(environment: environment)
+        ) { _ in (LiveServices.postgresUser, LiveServices.postgresPassword) }
+        let output = try invoke(handler, #"{"customer": "Customer 1", "queries": ["rows", "broken"]}"#)
+        let published = try #require(output["published"] as? [String: Any])
+        #expect(published["sink"] as? String == "cloudwatch")
+        #expect(published["requests"] as? Int == 1)
+        // 5 rows, plus QuerySucceeded and QueryDuration for each of the two queries.
+        #expect(published["datapoints"] as? Int == 9)
+        let read = try CloudWatchClientTests.readBack(
+            namespace: "OnPremWatchHandlerTest", name: "QuerySucceeded", customer: "Customer 1")
+        #expect(read["sampleCount"] as? Double == 2)
+        #expect(read["sum"] as? Double == 1, "one query succeeded, one failed")
+    }
+
     @Test("a payload with SQL text is refused before anything runs")
     func inlineSQLRefused() {
         #expect(

@@ -32,7 +32,10 @@ struct RuntimeEmulatorTests {
         let catalog = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
             .deletingLastPathComponent().appendingPathComponent("catalog.json").path
         let child = try start(
-            ["_HANDLER": "metrics", "AWS_LAMBDA_LOG_FORMAT": "JSON", "ONPREM_CATALOG": catalog], limit: 2)
+            [
+                "_HANDLER": "metrics", "AWS_LAMBDA_LOG_FORMAT": "JSON", "ONPREM_CATALOG": catalog,
+                "ONPREM_METRICS_SINK": "none",
+            ], limit: 2)
         for _ in 0..<2 {
             let response = try TestHTTP.post(invokeURL, body: "{\"customer\": 12")
             #expect(response.status == 500)
@@ -57,6 +60,17 @@ struct RuntimeEmulatorTests {
         let result = child.finish()
         #expect(result.status == 1)
         #expect(result.stderr.contains("Runtime.UnknownHandler"))
+    }
+
+    @Test("the CloudWatch sink without credentials is reported through /init/error as CloudWatch.NoCredentials")
+    func noCredentials() throws {
+        let catalog = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("catalog.json").path
+        var environment = ["_HANDLER": "metrics", "ONPREM_CATALOG": catalog, "ONPREM_METRICS_SINK": "cloudwatch"]
+        environment["AWS_ACCESS_KEY_ID"] = ""
+        let result = try start(environment, limit: 1).finish()
+        #expect(result.status == 1)
+        #expect(result.stderr.contains("CloudWatch.NoCredentials"))
     }
 
     @Test("a broken catalog is reported through /init/error as Catalog.Invalid, naming the bad entry")

@@ -1,0 +1,112 @@
+public import AWSSigning
+public import CloudWatch
+public import LambdaRuntime
+import UTCTime
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// Where the datapoints go: `ONPREM_METRICS_SINK=cloudwatch` (the default), `emf` or `none`.
+public enum MetricsSink {
+    /// PutMetricData, signed, batched and aggregated.
+    case cloudWatch(CloudWatchClient)
+    /// Embedded Metric Format lines on stdout, which CloudWatch Logs turns into metrics; no API call.
+    case emf(namespace: String)
+    /// Nothing is published; the datapoints are only in the task output.
+    case none
+
+    /// What was published, for the task output.
+    public struct Summary: Encodable, Sendable {
+        public var sink: String
+        public var requests = 0
+        public var datums = 0
+        public var datapoints = 0
+        public var bytes = 0
+        public var retries = 0
+        public var rejected: [Rejection] = []
+
+        public struct Rejection: Encodable, Sendable {
+            public var name: String
+            public var reason: String
+        }
+    }
+
+    /// Reads the sink from the environment.
+    ///
+    /// - Throws: `CloudWatch.NoCredentials` for the CloudWatch sink without credentials, `Runtime.InitFailed` for
+    ///   an unknown sink or namespace.
+    public static func from(environment: [String: String]) throws -> MetricsSink {
+        let namespace = environment["ONPREM_NAMESPACE"] ?? "OnPremWatch"
+        if let problem = PutMetricDataPlanner.namespaceProblem(namespace) {
+            throw RuntimeError(.initFailed, "ONPREM_NAMESPACE: \(problem)")
+        }
+        switch environment["ONPREM_METRICS_SINK"] ?? "cloudwatch" {
+        case "cloudwatch":
+            guard let credentials = AWSCredentials(environment: environment) else {
+                throw CloudWatchError(.noCredentials, "AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY are not set")
+            }
+            return .cloudWatch(
+                try CloudWatchClient(
+                    endpoint: CloudWatchClient.endpoint(environment: environment),
+                    region: environment["AWS_REGION"] ?? "us-east-1", credentials: credentials, namespace: namespace))
+        case "emf": return .emf(namespace: namespace)
+        case "none": return .none
+        case let other: throw RuntimeError(.initFailed, "ONPREM_METRICS_SINK=\(other) is not cloudwatch, emf or none")
+        }
+    }
+
+    /// Publishes `datums` before `deadline`.
+    public func publish(_ datums: [MetricDatum], deadline: Deadline) throws(CloudWatchError) -> Summary {
+        switch self {
+        case .none:
+            return Summary(sink: "none")
+        case .cloudWatch(let client):
+            let report = try client.publish(datums, deadline: deadline)
+            return Summary(
+                sink: "cloudwatch", requests: report.requests, datums: report.datums, datapoints: report.datapoints,
+                bytes: report.bytes, retries: report.retries,
+                rejected: report.rejected.map { .init(name: $0.datum.name, reason: $0.reason) })
+        case .emf(let namespace):
+            var summary = Summary(sink: "emf")
+            for line in Self.emfLines(datums, namespace: namespace) {
+                var bytes = Array(line.utf8)
+                bytes.append(0x0A)
+                _ = bytes.withUnsafeBytes { write(1, $0.baseAddress, $0.count) }
+                summary.bytes += bytes.count
+            }
+            summary.datums = datums.count
+            summary.datapoints = datums.reduce(0) { $0 + $1.datapointCount }
+            return summary
+        }
+    }
+
+    /// One EMF object per datum and slice of at most 100 values (EMF's limit per metric array). Counts are
+    /// expanded, since EMF has no counts.
+    static func emfLines(_ datums: [MetricDatum], namespace: String) -> [String] {
+        var lines: [String] = []
+        for datum in datums {
+            var values: [Double] = []
+            for (value, count) in zip(datum.values, datum.counts) {
+                values += Array(repeating: value, count: max(1, Int(count)))
+            }
+            var start = 0
+            while start < values.count {
+                let slice = values[start..<min(start + 100, values.count)]
+                start += 100
+                let names = datum.dimensions.map { JSONText.quoted($0.name) }.joined(separator: ",")
+                let fields = datum.dimensions.map { ",\(JSONText.quoted($0.name)):\(JSONText.quoted($0.value))" }
+                    .joined()
+                let value =
+                    slice.count == 1 ? "\(slice.first ?? 0)" : "[\(slice.map { "\($0)" }.joined(separator: ","))]"
+                lines.append(
+                    "{\"_aws\":{\"Timestamp\":\(datum.timestampMs),\"CloudWatchMetrics\":[{\"Namespace\":"
+                        + "\(JSONText.quoted(namespace)),\"Dimensions\":[[\(names)]],\"Metrics\":[{\"Name\":"
+                        + "\(JSONText.quoted(datum.name)),\"Unit\":\(JSONText.quoted(datum.unit)),"
+                        + "\"StorageResolution\":\(datum.storageResolution)}]}]}\(fields),"
+                        + "\(JSONText.quoted(datum.name)):\(value)}")
+            }
+        }
+        return lines
+    }
+}

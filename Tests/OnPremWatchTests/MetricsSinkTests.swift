@@ -1,0 +1,53 @@
+import CloudWatch
+import Foundation
+import LambdaRuntime
+import Testing
+
+@testable import OnPremWatch
+
+@Suite struct MetricsSinkTests {
+    @Test("EMF lines carry the namespace, dimensions, unit and value, at most 100 values each")
+    func emfLines() throws {
+        let datum = MetricDatum(
+            name: "active_sessions", dimensions: [(name: "Customer", value: "c1"), (name: "Query", value: "q")],
+            unit: "Count", timestampMs: 1_790_000_000_000, values: [5, 7], counts: [100, 50])
+        let lines = MetricsSink.emfLines([datum], namespace: "OnPremWatch")
+        #expect(lines.count == 2, "150 values split into 100 and 50")
+        let first = try #require(try JSONSerialization.jsonObject(with: Data(lines[0].utf8)) as? [String: Any])
+        let aws = try #require(first["_aws"] as? [String: Any])
+        #expect(aws["Timestamp"] as? Int == 1_790_000_000_000)
+        let directive = try #require((aws["CloudWatchMetrics"] as? [[String: Any]])?.first)
+        #expect(directive["Namespace"] as? String == "OnPremWatch")
+        #expect(directive["Dimensions"] as? [[String]] == [["Customer", "Query"]])
+        #expect(first["Customer"] as? String == "c1")
+        #expect((first["active_sessions"] as? [Double])?.count == 100)
+    }
+
+    @Test("the sink comes from ONPREM_METRICS_SINK; CloudWatch needs credentials", arguments: ["emf", "none"])
+    func sinkFromEnvironment(name: String) throws {
+        _ = try MetricsSink.from(environment: ["ONPREM_METRICS_SINK": name])
+    }
+
+    @Test("unknown sinks, AWS/ namespaces and missing credentials are init errors")
+    func sinkErrors() {
+        #expect(throws: (any Error).self) { try MetricsSink.from(environment: ["ONPREM_METRICS_SINK": "kafka"]) }
+        #expect(throws: (any Error).self) { try MetricsSink.from(environment: ["ONPREM_NAMESPACE": "AWS/EC2"]) }
+        do {
+            _ = try MetricsSink.from(environment: [:])
+            Issue.record("no error without credentials")
+        } catch {
+            #expect(ErrorPayload(error).errorType == "CloudWatch.NoCredentials")
+        }
+    }
+
+    @Test("a CloudWatch error's body carries the unpublished datums for a Catch to keep")
+    func unpublishedInErrorBody() throws {
+        let datum = MetricDatum(name: "m", dimensions: [(name: "Customer", value: "c")], timestampMs: 0, values: [1])
+        let payload = ErrorPayload(CloudWatchError(.throttled, "Rate exceeded", unpublished: [datum]))
+        let body = try #require(try JSONSerialization.jsonObject(with: Data(payload.json)) as? [String: Any])
+        #expect(body["errorType"] as? String == "CloudWatch.Throttled")
+        let unpublished = try #require(body["unpublished"] as? [[String: Any]])
+        #expect(unpublished.first?["name"] as? String == "m")
+        #expect(unpublished.first?["values"] as? [Double] == [1])
+    }
+}
