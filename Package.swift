@@ -30,7 +30,7 @@ let package = Package(
             swiftSettings: strict),
         .target(name: "UTCTime", swiftSettings: strict),
         .target(
-            name: "CloudWatch", dependencies: ["UTCTime", "AWSSigning", "CurlHTTP", "LambdaRuntime"], swiftSettings: strict),
+            name: "AWSClients", dependencies: ["UTCTime", "AWSSigning", "CurlHTTP", "LambdaRuntime"], swiftSettings: strict),
         .target(
             name: "LambdaRuntime",
             dependencies: ["CurlHTTP", "UTCTime", .product(name: "Logging", package: "swift-log")],
@@ -39,7 +39,7 @@ let package = Package(
         .target(
             name: "OnPremWatch",
             dependencies: [
-                "LambdaRuntime", "CLibPQ", "CloudWatch", "AWSSigning", "UTCTime",
+                "LambdaRuntime", "CLibPQ", "AWSClients", "AWSSigning", "UTCTime",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strict
@@ -62,7 +62,7 @@ let package = Package(
         // MARK: - Tests
         .testTarget(name: "CurlHTTPTests", dependencies: ["CurlHTTP"], swiftSettings: strict),
         .testTarget(name: "AWSSigningTests", dependencies: ["AWSSigning"], swiftSettings: strict),
-        .testTarget(name: "CloudWatchTests", dependencies: ["CloudWatch"], swiftSettings: strict),
+        .testTarget(name: "AWSClientsTests", dependencies: ["AWSClients"], swiftSettings: strict),
         .testTarget(name: "UTCTimeTests", dependencies: ["UTCTime"], swiftSettings: strict),
         .testTarget(
             name: "LambdaRuntimeTests",

@@ -1,4 +1,5 @@
-import CloudWatch
+import AWSClients
+import AWSSigning
 public import LambdaRuntime
 import Logging
 
@@ -11,8 +12,9 @@ import Logging
 /// A single-query payload that fails throws its typed error, so Step Functions `Retry`/`Catch` can act on it.
 /// A multi-query payload reports each query's error in the output and still returns the others' metrics.
 public struct MetricsHandler: LambdaHandler {
-    /// Finds the login for a customer; `nil` leaves it to libpq's defaults (`user`, `PGUSER`, `PGPASSWORD`).
-    public typealias CredentialLookup = (Customer) throws -> (user: String, password: String)?
+    /// Finds the login for a customer before `deadline`; `nil` leaves it to libpq's defaults (`user`, `PGUSER`,
+    /// `PGPASSWORD`).
+    public typealias CredentialLookup = (Customer, Deadline) throws -> (user: String, password: String)?
 
     public let catalog: Catalog
     private let credentials: CredentialLookup
@@ -26,7 +28,7 @@ public struct MetricsHandler: LambdaHandler {
     public init(
         catalog: Catalog, allowInlineSQL: Bool = false, publishReserve: Duration = .seconds(1),
         maxIdleConnections: Int = 8, sink: MetricsSink = .none,
-        credentials: @escaping CredentialLookup = { _ in nil }
+        credentials: @escaping CredentialLookup = { _, _ in nil }
     ) {
         self.catalog = catalog
         self.sink = sink
@@ -56,7 +58,8 @@ public struct MetricsHandler: LambdaHandler {
             catalog: catalog, allowInlineSQL: environment["ONPREM_ALLOW_INLINE_SQL"] == "true",
             publishReserve: .milliseconds(Int64(environment["ONPREM_PUBLISH_RESERVE_MS"] ?? "") ?? 1000),
             maxIdleConnections: Int(environment["ONPREM_MAX_CONNECTIONS"] ?? "") ?? 8,
-            sink: try MetricsSink.from(environment: environment))
+            sink: try MetricsSink.from(environment: environment),
+            credentials: Self.secretsLookup(environment: environment))
     }
 
     /// Connections held open across invocations (tests, soak benchmark).
@@ -134,9 +137,28 @@ public struct MetricsHandler: LambdaHandler {
         if let timeout = query.timeoutMs { budget = min(budget, Int64(timeout)) }
         guard budget > 0 else { throw PostgresError(.timeout, "no time left before the invocation's deadline") }
         let table = try runner.run(
-            query, on: customer, credentials: try credentials(customer),
+            query, on: customer, credentials: try credentials(customer, Deadline(epochMilliseconds: now + budget)),
             deadline: Deadline(epochMilliseconds: now + budget))
         return RowMapper(customer: customer.opname, query: query, nowMs: Deadline.nowEpochMilliseconds()).map(table)
+    }
+
+    /// Reads a customer's `secret` from Secrets Manager (cached, `ONPREM_SECRET_TTL_SECONDS`, default 300);
+    /// customers without one use libpq's defaults.
+    static func secretsLookup(environment: [String: String]) -> CredentialLookup {
+        let client = AWSCredentials(environment: environment).flatMap {
+            SecretsManagerClient(
+                endpoint: SecretsManagerClient.endpoint(environment: environment),
+                region: environment["AWS_REGION"] ?? "us-east-1", credentials: $0,
+                timeToLive: .seconds(Int64(environment["ONPREM_SECRET_TTL_SECONDS"] ?? "") ?? 300))
+        }
+        return { customer, deadline in
+            guard let secret = customer.secret else { return nil }
+            guard let client else {
+                throw SecretsError(.accessDenied, "secret \(secret): no AWS credentials in the environment to read it")
+            }
+            let login = try client.login(secret: secret, deadline: deadline)
+            return (login.username, login.password)
+        }
     }
 
     /// A datapoint as CloudWatch's datum.

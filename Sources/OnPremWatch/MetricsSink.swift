@@ -1,5 +1,5 @@
+public import AWSClients
 public import AWSSigning
-public import CloudWatch
 public import LambdaRuntime
 import UTCTime
 

@@ -1,5 +1,5 @@
+import AWSClients
 import AWSSigning
-import CloudWatch
 import Foundation
 import LambdaRuntime
 import Testing

@@ -63,7 +63,7 @@ struct PostgresTests {
     }
 
     func handler(password: String = LiveServices.postgresPassword) -> MetricsHandler {
-        MetricsHandler(catalog: catalog, publishReserve: .milliseconds(200)) { _ in
+        MetricsHandler(catalog: catalog, publishReserve: .milliseconds(200)) { _, _ in
             (LiveServices.postgresUser, password)
         }
     }
@@ -234,7 +234,7 @@ struct PostgresTests {
         ]
         let handler = MetricsHandler(
             catalog: catalog, publishReserve: .milliseconds(200), sink: try MetricsSink.from(environment: environment)
-        ) { _ in (LiveServices.postgresUser, LiveServices.postgresPassword) }
+        ) { _, _ in (LiveServices.postgresUser, LiveServices.postgresPassword) }
         let output = try invoke(handler, #"{"customer": "Customer 1", "queries": ["rows", "broken"]}"#)
         let published = try #require(output["published"] as? [String: Any])
         #expect(published["sink"] as? String == "cloudwatch")
@@ -269,7 +269,7 @@ struct PostgresTests {
                             "select count(*) as n from pg_stat_activity where application_name = 'onprem-watch' and datname = 'ops_v1'",
                         cloudwatchDimension: "count")
                 ]),
-            credentials: { _ in (LiveServices.postgresUser, LiveServices.postgresPassword) })
+            credentials: { _, _ in (LiveServices.postgresUser, LiveServices.postgresPassword) })
         let output = try invoke(probe, #"{"customer": "probe", "query": "count"}"#)
         return Int(datapoints(output).first?["value"] as? Double ?? -1)
     }

@@ -1,4 +1,4 @@
-import CloudWatch
+import AWSClients
 import Foundation
 import LambdaRuntime
 import Testing

@@ -1,6 +1,6 @@
 import Testing
 
-@testable import CloudWatch
+@testable import AWSClients
 
 @Suite struct PutMetricDataPlannerTests {
     let now: Int64 = 1_790_000_000_000

@@ -1,0 +1,59 @@
+import CurlHTTP
+
+/// What went wrong with one AWS call, whatever the service: the classification every client maps to its own
+/// error names.
+struct AWSFailure: Error {
+    enum Kind { case throttled, server, network, accessDenied, notFound, client }
+
+    var kind: Kind
+    /// The AWS error code (`Throttling`, `ResourceNotFoundException`, ...), or the transport error.
+    var code: String
+    var message: String
+
+    var retryable: Bool { kind == .throttled || kind == .server || kind == .network }
+
+    /// What an answer means: `nil` for success.
+    static func classify(_ response: HTTPResponse, operation: String) -> AWSFailure? {
+        if (200..<300).contains(response.status) { return nil }
+        let code = errorCode(response)
+        let message = "\(operation) answered \(response.status) \(code)"
+        let kind: Kind
+        if ["Throttling", "ThrottlingException", "TooManyRequestsException", "RequestLimitExceeded"].contains(code)
+            || response.status == 429
+        {
+            kind = .throttled
+        } else if response.status >= 500 {
+            kind = .server
+        } else if response.status == 403 || code == "AccessDeniedException" || code == "AccessDenied" {
+            kind = .accessDenied
+        } else if code == "ResourceNotFoundException" {
+            kind = .notFound
+        } else {
+            kind = .client
+        }
+        return AWSFailure(kind: kind, code: code, message: message)
+    }
+
+    /// The AWS error code: `x-amzn-query-error`, `x-amzn-errortype`, the XML `<Code>` or the JSON `__type`.
+    static func errorCode(_ response: HTTPResponse) -> String {
+        for header in ["x-amzn-query-error", "x-amzn-errortype"] {
+            if let value = response.header(header), let code = value.split(separator: ";").first,
+                let name = code.split(separator: ":").first
+            {
+                return String(name)
+            }
+        }
+        let text = String(decoding: response.body, as: UTF8.self)
+        if let start = text.firstRange(of: "<Code>"), let end = text.firstRange(of: "</Code>"),
+            start.upperBound <= end.lowerBound
+        {
+            return String(text[start.upperBound..<end.lowerBound])
+        }
+        if let type = text.firstRange(of: "\"__type\"") {
+            let rest = text[type.upperBound...].drop { $0 == " " || $0 == ":" || $0 == "\"" }
+            let value = rest.prefix { $0 != "\"" }
+            return String(value.split(separator: "#").last ?? value)
+        }
+        return ""
+    }
+}

@@ -1,0 +1,78 @@
+public import AWSSigning
+public import LambdaRuntime
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// Sends PutMetricData plans to CloudWatch through a ``SignedSender``: one connection, SigV4, retries with
+/// backoff until the deadline on throttling, 5xx and network errors.
+public final class CloudWatchClient {
+    /// What a publish did, for the task output.
+    public struct Report: Equatable, Sendable {
+        public var requests = 0
+        public var datums = 0
+        public var datapoints = 0
+        public var bytes = 0
+        public var retries = 0
+        public var rejected: [PutMetricDataPlanner.Rejected] = []
+    }
+
+    public let namespace: String
+    private let sender: SignedSender
+
+    /// - Parameters:
+    ///   - endpoint: `https://monitoring.{region}.amazonaws.com`, or an override such as a local emulator.
+    public init(
+        endpoint: String, region: String, credentials: AWSCredentials, namespace: String,
+        retry: RetryPolicy = RetryPolicy()
+    ) throws(CloudWatchError) {
+        guard
+            let sender = SignedSender(
+                endpoint: endpoint, region: region, service: "monitoring", credentials: credentials, retry: retry)
+        else { throw CloudWatchError(.publishFailed, "libcurl could not create a handle") }
+        self.sender = sender
+        self.namespace = namespace
+    }
+
+    public var endpoint: String { sender.endpoint }
+
+    /// The endpoint AWS tools would use: `AWS_ENDPOINT_URL_CLOUDWATCH`, then `AWS_ENDPOINT_URL`, then the region's.
+    public static func endpoint(environment: [String: String]) -> String {
+        if let url = environment["AWS_ENDPOINT_URL_CLOUDWATCH"], !url.isEmpty { return url }
+        if let url = environment["AWS_ENDPOINT_URL"], !url.isEmpty { return url }
+        return "https://monitoring.\(environment["AWS_REGION"] ?? "us-east-1").amazonaws.com"
+    }
+
+    /// Validates, aggregates, batches and sends `datums`.
+    ///
+    /// - Returns: What was sent, and what was rejected as invalid (never sent).
+    /// - Throws: ``CloudWatchError`` with the unpublished datums when a request still fails at the deadline.
+    public func publish(_ datums: [MetricDatum], deadline: Deadline) throws(CloudWatchError) -> Report {
+        let plan = PutMetricDataPlanner(namespace: namespace, nowMs: Deadline.nowEpochMilliseconds()).plan(datums)
+        var report = Report(rejected: plan.rejected)
+        for (index, body) in plan.bodies.enumerated() {
+            do {
+                let headers = [(name: "Content-Type", value: "application/x-www-form-urlencoded; charset=utf-8")]
+                report.retries += try sender.send(
+                    body, headers: headers, operation: "PutMetricData", deadline: deadline
+                )
+                .retries
+            } catch {
+                let code: CloudWatchError.Code =
+                    switch error.kind {
+                    case .throttled: .throttled
+                    case .server, .network: .publishFailed
+                    case .accessDenied: .accessDenied
+                    case .notFound, .client: .invalidRequest
+                    }
+                throw CloudWatchError(code, error.message, unpublished: Array(plan.requests[index...].joined()))
+            }
+            report.requests += 1
+            report.datums += plan.requests[index].count
+            report.datapoints += plan.requests[index].reduce(0) { $0 + $1.datapointCount }
+            report.bytes += body.count
+        }
+        return report
+    }
+}

@@ -1,0 +1,40 @@
+public import LambdaRuntime
+
+/// Reading a customer's database credentials from Secrets Manager failed, named `Secrets.Reason`.
+///
+/// Messages name the secret, never its value.
+public struct SecretsError: NamedError, Sendable, CustomStringConvertible {
+    public struct Code: Hashable, Sendable {
+        private enum Base: String {
+            case notFound = "Secrets.NotFound"
+            case accessDenied = "Secrets.AccessDenied"
+            case invalid = "Secrets.Invalid"
+            case unavailable = "Secrets.Unavailable"
+        }
+        private let base: Base
+        private init(_ base: Base) { self.base = base }
+
+        /// No secret of that name or ARN.
+        public static let notFound = Code(.notFound)
+        /// 403: no `secretsmanager:GetSecretValue` on it, or a bad signature.
+        public static let accessDenied = Code(.accessDenied)
+        /// The secret is not JSON with `username` and `password`.
+        public static let invalid = Code(.invalid)
+        /// Throttling, 5xx or network errors until the deadline.
+        public static let unavailable = Code(.unavailable)
+
+        public var name: String { base.rawValue }
+    }
+
+    public let code: Code
+    public let message: String
+
+    public init(_ code: Code, _ message: String) {
+        self.code = code
+        self.message = message
+    }
+
+    public var errorType: String { code.name }
+    public var errorMessage: String { message }
+    public var description: String { "\(errorType): \(message)" }
+}

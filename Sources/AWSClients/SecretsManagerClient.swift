@@ -1,0 +1,85 @@
+public import AWSSigning
+import CurlHTTP
+public import LambdaRuntime
+
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
+
+/// Reads database logins from Secrets Manager (`GetSecretValue`, the JSON `username`/`password` form that RDS
+/// uses), cached across warm invocations until they expire.
+///
+/// - Note: Not `Sendable`: it owns a connection. Secret values never reach a log or an error message.
+public final class SecretsManagerClient {
+    public struct Login: Sendable {
+        public var username: String
+        public var password: String
+    }
+
+    private let sender: SignedSender
+    private let timeToLive: Duration
+    private var cache: [String: (login: Login, expiresMs: Int64)] = [:]
+
+    public init?(endpoint: String, region: String, credentials: AWSCredentials, timeToLive: Duration = .seconds(300)) {
+        guard
+            let sender = SignedSender(
+                endpoint: endpoint, region: region, service: "secretsmanager", credentials: credentials,
+                retry: RetryPolicy())
+        else { return nil }
+        self.sender = sender
+        self.timeToLive = timeToLive
+    }
+
+    /// `AWS_ENDPOINT_URL_SECRETS_MANAGER`, then `AWS_ENDPOINT_URL`, then the region's endpoint.
+    public static func endpoint(environment: [String: String]) -> String {
+        if let url = environment["AWS_ENDPOINT_URL_SECRETS_MANAGER"], !url.isEmpty { return url }
+        if let url = environment["AWS_ENDPOINT_URL"], !url.isEmpty { return url }
+        return "https://secretsmanager.\(environment["AWS_REGION"] ?? "us-east-1").amazonaws.com"
+    }
+
+    /// The login in secret `id` (a name or an ARN), from the cache while it is fresh.
+    public func login(secret id: String, deadline: Deadline) throws(SecretsError) -> Login {
+        let now = Deadline.nowEpochMilliseconds()
+        if let cached = cache[id], cached.expiresMs > now { return cached.login }
+        let body = Array("{\"SecretId\":\(JSONText.quoted(id))}".utf8)
+        let response: (response: HTTPResponse, retries: Int)
+        do {
+            let sent = try sender.send(
+                body,
+                headers: [
+                    (name: "Content-Type", value: "application/x-amz-json-1.1"),
+                    (name: "X-Amz-Target", value: "secretsmanager.GetSecretValue"),
+                ], operation: "GetSecretValue", deadline: deadline)
+            response = (sent.response, sent.retries)
+        } catch {
+            let code: SecretsError.Code =
+                switch error.kind {
+                case .notFound: .notFound
+                case .accessDenied: .accessDenied
+                case .throttled, .server, .network: .unavailable
+                case .client: .invalid
+                }
+            throw SecretsError(code, "secret \(id): \(error.message)")
+        }
+        let login = try Self.parse(response.response.body, id: id)
+        cache[id] = (login, now + timeToLive.milliseconds)
+        return login
+    }
+
+    /// Reads `SecretString`, itself JSON with `username` and `password`.
+    static func parse(_ body: [UInt8], id: String) throws(SecretsError) -> Login {
+        struct Answer: Decodable { var SecretString: String? }
+        struct Credentials: Decodable {
+            var username: String
+            var password: String
+        }
+        guard let answer = try? JSONDecoder().decode(Answer.self, from: Data(body)), let text = answer.SecretString,
+            let login = try? JSONDecoder().decode(Credentials.self, from: Data(text.utf8))
+        else {
+            throw SecretsError(.invalid, "secret \(id) is not a JSON SecretString with username and password")
+        }
+        return Login(username: login.username, password: login.password)
+    }
+}

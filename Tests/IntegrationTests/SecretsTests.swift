@@ -1,0 +1,83 @@
+import AWSClients
+import Foundation
+import LambdaRuntime
+import Logging
+import Testing
+
+@testable import OnPremWatch
+
+/// Customers whose login is a Secrets Manager secret, against moto (signatures checked) and the local PostgreSQL.
+@Suite(
+    .serialized,
+    .enabled(
+        if: LiveServices.environment["ONPREM_TEST_MOTO"] != nil && LiveServices.postgresPort != nil,
+        "needs moto and PostgreSQL (make test)"))
+struct SecretsTests {
+    let port = LiveServices.postgresPort ?? 0
+
+    static func createSecret(_ name: String, _ value: String) throws -> String {
+        let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent(
+            "create_secret.py"
+        ).path
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["python3", script, name, value]
+        let output = Pipe()
+        process.standardOutput = output
+        try process.run()
+        let data = output.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
+    func handler(secret: String) throws -> MetricsHandler {
+        let catalog = """
+            {"customers": [{"opname": "Secret customer", "ip": "127.0.0.1", "port": \(port), "database": "ops_v1",
+                            "version": "1", "secret": "\(secret)"}],
+             "queries": [{"name": "demo-query", "versions": ["1"], "cloudwatchDimension": "demo",
+                          "query": "select row_to_json(row) from (select 1 as one) row"}]}
+            """
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("secrets-catalog-\(getpid()).json")
+            .path
+        try catalog.write(toFile: path, atomically: true, encoding: .utf8)
+        return try MetricsHandler(environment: [
+            "ONPREM_CATALOG": path, "ONPREM_METRICS_SINK": "none", "AWS_REGION": "eu-west-1",
+            "AWS_ENDPOINT_URL": LiveServices.environment["ONPREM_TEST_MOTO"] ?? "",
+            "AWS_ACCESS_KEY_ID": LiveServices.environment["ONPREM_TEST_AWS_ACCESS_KEY_ID"] ?? "",
+            "AWS_SECRET_ACCESS_KEY": LiveServices.environment["ONPREM_TEST_AWS_SECRET_ACCESS_KEY"] ?? "",
+        ])
+    }
+
+    func invoke(_ handler: MetricsHandler) throws -> [UInt8] {
+        let context = LambdaContext(
+            requestID: "t", invokedFunctionARN: "", traceID: nil,
+            deadline: Deadline(epochMilliseconds: Deadline.nowEpochMilliseconds() + 20_000), logger: Logger(label: "t"))
+        return try handler.handle(
+            Array(#"{"customer": "Secret customer", "query": "demo-query"}"#.utf8), context: context)
+    }
+
+    @Test("a secret created in Secrets Manager is used to log in to PostgreSQL, by name and by ARN")
+    func logsInWithSecret() throws {
+        let name = "onprem/customer-\(getpid())"
+        let arn = try Self.createSecret(
+            name, #"{"username": "\#(LiveServices.postgresUser)", "password": "\#(LiveServices.postgresPassword)"}"#)
+        for id in [name, arn] {
+            let output = String(decoding: try invoke(try handler(secret: id)), as: UTF8.self)
+            #expect(output.contains("\"status\":\"ok\""), "\(output)")
+        }
+    }
+
+    @Test("a wrong password in the secret is Postgres.AuthFailed; a missing secret is Secrets.NotFound")
+    func failures() throws {
+        let name = "onprem/wrong-\(getpid())"
+        _ = try Self.createSecret(name, #"{"username": "\#(LiveServices.postgresUser)", "password": "nope"}"#)
+        #expect(throws: PostgresError.self) { try invoke(try handler(secret: name)) }
+        do {
+            _ = try invoke(try handler(secret: "onprem/does-not-exist"))
+            Issue.record("no error for a missing secret")
+        } catch {
+            #expect(ErrorPayload(error).errorType == "Secrets.NotFound")
+            #expect(!"\(error)".contains("nope"))
+        }
+    }
+}
