@@ -70,12 +70,15 @@ public final class SecretsManagerClient {
 
     /// Reads `SecretString`, itself JSON with `username` and `password`.
     static func parse(_ body: [UInt8], id: String) throws(SecretsError) -> Login {
-        struct Answer: Decodable { var SecretString: String? }
+        struct Answer: Decodable {
+            var secretString: String?
+            enum CodingKeys: String, CodingKey { case secretString = "SecretString" }
+        }
         struct Credentials: Decodable {
             var username: String
             var password: String
         }
-        guard let answer = try? JSONDecoder().decode(Answer.self, from: Data(body)), let text = answer.SecretString,
+        guard let answer = try? JSONDecoder().decode(Answer.self, from: Data(body)), let text = answer.secretString,
             let login = try? JSONDecoder().decode(Credentials.self, from: Data(text.utf8))
         else {
             throw SecretsError(.invalid, "secret \(id) is not a JSON SecretString with username and password")
