@@ -22,6 +22,7 @@ let package = Package(
         // MARK: - C at the edges
         .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
         .systemLibrary(name: "CLibPQ", pkgConfig: "libpq", providers: [.apt(["libpq-dev"])]),
+        .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
 
         // MARK: - Layers
         .target(name: "CurlHTTP", dependencies: ["CCurl"], swiftSettings: strict),
@@ -30,7 +31,8 @@ let package = Package(
             swiftSettings: strict),
         .target(name: "UTCTime", swiftSettings: strict),
         .target(
-            name: "AWSClients", dependencies: ["UTCTime", "AWSSigning", "CurlHTTP", "LambdaRuntime"], swiftSettings: strict),
+            name: "AWSClients", dependencies: ["UTCTime", "AWSSigning", "CurlHTTP", "LambdaRuntime", "CZlib"],
+            swiftSettings: strict),
         .target(
             name: "LambdaRuntime",
             dependencies: ["CurlHTTP", "UTCTime", .product(name: "Logging", package: "swift-log")],

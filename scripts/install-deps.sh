@@ -3,7 +3,7 @@
 # Idempotent and quick when everything is present: it asks apt and pip only for what is missing.
 set -euo pipefail
 
-APT_PACKAGES=(libcurl4-openssl-dev libpq-dev postgresql openssl zip unzip curl valgrind binutils)
+APT_PACKAGES=(libcurl4-openssl-dev libpq-dev zlib1g-dev postgresql openssl zip unzip curl valgrind binutils)
 PIP_PACKAGES=(cargo-lambda "moto[server]" awslambdaric boto3)
 
 as_root() {

@@ -19,13 +19,16 @@ public final class CloudWatchClient {
     }
 
     public let namespace: String
+    /// Whether bodies over ``gzipThreshold`` go gzip-compressed (real CloudWatch accepts it; moto does not).
+    public let compresses: Bool
+    static let gzipThreshold = 4096
     private let sender: SignedSender
 
     /// - Parameters:
     ///   - endpoint: `https://monitoring.{region}.amazonaws.com`, or an override such as a local emulator.
     public init(
         endpoint: String, region: String, credentials: AWSCredentials, namespace: String,
-        retry: RetryPolicy = RetryPolicy()
+        compresses: Bool = false, retry: RetryPolicy = RetryPolicy()
     ) throws(CloudWatchError) {
         guard
             let sender = SignedSender(
@@ -33,6 +36,7 @@ public final class CloudWatchClient {
         else { throw CloudWatchError(.publishFailed, "libcurl could not create a handle") }
         self.sender = sender
         self.namespace = namespace
+        self.compresses = compresses
     }
 
     public var endpoint: String { sender.endpoint }
@@ -52,10 +56,15 @@ public final class CloudWatchClient {
         let plan = PutMetricDataPlanner(namespace: namespace, nowMs: Deadline.nowEpochMilliseconds()).plan(datums)
         var report = Report(rejected: plan.rejected)
         for (index, body) in plan.bodies.enumerated() {
+            var sent = body
+            var headers = [(name: "Content-Type", value: "application/x-www-form-urlencoded; charset=utf-8")]
+            if compresses, body.count > Self.gzipThreshold, let compressed = Gzip.compress(body) {
+                sent = compressed
+                headers.append((name: "Content-Encoding", value: "gzip"))
+            }
             do {
-                let headers = [(name: "Content-Type", value: "application/x-www-form-urlencoded; charset=utf-8")]
                 report.retries += try sender.send(
-                    body, headers: headers, operation: "PutMetricData", deadline: deadline
+                    sent, headers: headers, operation: "PutMetricData", deadline: deadline
                 )
                 .retries
             } catch {
@@ -71,7 +80,7 @@ public final class CloudWatchClient {
             report.requests += 1
             report.datums += plan.requests[index].count
             report.datapoints += plan.requests[index].reduce(0) { $0 + $1.datapointCount }
-            report.bytes += body.count
+            report.bytes += sent.count
         }
         return report
     }

@@ -46,10 +46,14 @@ public enum MetricsSink {
             guard let credentials = AWSCredentials(environment: environment) else {
                 throw CloudWatchError(.noCredentials, "AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY are not set")
             }
+            let endpoint = CloudWatchClient.endpoint(environment: environment)
+            // gzip is on against AWS's own endpoints, off against overrides (the local emulator cannot read it).
+            let compresses =
+                environment["ONPREM_CLOUDWATCH_GZIP"].map { $0 == "true" } ?? endpoint.hasSuffix(".amazonaws.com")
             return .cloudWatch(
                 try CloudWatchClient(
-                    endpoint: CloudWatchClient.endpoint(environment: environment),
-                    region: environment["AWS_REGION"] ?? "us-east-1", credentials: credentials, namespace: namespace))
+                    endpoint: endpoint, region: environment["AWS_REGION"] ?? "us-east-1", credentials: credentials,
+                    namespace: namespace, compresses: compresses))
         case "emf": return .emf(namespace: namespace)
         case "none": return .none
         case let other: throw RuntimeError(.initFailed, "ONPREM_METRICS_SINK=\(other) is not cloudwatch, emf or none")

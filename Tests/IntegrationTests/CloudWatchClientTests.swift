@@ -1,8 +1,9 @@
-import AWSClients
 import AWSSigning
 import Foundation
 import LambdaRuntime
 import Testing
+
+@testable import AWSClients
 
 /// The CloudWatch client against moto_server with signature checking on, and against a stand-in for the faults
 /// moto cannot produce.
@@ -139,5 +140,30 @@ import Testing
         let data = output.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
         return try JSONSerialization.jsonObject(with: data) as? [String: Any] ?? [:]
+    }
+}
+
+@Suite struct CloudWatchGzipTests {
+    @Test("a large body goes gzip-compressed with Content-Encoding: gzip, signed as sent, and decodes to the plan")
+    func gzipBody() throws {
+        let server = try StandInServer { _, _ in .respond(status: 200) }
+        defer { server.stop() }
+        let client = try CloudWatchClient(
+            endpoint: server.baseURL, region: "eu-west-1", credentials: CloudWatchClientTests.credentials,
+            namespace: "N", compresses: true)
+        let now = Deadline.nowEpochMilliseconds()
+        let datums = (0..<500).map {
+            MetricDatum(
+                name: "m\($0 % 5)", dimensions: [(name: "Customer", value: "c")], timestampMs: now - Int64($0) * 1000,
+                values: [Double($0)])
+        }
+        let report = try client.publish(datums, deadline: Deadline(epochMilliseconds: now + 5000))
+        let request = try #require(server.requests.first)
+        #expect(request.headers["content-encoding"] == "gzip")
+        let plain = try #require(Gzip.decompress(request.body))
+        let expected = PutMetricDataPlanner(namespace: "N", nowMs: now).plan(datums).bodies[0]
+        #expect(plain == expected)
+        #expect(report.bytes == request.body.count)
+        #expect(request.body.count * 4 < plain.count, "compressed \(plain.count) to \(request.body.count) bytes")
     }
 }

@@ -1,0 +1,6 @@
+#ifndef ONPREM_CZLIB_SHIM_H
+#define ONPREM_CZLIB_SHIM_H
+
+#include <zlib.h>
+
+#endif
