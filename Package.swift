@@ -61,6 +61,9 @@ let package = Package(
             swiftSettings: strict
         ),
 
+        // Benchmark only: PutMetricData requests and bytes, ours against naive batching (make bench).
+        .executableTarget(name: "batching-bench", dependencies: ["AWSClients"], swiftSettings: strict),
+
         // MARK: - Tests
         .testTarget(name: "CurlHTTPTests", dependencies: ["CurlHTTP"], swiftSettings: strict),
         .testTarget(name: "AWSSigningTests", dependencies: ["AWSSigning"], swiftSettings: strict),

@@ -74,6 +74,17 @@ public struct PutMetricDataPlanner: Sendable {
         return Plan(bodies: bodies, requests: requests, rejected: rejected)
     }
 
+    /// Bodies as a client without aggregation sends them: `perRequest` datums a request, one value each. The
+    /// benchmark's baseline.
+    public func unaggregatedBodies(_ datums: [MetricDatum], perRequest: Int) -> [[UInt8]] {
+        stride(from: 0, to: datums.count, by: perRequest).map { start in
+            let chunk = datums[start..<min(start + perRequest, datums.count)]
+            return chunk.enumerated().reduce(QueryProtocol.header(namespace: namespace)) {
+                $0 + QueryProtocol.encode($1.element, index: $1.offset + 1)
+            }
+        }
+    }
+
     /// Checks one datum against CloudWatch's rules, rounding tiny values to 0.
     private func problem(_ datum: inout MetricDatum) -> String? {
         if datum.name.isEmpty || datum.name.count > PutMetricDataLimits.nameLength {
