@@ -102,6 +102,19 @@ import Testing
         #expect(server.requests.count > 2, "it retried")
     }
 
+    @Test("one connection serves publish after publish, as across warm invocations")
+    func connectionReuse() throws {
+        let server = try StandInServer { _, _ in .respond(status: 200) }
+        defer { server.stop() }
+        let client = try CloudWatchClient(
+            endpoint: server.baseURL, region: "eu-west-1", credentials: Self.credentials, namespace: "N")
+        for round in 0..<5 {
+            _ = try client.publish(datums(customer: "c\(round)", values: [1]), deadline: deadline(.seconds(5)))
+        }
+        #expect(server.requests.count == 5)
+        #expect(server.connections == 1)
+    }
+
     @Test("a dropped connection is retried on a new one")
     func droppedConnection() throws {
         let server = try StandInServer { _, index in index == 0 ? .drop : .respond(status: 200) }
