@@ -3,8 +3,8 @@ public import LambdaRuntime
 /// Publishing failed after the retries the deadline allowed, named `CloudWatch.Reason`.
 ///
 /// It carries the datums that were not published, so that a Step Functions `Catch` can keep them.
-public struct CloudWatchError: NamedError, Sendable, CustomStringConvertible {
-    public struct Code: Hashable, Sendable {
+public struct CloudWatchError: CodedError, Sendable {
+    public struct Code: ErrorCode {
         private enum Base: String {
             case throttled = "CloudWatch.Throttled"
             case publishFailed = "CloudWatch.PublishFailed"
@@ -40,12 +40,10 @@ public struct CloudWatchError: NamedError, Sendable, CustomStringConvertible {
         self.unpublished = unpublished
     }
 
-    public var errorType: String { code.name }
     public var errorMessage: String {
         let count = unpublished.reduce(0) { $0 + $1.datapointCount }
         return unpublished.isEmpty ? message : "\(message); \(count) datapoints not published"
     }
-    public var description: String { "\(errorType): \(errorMessage)" }
 
     /// The unpublished datums, in the error body, so a `Catch` can keep or resend them.
     public var errorDetails: [(key: String, json: String)] {

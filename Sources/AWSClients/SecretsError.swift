@@ -3,8 +3,8 @@ public import LambdaRuntime
 /// Reading a customer's database credentials from Secrets Manager failed, named `Secrets.Reason`.
 ///
 /// Messages name the secret, never its value.
-public struct SecretsError: NamedError, Sendable, CustomStringConvertible {
-    public struct Code: Hashable, Sendable {
+public struct SecretsError: CodedError, Sendable {
+    public struct Code: ErrorCode {
         private enum Base: String {
             case notFound = "Secrets.NotFound"
             case accessDenied = "Secrets.AccessDenied"
@@ -34,7 +34,4 @@ public struct SecretsError: NamedError, Sendable, CustomStringConvertible {
         self.message = message
     }
 
-    public var errorType: String { code.name }
-    public var errorMessage: String { message }
-    public var description: String { "\(errorType): \(message)" }
 }

@@ -16,6 +16,25 @@ extension NamedError {
     public var errorDetails: [(key: String, json: String)] { [] }
 }
 
+/// A stable error code with a wire name in `Category.Reason` form.
+public protocol ErrorCode: Hashable, Sendable {
+    var name: String { get }
+}
+
+/// The shape every error struct of this project shares: a ``ErrorCode`` and a safe message. Conforming types
+/// get `errorType`, `errorMessage` and `description` from it, and override what they need.
+public protocol CodedError: NamedError, CustomStringConvertible {
+    associatedtype Code: ErrorCode
+    var code: Code { get }
+    var message: String { get }
+}
+
+extension CodedError {
+    public var errorType: String { code.name }
+    public var errorMessage: String { message }
+    public var description: String { "\(errorType): \(errorMessage)" }
+}
+
 /// The JSON body of `POST /invocation/{id}/error` and `/init/error`.
 public struct ErrorPayload: Codable, Equatable, Sendable {
     public var errorMessage: String

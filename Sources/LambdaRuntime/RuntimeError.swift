@@ -1,7 +1,7 @@
 /// A failure of the runtime itself, as opposed to the handler's.
-public struct RuntimeError: NamedError, Equatable, Sendable, CustomStringConvertible {
+public struct RuntimeError: CodedError, Equatable, Sendable {
     /// Stable codes; each has a wire name in `Runtime.Reason` form.
-    public struct Code: Hashable, Sendable {
+    public struct Code: ErrorCode {
         private enum Base: String {
             case missingRequestID = "Runtime.MissingRequestId"
             case nonRecoverable = "Runtime.NonRecoverable"
@@ -41,7 +41,4 @@ public struct RuntimeError: NamedError, Equatable, Sendable, CustomStringConvert
         self.message = message
     }
 
-    public var errorType: String { code.name }
-    public var errorMessage: String { message }
-    public var description: String { "\(code.name): \(message)" }
 }

@@ -1,8 +1,8 @@
 public import LambdaRuntime
 
 /// Errors about the catalog and what a payload asks of it, named `Catalog.Reason` or `Event.Reason`.
-public struct CatalogError: NamedError, Sendable, CustomStringConvertible {
-    public struct Code: Hashable, Sendable {
+public struct CatalogError: CodedError, Sendable {
+    public struct Code: ErrorCode {
         private enum Base: String {
             case invalid = "Catalog.Invalid"
             case unknownCustomer = "Catalog.UnknownCustomer"
@@ -38,7 +38,4 @@ public struct CatalogError: NamedError, Sendable, CustomStringConvertible {
         self.message = message
     }
 
-    public var errorType: String { code.name }
-    public var errorMessage: String { message }
-    public var description: String { "\(errorType): \(message)" }
 }

@@ -4,8 +4,8 @@ public import LambdaRuntime
 ///
 /// The message is libpq's own diagnostic (`PQerrorMessage`, `PQresultErrorMessage`), which names the server and
 /// the cause but never the query text or a password.
-public struct PostgresError: NamedError, Sendable, CustomStringConvertible {
-    public struct Code: Hashable, Sendable {
+public struct PostgresError: CodedError, Sendable {
+    public struct Code: ErrorCode {
         private enum Base: String {
             case connectFailed = "Postgres.ConnectFailed"
             case authFailed = "Postgres.AuthFailed"
@@ -40,7 +40,5 @@ public struct PostgresError: NamedError, Sendable, CustomStringConvertible {
         self.sqlState = sqlState
     }
 
-    public var errorType: String { code.name }
     public var errorMessage: String { sqlState.map { "\(message) (SQLSTATE \($0))" } ?? message }
-    public var description: String { "\(errorType): \(errorMessage)" }
 }

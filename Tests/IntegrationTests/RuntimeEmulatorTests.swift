@@ -1,5 +1,6 @@
 import CurlHTTP
 import Foundation
+import LambdaRuntime
 import Testing
 
 /// The built binary against cargo-lambda's Runtime API emulator: the real loop, the real wire.

@@ -1,3 +1,4 @@
+import LambdaRuntime
 import Testing
 
 @testable import LambdaRuntime

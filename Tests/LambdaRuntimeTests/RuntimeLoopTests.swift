@@ -1,3 +1,4 @@
+import LambdaRuntime
 import Logging
 import Testing
 

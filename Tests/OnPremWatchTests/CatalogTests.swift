@@ -1,4 +1,5 @@
 import Foundation
+import LambdaRuntime
 import Testing
 
 @testable import OnPremWatch
