@@ -14,6 +14,8 @@ import LambdaRuntime
 /// - Note: Not `Sendable` on purpose: a `PGconn` must not be used from two threads at once.
 final class PostgresConnection {
     private let connection: OpaquePointer
+    /// Set when a pipeline was cancelled mid-way: the connection's state is unknown, so the pool drops it.
+    private var isBroken = false
 
     private init(_ connection: OpaquePointer) { self.connection = connection }
 
@@ -58,7 +60,7 @@ final class PostgresConnection {
     }
 
     /// Whether the connection is up as far as the client knows (a server restart shows only on next use).
-    var isUsable: Bool { PQstatus(connection) == CONNECTION_OK }
+    var isUsable: Bool { !isBroken && PQstatus(connection) == CONNECTION_OK }
 
     /// Whether no transaction is open, so the connection can go back to the pool.
     var isIdle: Bool { PQtransactionStatus(connection) == PQTRANS_IDLE }
@@ -99,6 +101,66 @@ final class PostgresConnection {
             throw failure
         }
         return table ?? ResultTable(columns: [], rows: [])
+    }
+
+    /// Sends statements as one pipeline, in one round trip, and returns each statement's rows.
+    ///
+    /// The server runs them in order. After a failure it skips the rest up to the sync, and the first failure
+    /// is thrown once the pipeline is drained.
+    ///
+    /// - Throws: as ``execute(_:parameters:deadline:)``.
+    func pipeline(_ statements: [(sql: String, parameters: [String])], deadline: Deadline) throws(PostgresError)
+        -> [ResultTable]
+    {
+        guard PQenterPipelineMode(connection) == 1 else { throw lostOrFailed() }
+        var allocations: [UnsafeMutablePointer<CChar>?] = []
+        defer { allocations.forEach { free($0) } }
+        for statement in statements {
+            let values = statement.parameters.map { strdup($0) }
+            allocations += values
+            let pointers = values.map { UnsafePointer($0) }
+            guard PQsendQueryParams(connection, statement.sql, Int32(pointers.count), nil, pointers, nil, nil, 0) == 1
+            else { throw lostOrFailed() }
+        }
+        guard PQpipelineSync(connection) == 1 else { throw lostOrFailed() }
+
+        var tables: [ResultTable] = []
+        var current: ResultTable?
+        var failure: PostgresError?
+        reading: while true {
+            guard try waitUntilReady(deadline) else {
+                isBroken = true
+                if let handle = PQgetCancel(connection) {
+                    var buffer = [CChar](repeating: 0, count: 256)
+                    _ = PQcancel(handle, &buffer, Int32(buffer.count))
+                    PQfreeCancel(handle)
+                }
+                throw PostgresError(.timeout, "the query ran past the time left and was cancelled")
+            }
+            guard let result = PQgetResult(connection) else {
+                // The end of one statement's results.
+                tables.append(current ?? ResultTable(columns: [], rows: []))
+                current = nil
+                continue
+            }
+            defer { PQclear(result) }
+            switch PQresultStatus(result) {
+            case PGRES_PIPELINE_SYNC:
+                break reading
+            case PGRES_TUPLES_OK:
+                current = Self.table(result)
+            case PGRES_COMMAND_OK, PGRES_EMPTY_QUERY, PGRES_PIPELINE_ABORTED:
+                current = current ?? ResultTable(columns: [], rows: [])
+            default:
+                failure = failure ?? Self.error(result)
+            }
+        }
+        _ = PQexitPipelineMode(connection)
+        if let failure {
+            if !isUsable { throw PostgresError(.connectionLost, failure.message) }
+            throw failure
+        }
+        return tables
     }
 
     /// Reads input until a whole result is ready; `false` at the deadline.

@@ -17,30 +17,45 @@ final class QueryRunner {
         deadline: Deadline
     ) throws(PostgresError) -> ResultTable {
         let key = customer.endpointKey
+        let pooled = pool.take(key).flatMap { $0.isUsable ? $0 : nil }
         var connection: PostgresConnection
-        var reused = false
-        if let pooled = pool.take(key), pooled.isUsable {
+        if let pooled {
             connection = pooled
-            reused = true
         } else {
-            connection = try PostgresConnection.connect(
-                parameters: Self.parameters(customer, credentials: credentials, deadline: deadline), deadline: deadline)
+            connection = try connect(customer, credentials: credentials, deadline: deadline)
         }
-        do {
-            _ = try connection.execute("BEGIN TRANSACTION READ ONLY", deadline: deadline)
-        } catch  where reused && error.code == .connectionLost {
-            // The server restarted (or dropped us) while the function was frozen: reconnect once.
-            connection = try PostgresConnection.connect(
-                parameters: Self.parameters(customer, credentials: credentials, deadline: deadline), deadline: deadline)
-            _ = try connection.execute("BEGIN TRANSACTION READ ONLY", deadline: deadline)
+        do throws(PostgresError) {
+            defer { finish(connection, key: key) }
+            return try runPipeline(query, on: connection, deadline: deadline)
+        } catch  where pooled != nil && error.code == .connectionLost {
+            // The server restarted (or dropped us) while the function was frozen: reconnect once. The query
+            // is read-only, so running it again is safe.
+            connection = try connect(customer, credentials: credentials, deadline: deadline)
+            defer { finish(connection, key: key) }
+            return try runPipeline(query, on: connection, deadline: deadline)
         }
-        defer { finish(connection, key: key) }
+    }
+
+    /// BEGIN READ ONLY, the statement timeout, the query and COMMIT, in one round trip.
+    private func runPipeline(_ query: QueryDefinition, on connection: PostgresConnection, deadline: Deadline)
+        throws(PostgresError) -> ResultTable
+    {
         let timeoutMs = max(1, deadline.remaining().milliseconds)
-        _ = try connection.execute(
-            "SELECT set_config('statement_timeout', $1, true)", parameters: [String(timeoutMs)], deadline: deadline)
-        let table = try connection.execute(query.query, deadline: deadline)
-        _ = try connection.execute("COMMIT", deadline: deadline)
-        return table
+        let results = try connection.pipeline(
+            [
+                (sql: "BEGIN TRANSACTION READ ONLY", parameters: []),
+                (sql: "SELECT set_config('statement_timeout', $1, true)", parameters: [String(timeoutMs)]),
+                (sql: query.query, parameters: []),
+                (sql: "COMMIT", parameters: []),
+            ], deadline: deadline)
+        return results.count > 2 ? results[2] : ResultTable(columns: [], rows: [])
+    }
+
+    private func connect(
+        _ customer: Customer, credentials: (user: String, password: String)?, deadline: Deadline
+    ) throws(PostgresError) -> PostgresConnection {
+        try PostgresConnection.connect(
+            parameters: Self.parameters(customer, credentials: credentials, deadline: deadline), deadline: deadline)
     }
 
     /// Ends any open transaction and returns the connection to the pool when it is healthy.
