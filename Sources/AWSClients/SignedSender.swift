@@ -2,9 +2,6 @@ import AWSSigning
 import CurlHTTP
 import LambdaRuntime
 
-#if canImport(Glibc)
-    import Glibc
-#endif
 
 /// SigV4-signed POSTs to one AWS endpoint over one libcurl handle, retried with backoff until the deadline on
 /// throttling, 5xx and network errors.
@@ -47,9 +44,7 @@ final class SignedSender {
             attempt += 1
             let pause = retry.delay(attempt: attempt, random: Double.random(in: 0..<1))
             guard failure.retryable, deadline.remaining() > pause + .milliseconds(50) else { throw failure }
-            var spec = timespec(
-                tv_sec: Int(pause.components.seconds), tv_nsec: Int(pause.milliseconds % 1000) * 1_000_000)
-            nanosleep(&spec, nil)
+            Pause.sleep(for: pause)
         }
     }
 

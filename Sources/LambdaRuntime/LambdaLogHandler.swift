@@ -100,9 +100,7 @@ public struct LambdaLogHandler: LogHandler {
 
     /// The current UTC time as RFC 3339 with milliseconds, without Foundation's formatters.
     static func rfc3339Now() -> String {
-        var spec = timespec()
-        clock_gettime(CLOCK_REALTIME, &spec)
-        return rfc3339(epochMilliseconds: Int64(spec.tv_sec) * 1000 + Int64(spec.tv_nsec) / 1_000_000)
+        rfc3339(epochMilliseconds: Deadline.nowEpochMilliseconds())
     }
 
     /// Formats epoch milliseconds as `2026-11-21T12:34:56.789Z`.

@@ -55,7 +55,7 @@ public struct RuntimeLoop<Client: RuntimeClient, Handler: LambdaHandler> {
                     return .failure(error)
                 }
                 logger.warning("GET /next failed, retrying", metadata: ["error": "\(error)", "attempt": "\(attempt)"])
-                sleep(for: pause)
+                Pause.sleep(for: pause)
                 pause *= 2
                 attempt += 1
             }
@@ -115,11 +115,5 @@ public struct RuntimeLoop<Client: RuntimeClient, Handler: LambdaHandler> {
         ErrorPayload(
             errorType: RuntimeError.Code.responseTooLarge.name,
             errorMessage: "response of \(count) bytes is over the limit of \(RuntimeAPI.maxResponseBytes)")
-    }
-
-    private func sleep(for duration: Duration) {
-        var spec = timespec(
-            tv_sec: Int(duration.components.seconds), tv_nsec: Int(duration.milliseconds % 1000) * 1_000_000)
-        nanosleep(&spec, nil)
     }
 }

@@ -1,3 +1,5 @@
+import AWSClients
+
 /// The customers and queries the function knows, shipped with it as `catalog.json`.
 ///
 /// Loaded and validated once at init: a broken catalog stops the function before it serves anything, with a
@@ -182,7 +184,7 @@ public struct QueryDefinition: Sendable, Equatable {
                 throw CatalogError(.invalid, "\(reader.place): units must map column names to units")
             }
             for (column, unit) in map {
-                guard case .string(let unit) = unit, MetricUnit.all.contains(unit) else {
+                guard case .string(let unit) = unit, PutMetricDataLimits.units.contains(unit) else {
                     throw CatalogError(.invalid, "\(reader.place): units.\(column) is not a CloudWatch unit")
                 }
                 units[column] = unit

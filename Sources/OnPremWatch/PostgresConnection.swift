@@ -130,11 +130,7 @@ final class PostgresConnection {
         reading: while true {
             guard try waitUntilReady(deadline) else {
                 isBroken = true
-                if let handle = PQgetCancel(connection) {
-                    var buffer = [CChar](repeating: 0, count: 256)
-                    _ = PQcancel(handle, &buffer, Int32(buffer.count))
-                    PQfreeCancel(handle)
-                }
+                requestCancel()
                 throw PostgresError(.timeout, "the query ran past the time left and was cancelled")
             }
             guard let result = PQgetResult(connection) else {
@@ -175,15 +171,19 @@ final class PostgresConnection {
     /// Asks the server to cancel the running query, then drains what it sends back for a short while; a
     /// connection that does not settle is left unusable, and the pool drops it.
     private func cancel() {
-        if let handle = PQgetCancel(connection) {
-            var buffer = [CChar](repeating: 0, count: 256)
-            _ = PQcancel(handle, &buffer, Int32(buffer.count))
-            PQfreeCancel(handle)
-        }
+        requestCancel()
         let grace = Deadline(epochMilliseconds: Deadline.nowEpochMilliseconds() + 1000)
         while (try? waitUntilReady(grace)) == true, let result = PQgetResult(connection) {
             PQclear(result)
         }
+    }
+
+    /// Asks the server, on a separate connection as libpq does, to cancel whatever this one is running.
+    private func requestCancel() {
+        guard let handle = PQgetCancel(connection) else { return }
+        var buffer = [CChar](repeating: 0, count: 256)
+        _ = PQcancel(handle, &buffer, Int32(buffer.count))
+        PQfreeCancel(handle)
     }
 
     /// Waits for the socket; `false` when the deadline passes first.

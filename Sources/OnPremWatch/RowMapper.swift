@@ -1,3 +1,5 @@
+import AWSClients
+
 #if canImport(FoundationEssentials)
     import FoundationEssentials
 #else
@@ -20,13 +22,8 @@ public struct RowMapper: Sendable {
     /// The time of datapoints whose row has no `timestamp`.
     public var nowMs: Int64
 
-    /// CloudWatch rejects magnitudes above 2^360 and rounds nothing: tiny values below 2^-360 are sent as 0.
-    static let largest = 0x1p360
-    static let smallest = 0x1p-360
-    /// CloudWatch accepts timestamps from two weeks ago to two hours ahead.
-    static let oldestAgeMs: Int64 = 14 * 24 * 3600 * 1000
-    static let newestAheadMs: Int64 = 2 * 3600 * 1000
-    static let maxDimensions = 30
+    /// CloudWatch's limits, shared with the publisher so the two never disagree.
+    typealias Limits = PutMetricDataLimits
 
     public init(customer: String, query: QueryDefinition, nowMs: Int64) {
         self.customer = customer
@@ -72,9 +69,9 @@ public struct RowMapper: Sendable {
         let dimensions =
             [Dimension("Customer", customer), Dimension("Query", query.cloudwatchDimension)] + row.dimensions
         let rowProblem: String? =
-            if let bad = row.badDimension { bad } else if dimensions.count > Self.maxDimensions {
-                "more than \(Self.maxDimensions) dimensions"
-            } else if timestamp < nowMs - Self.oldestAgeMs || timestamp > nowMs + Self.newestAheadMs {
+            if let bad = row.badDimension { bad } else if dimensions.count > Limits.dimensionsPerDatum {
+                "more than \(Limits.dimensionsPerDatum) dimensions"
+            } else if timestamp < nowMs - Limits.oldestAgeMs || timestamp > nowMs + Limits.newestAheadMs {
                 "timestamp outside CloudWatch's window (14 days ago to 2 hours ahead)"
             } else { nil }
         for metric in row.metrics {
@@ -87,7 +84,7 @@ public struct RowMapper: Sendable {
                 output.skipped.append(SkippedValue(name: metric.name, row: index, reason: problem))
                 continue
             }
-            if abs(value) < Self.smallest { value = 0 }
+            if abs(value) < Limits.smallestMagnitude { value = 0 }
             output.datapoints.append(
                 Datapoint(
                     name: metric.name, value: value, unit: query.units[metric.name] ?? "None", dimensions: dimensions,
@@ -99,7 +96,7 @@ public struct RowMapper: Sendable {
     static func problem(with value: Double) -> String? {
         if value.isNaN { return "NaN" }
         if value.isInfinite { return "infinite" }
-        if abs(value) > largest { return "out of CloudWatch's range (|v| > 2^360)" }
+        if abs(value) > Limits.largestMagnitude { return "out of CloudWatch's range (|v| > 2^360)" }
         return nil
     }
 
