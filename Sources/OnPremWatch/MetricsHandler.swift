@@ -136,9 +136,9 @@ public struct MetricsHandler: LambdaHandler {
         var budget = remaining - reserve
         if let timeout = query.timeoutMs { budget = min(budget, Int64(timeout)) }
         guard budget > 0 else { throw PostgresError(.timeout, "no time left before the invocation's deadline") }
+        let queryDeadline = Deadline(epochMilliseconds: now + budget)
         let table = try runner.run(
-            query, on: customer, credentials: try credentials(customer, Deadline(epochMilliseconds: now + budget)),
-            deadline: Deadline(epochMilliseconds: now + budget))
+            query, on: customer, credentials: try credentials(customer, queryDeadline), deadline: queryDeadline)
         return RowMapper(customer: customer.opname, query: query, nowMs: Deadline.nowEpochMilliseconds()).map(table)
     }
 
