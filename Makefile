@@ -4,15 +4,20 @@
 SHELL := /bin/bash
 SWIFT ?= swift
 EVENT ?= events/demo-query.json
-RELEASE_FLAGS := -c release --static-swift-stdlib -Xswiftc -Osize
-STAGE := .build/stage
+# The Lambda build: its own scratch path, because it links libpq and libcurl statically (scripts/build-lambda-deps.sh)
+# where the debug build and the tests use Debian's shared ones.
+LAMBDA_SCRATCH := .build-lambda
+RELEASE_FLAGS := -c release --static-swift-stdlib -Xswiftc -Osize --scratch-path $(LAMBDA_SCRATCH)
+STAGE := $(LAMBDA_SCRATCH)/stage
+ZIP := dist/onprem-watch.zip
 
-.PHONY: help deps build release stage test demo replay bench clean
+.PHONY: help deps build release stage package test demo replay bench clean
 
 help:
 	@echo "make demo     build, start a local PostgreSQL and emulators, run the real job on sample events"
 	@echo "make test     install what is needed, start the services, run the whole test suite"
 	@echo "make replay EVENT=events/NAME.json   run one event locally through the handler"
+	@echo "make package  dist/onprem-watch.zip for provided.al2023, checked (glibc, bundled libraries, size)"
 	@echo "make bench    benchmarks against the Python peers (not part of make test)"
 
 deps:
@@ -22,14 +27,17 @@ build: deps
 	$(SWIFT) build
 
 release: deps
-	$(SWIFT) build $(RELEASE_FLAGS)
+	PKG_CONFIG_PATH="$$(scripts/build-lambda-deps.sh)" $(SWIFT) build $(RELEASE_FLAGS)
 
-# What Lambda sees in /var/task, unzipped: bootstrap, the binary, the catalog.
+# What Lambda sees in /var/task, unzipped: bootstrap, the stripped binary, the catalog, lib/ if anything needs it.
 stage: release
-	@rm -rf $(STAGE) && mkdir -p $(STAGE)/lib
-	cp bootstrap $(STAGE)/bootstrap
-	cp $$($(SWIFT) build $(RELEASE_FLAGS) --show-bin-path)/onprem-watch $(STAGE)/onprem-watch
-	@if [ -f catalog.json ]; then cp catalog.json $(STAGE)/catalog.json; fi
+	python3 scripts/package.py --binary "$$($(SWIFT) build $(RELEASE_FLAGS) --show-bin-path)/onprem-watch" \
+		--stage $(STAGE)
+
+# The deployment zip, reproducible and checked: it fails when a rule of README's *Deployment* is broken.
+package: release
+	python3 scripts/package.py --binary "$$($(SWIFT) build $(RELEASE_FLAGS) --show-bin-path)/onprem-watch" \
+		--stage $(STAGE) --zip $(ZIP)
 
 test: deps
 	$(SWIFT) build --build-tests
@@ -47,4 +55,4 @@ bench: stage
 	ONPREM_PG_PORT=54329 scripts/with-services.sh python3 bench/bench.py --stage $(STAGE)
 
 clean:
-	rm -rf .build dist
+	rm -rf .build $(LAMBDA_SCRATCH) dist

@@ -23,6 +23,8 @@ let package = Package(
         .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
         .systemLibrary(name: "CLibPQ", pkgConfig: "libpq", providers: [.apt(["libpq-dev"])]),
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+        // Pins glibc symbols that got new versions after 2.34 (provided.al2023) to their old versions.
+        .target(name: "CGlibcCompat"),
 
         // MARK: - Layers
         .target(name: "CurlHTTP", dependencies: ["CCurl"], swiftSettings: strict),
@@ -57,7 +59,9 @@ let package = Package(
         ),
         .executableTarget(
             name: "onprem-watch",
-            dependencies: ["OnPremWatchCommands", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            dependencies: [
+                "OnPremWatchCommands", "CGlibcCompat", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
             swiftSettings: strict
         ),
 
