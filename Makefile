@@ -39,9 +39,11 @@ package: release
 	python3 scripts/package.py --binary "$$($(SWIFT) build $(RELEASE_FLAGS) --show-bin-path)/onprem-watch" \
 		--stage $(STAGE) --zip $(ZIP)
 
-test: deps
+# The package test runs the zip in a clean Debian root (scripts/make-rootfs.sh; made afresh under CI=true).
+test: deps package
 	$(SWIFT) build --build-tests
-	scripts/with-services.sh $(SWIFT) test
+	ONPREM_TEST_ZIP=$(CURDIR)/$(ZIP) ONPREM_TEST_ROOTFS="$$(scripts/make-rootfs.sh)" \
+		scripts/with-services.sh $(SWIFT) test
 
 # The demo catalog (catalog.json) expects its PostgreSQL on port 54329.
 demo: stage

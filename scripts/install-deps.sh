@@ -3,7 +3,8 @@
 # Idempotent and quick when everything is present: it asks apt and pip only for what is missing.
 set -euo pipefail
 
-APT_PACKAGES=(libcurl4-openssl-dev libpq-dev zlib1g-dev postgresql openssl zip unzip curl valgrind binutils)
+APT_PACKAGES=(libcurl4-openssl-dev libpq-dev zlib1g-dev libssl-dev pkg-config dpkg-dev postgresql openssl zip unzip curl
+    valgrind binutils debootstrap)
 PIP_PACKAGES=(cargo-lambda "moto[server]" awslambdaric boto3)
 
 as_root() {

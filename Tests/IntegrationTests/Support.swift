@@ -62,6 +62,23 @@ enum TestHTTP {
     }
 }
 
+/// Runs a program to its end and returns what it printed.
+enum Command {
+    /// - Throws: `POSIXError(.EIO)` when the program exits non-zero.
+    static func output(_ executable: String, _ arguments: [String]) throws -> String {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = arguments
+        let output = Pipe()
+        process.standardOutput = output
+        try process.run()
+        let data = output.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        guard process.terminationStatus == 0 else { throw POSIXError(.EIO) }
+        return String(decoding: data, as: UTF8.self)
+    }
+}
+
 /// Runs a shell command and waits for it with `waitpid`.
 ///
 /// Foundation's `Process.waitUntilExit` never returned for `pg_ctl restart`, whose server outlives it.
