@@ -53,8 +53,9 @@ demo: stage
 replay: build
 	ONPREM_PG_PORT=54329 scripts/with-services.sh scripts/replay.sh $$($(SWIFT) build --show-bin-path)/onprem-watch $(EVENT)
 
-bench: stage
-	ONPREM_PG_PORT=54329 scripts/with-services.sh python3 bench/bench.py --stage $(STAGE)
+# BENCH_FLAGS: for example "--cold 3 --warm 300 --job-warm 100 --soak 200 --skip-callgrind" for a quick look.
+bench: package
+	ONPREM_PG_PORT=54329 scripts/with-services.sh python3 bench/bench.py --stage $(STAGE) --zip $(ZIP) $(BENCH_FLAGS)
 
 clean:
 	rm -rf .build $(LAMBDA_SCRATCH) dist

@@ -1,15 +1,22 @@
 #!/usr/bin/env python3
-"""`make bench`: OnPremWatch against the runtimes users would otherwise run, side by side, in one run.
+"""`make bench`: OnPremWatch against what users would run instead, side by side, in one run.
 
-Runtime alone (the `echo` handler) against awslambdaric, AWS's Python runtime client:
-- cold start: exec to the first GET /next, median of N starts, and the page faults of the start;
-- CPU per invocation over at least 2,000 warm invocations (schedstat, ns);
-- instructions per invocation with callgrind (stripped build), from the difference of two run lengths;
-- peak RSS.
+1. The runtime alone (the `echo` handler) against awslambdaric, AWS's Python runtime client: cold start (exec to
+   the first GET /next, median of N), its page faults, CPU per warm invocation (schedstat), instructions per
+   invocation (callgrind on a stripped copy, from the difference of two run lengths), peak RSS; and the cold start
+   of the packaged `bootstrap` next to the bare binary's.
+2. The deployment zip: its size and what each entry costs.
+3. The real job against the Python peer (bench/peer: psycopg2 + boto3 on awslambdaric): cold invocation, warm
+   p50/p99, CPU per warm invocation, peak RSS, billed cost; a latency chart (bench/latency.png).
+4. A soak of 10,000 warm invocations: RSS, descriptors, PostgreSQL connections at the start and the end.
+5. PutMetricData requests and bytes for 10,000 datapoints, against naive clients.
+Everything printed is also written to bench/results.md.
 """
 
 import argparse
+import datetime
 import json
+import math
 import os
 import shutil
 import statistics
@@ -17,6 +24,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import zipfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from fast_emulator import Emulator, cpu_ns, peak_rss_kib  # noqa: E402
@@ -81,27 +89,39 @@ def instructions(emulator, argv, env, cwd, short, long):
     return (totals[1] - totals[0]) / (long - short)
 
 
-def real_job(emulator, stage, warm_count, cold_count, publish=False):
-    """The metrics handler on the demo catalog's query against the local PostgreSQL; with `publish`, the
-    metrics also go to moto's CloudWatch (signed)."""
+def real_job_env(stage, publish):
     env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_LAMBDA")}
-    env.update(_HANDLER="metrics", LAMBDA_TASK_ROOT=stage, AWS_LAMBDA_LOG_LEVEL="ERROR",
-               PGPASSWORD=os.environ.get("ONPREM_TEST_PG_PASSWORD", ""), ONPREM_METRICS_SINK="none")
+    env.update(LAMBDA_TASK_ROOT=stage, AWS_LAMBDA_LOG_LEVEL="ERROR", ONPREM_METRICS_SINK="none",
+               PGPASSWORD=os.environ.get("ONPREM_TEST_PG_PASSWORD", ""), ONPREM_NAMESPACE="OnPremWatchBench")
     if publish:
-        env.update(ONPREM_METRICS_SINK="cloudwatch", AWS_REGION="eu-west-1",
+        env.update(ONPREM_METRICS_SINK="cloudwatch", AWS_REGION="eu-west-1", AWS_DEFAULT_REGION="eu-west-1",
                    AWS_ENDPOINT_URL=os.environ["ONPREM_TEST_MOTO"],
                    AWS_ACCESS_KEY_ID=os.environ["ONPREM_TEST_AWS_ACCESS_KEY_ID"],
                    AWS_SECRET_ACCESS_KEY=os.environ["ONPREM_TEST_AWS_SECRET_ACCESS_KEY"])
-    argv = [os.path.join(stage, "onprem-watch")]
+    return env
+
+
+def jobs(stage, publish):
+    """The real job, ours and the Python peer's (psycopg2 + boto3 on awslambdaric), with the same catalog."""
+    env = real_job_env(stage, publish)
+    peer_dir = os.path.join(HERE, "peer")
+    return {
+        "ours": ([os.path.join(stage, "onprem-watch")], dict(env, _HANDLER="metrics"), None),
+        "peer": ([sys.executable, "-m", "awslambdaric", "handler.handler"], dict(env, PYTHONPATH=peer_dir), peer_dir),
+    }
+
+
+def real_job(emulator, argv, env, cwd, warm_count, cold_count):
+    """Cold invocations (exec to the response posted) and warm latency, CPU and peak RSS of one implementation."""
     colds = []
     for _ in range(cold_count):
-        started = emulator.start(argv, env)
+        started = emulator.start(argv, env, cwd)
         status, body, answered = emulator.invoke(EVENT)
         if status != 200:
-            raise RuntimeError(f"demo query failed: {body[:300]!r}")
+            raise RuntimeError(f"{argv[-1]}: the demo query failed: {body[:300]!r}")
         colds.append((answered - started) / 1e6)
         emulator.stop_runtime()
-    emulator.start(argv, env)
+    emulator.start(argv, env, cwd)
     for _ in range(20):
         emulator.invoke(EVENT)
     before = cpu_ns(emulator.pid)
@@ -111,34 +131,118 @@ def real_job(emulator, stage, warm_count, cold_count, publish=False):
         status, body, _ = emulator.invoke(EVENT)
         latencies.append((time.monotonic_ns() - begin) / 1e6)
         if status != 200:
-            raise RuntimeError(f"demo query failed: {body[:300]!r}")
+            raise RuntimeError(f"{argv[-1]}: the demo query failed: {body[:300]!r}")
     cpu = (cpu_ns(emulator.pid) - before) / warm_count / 1000
     rss = peak_rss_kib(emulator.pid) / 1024
     emulator.stop_runtime()
-    latencies.sort()
-    return dict(cold=statistics.median(colds), p50=latencies[len(latencies) // 2],
-                p99=latencies[int(len(latencies) * 0.99)], cpu=cpu, rss=rss)
+    ordered = sorted(latencies)
+    return dict(cold=statistics.median(colds), p50=ordered[len(ordered) // 2], p99=ordered[int(len(ordered) * 0.99)],
+                cpu=cpu, rss=rss, latencies=latencies)
 
 
-def row(name, ours, peer, unit, fmt="{:.2f}"):
-    ratio = ours / peer if peer else float("nan")
-    print(f"| {name:<38} | {fmt.format(ours):>12} | {fmt.format(peer):>12} | {unit:<6} | {ratio:>6.3f} |")
+# Lambda's x86_64 price (us-east-1): per GB-second and per request. 128 MB is Lambda's smallest size, and both
+# implementations run in it (peak RSS well under), so both are billed at 128 MB.
+GB_SECOND = 0.0000166667
+PER_REQUEST = 0.20 / 1_000_000
+MEMORY_GB = 128 / 1024
+
+
+def billed_per_million(ms):
+    return 1_000_000 * (math.ceil(ms) / 1000 * MEMORY_GB * GB_SECOND + PER_REQUEST)
+
+
+def postgres_connections():
+    """Connections the function holds on the demo server (application_name onprem-watch)."""
+    import psycopg2  # noqa: PLC0415 (bench-only dependency)
+    with psycopg2.connect(host="127.0.0.1", port=int(os.environ["ONPREM_TEST_PG_PORT"]), dbname="ops_v1",
+                          user=os.environ.get("ONPREM_TEST_PG_USER", "onprem"),
+                          password=os.environ.get("ONPREM_TEST_PG_PASSWORD", "")) as conn, conn.cursor() as cursor:
+        cursor.execute("select count(*) from pg_stat_activity where application_name = 'onprem-watch'")
+        return cursor.fetchone()[0]
+
+
+def soak(emulator, argv, env, count):
+    """`count` warm invocations of the real job: RSS, descriptors and PostgreSQL connections before and after."""
+    emulator.start(argv, env)
+    for _ in range(20):
+        emulator.invoke(EVENT)
+
+    def sample():
+        with open(f"/proc/{emulator.pid}/status") as f:
+            rss = next(int(line.split()[1]) for line in f if line.startswith("VmRSS:"))
+        return dict(rss=rss / 1024, fds=len(os.listdir(f"/proc/{emulator.pid}/fd")), pg=postgres_connections())
+
+    first = sample()
+    started = time.monotonic()
+    for _ in range(count):
+        status, body, _ = emulator.invoke(EVENT)
+        if status != 200:
+            raise RuntimeError(f"soak: the demo query failed: {body[:300]!r}")
+    elapsed = time.monotonic() - started
+    last = sample()
+    emulator.stop_runtime()
+    return first, last, elapsed
+
+
+class Report:
+    """Prints each line and keeps it for bench/results.md."""
+
+    def __init__(self):
+        self.lines = []
+
+    def __call__(self, line=""):
+        print(line)
+        self.lines.append(line)
+
+    def table(self, header, rows):
+        self("| " + " | ".join(header) + " |")
+        self("|" + "|".join("---" for _ in header) + "|")
+        for row in rows:
+            self("| " + " | ".join(row) + " |")
+        self()
+
+
+def ratio(ours, peer):
+    return f"{ours / peer:.3f}" if peer else "n/a"
+
+
+def chart(ours, peer, path):
+    import matplotlib  # noqa: PLC0415 (bench-only dependency)
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt  # noqa: PLC0415
+    figure, axis = plt.subplots(figsize=(8, 4.5), dpi=100)
+    top = max(sorted(ours)[int(len(ours) * 0.995)], sorted(peer)[int(len(peer) * 0.995)])
+    bins = [top * i / 120 for i in range(121)]
+    axis.hist(ours, bins=bins, alpha=0.7, label=f"OnPremWatch (Swift), p50 {sorted(ours)[len(ours) // 2]:.2f} ms")
+    axis.hist(peer, bins=bins, alpha=0.7, label=f"Python peer (psycopg2, boto3), p50 {sorted(peer)[len(peer) // 2]:.2f} ms")
+    axis.set_xlabel("warm invocation latency, ms (query + PutMetricData to the local emulator)")
+    axis.set_ylabel("invocations")
+    axis.set_title(f"Warm latency, {len(ours):,} invocations each")
+    axis.legend()
+    figure.tight_layout()
+    figure.savefig(path)
 
 
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--stage", required=True, help="the staged function (bootstrap, onprem-watch)")
+    parser.add_argument("--zip", required=True, help="the deployment zip")
     parser.add_argument("--cold", type=int, default=15)
     parser.add_argument("--warm", type=int, default=3000)
+    parser.add_argument("--job-warm", type=int, default=1000)
+    parser.add_argument("--soak", type=int, default=10_000)
     parser.add_argument("--skip-callgrind", action="store_true")
     args = parser.parse_args()
     stage = os.path.abspath(args.stage)
+    report = Report()
+    report(f"make bench, {datetime.date.today()}, {machine()}")
+    report()
 
+    # --- the runtime alone, and the packaged bootstrap -------------------------------------------------------------
     # callgrind counts a stripped copy, as shipped.
     stripped = os.path.join(stage, "onprem-watch.stripped")
     shutil.copy(os.path.join(stage, "onprem-watch"), stripped)
     subprocess.run(["strip", stripped], check=True)
-
     emulator = Emulator()
     results = {}
     for name, (argv, env, cwd) in runtimes(stage).items():
@@ -150,40 +254,86 @@ def main():
             instr = instructions(emulator, callgrind_argv, env, cwd, 100, 600)
         results[name] = dict(cold=cold, faults=faults, cpu=cpu, rss=rss, instr=instr)
     os.remove(stripped)
+    ours_argv, ours_env, _ = runtimes(stage)["ours"]
+    packaged_cold, _ = cold_starts(emulator, [os.path.join(stage, "bootstrap")], ours_env, None, args.cold)
 
     ours, peer = results["ours"], results["awslambdaric"]
-    print()
-    print(f"Runtime alone (echo handler), ours vs awslambdaric; {args.cold} cold starts, {args.warm} warm invocations")
-    print(f"| {'figure':<38} | {'ours':>12} | {'awslambdaric':>12} | {'unit':<6} | {'ratio':>6} |")
-    print(f"|{'-' * 40}|{'-' * 14}|{'-' * 14}|{'-' * 8}|{'-' * 8}|")
-    row("cold start: exec to first GET /next", ours["cold"], peer["cold"], "ms")
-    row("page faults of the start", ours["faults"], peer["faults"], "", "{:.0f}")
-    row("CPU per warm invocation", ours["cpu"], peer["cpu"], "µs", "{:.1f}")
-    row("instructions per invocation", ours["instr"] / 1000, peer["instr"] / 1000, "k", "{:.1f}")
-    row("peak RSS", ours["rss"], peer["rss"], "MiB")
-    print("targets: cold < 0.2, CPU < 0.4, instructions < 0.35 of awslambdaric; peak RSS < 12 MiB")
+    report(f"Runtime alone (echo handler), ours vs awslambdaric; {args.cold} cold starts, {args.warm:,} warm invocations")
+    report.table(["figure", "ours", "awslambdaric", "ratio", "target"], [
+        ["cold start: exec to first GET /next", f"{ours['cold']:.2f} ms", f"{peer['cold']:.2f} ms",
+         ratio(ours["cold"], peer["cold"]), "< 0.2"],
+        ["page faults of the start", f"{ours['faults']:.0f}", f"{peer['faults']:.0f}", ratio(ours["faults"], peer["faults"]), ""],
+        ["CPU per warm invocation", f"{ours['cpu']:.1f} µs", f"{peer['cpu']:.1f} µs", ratio(ours["cpu"], peer["cpu"]), "< 0.4"],
+        ["instructions per invocation", f"{ours['instr'] / 1000:.1f}k", f"{peer['instr'] / 1000:.1f}k",
+         ratio(ours["instr"], peer["instr"]), "< 0.35"],
+        ["peak RSS", f"{ours['rss']:.2f} MiB", f"{peer['rss']:.2f} MiB", ratio(ours["rss"], peer["rss"]), "< 12 MiB"],
+    ])
 
-    job = real_job(emulator, stage, 1000, args.cold)
-    published = real_job(emulator, stage, 300, 3, publish=True)
-    print()
-    print("The real job: demo-query of the demo catalog against the local PostgreSQL; publishing to moto's CloudWatch")
-    print(f"| {'figure':<38} | {'no publishing':>14} | {'publishing':>12} | unit |")
-    print(f"|{'-' * 40}|{'-' * 16}|{'-' * 14}|------|")
-    for label, key, unit, fmt in (("cold invocation: exec to response", "cold", "ms", "{:.2f}"),
-                                  ("warm latency p50", "p50", "ms", "{:.3f}"), ("warm latency p99", "p99", "ms", "{:.3f}"),
-                                  ("CPU per warm invocation", "cpu", "µs", "{:.1f}"), ("peak RSS", "rss", "MiB", "{:.2f}")):
-        print(f"| {label:<38} | {fmt.format(job[key]):>14} | {fmt.format(published[key]):>12} | {unit:<4} |")
-    print("(1,000 warm invocations without publishing, 300 with: moto answers PutMetricData in milliseconds)")
+    # --- the deployment zip ------------------------------------------------------------------------------------------
+    with zipfile.ZipFile(args.zip) as archive:
+        entries = [[f"`{i.filename}`", f"{i.file_size:,}", f"{i.compress_size:,}"] for i in archive.infolist()]
+    size = os.path.getsize(args.zip)
+    report(f"The deployment zip, {args.zip}: {size:,} bytes (target < 8 MB)")
+    report.table(["entry", "bytes", "zipped"], entries)
+    report.table(["cold start: exec to first GET /next", "ms", "target"], [
+        ["bare binary", f"{ours['cold']:.2f}", ""],
+        ["packaged: `bootstrap` (sh) execs the binary", f"{packaged_cold:.2f}",
+         f"within 2 ms of the bare binary: +{packaged_cold - ours['cold']:.2f} ms"],
+    ])
 
+    # --- the real job against the Python peer --------------------------------------------------------------------------
+    measured = {name: real_job(emulator, argv, env, cwd, args.job_warm, min(args.cold, 10))
+                for name, (argv, env, cwd) in jobs(stage, publish=True).items()}
+    ours, peer = measured["ours"], measured["peer"]
+    report("The real job, ours vs the Python peer (psycopg2 + boto3 on awslambdaric): demo-query against the local "
+           f"PostgreSQL, metrics published to moto's CloudWatch; {min(args.cold, 10)} cold, {args.job_warm:,} warm")
+    rows = [["cold invocation: exec to response posted", f"{ours['cold']:.2f} ms", f"{peer['cold']:.2f} ms",
+             ratio(ours["cold"], peer["cold"]), "< 0.1"],
+            ["warm latency p50", f"{ours['p50']:.3f} ms", f"{peer['p50']:.3f} ms", ratio(ours["p50"], peer["p50"]), ""],
+            ["warm latency p99", f"{ours['p99']:.3f} ms", f"{peer['p99']:.3f} ms", ratio(ours["p99"], peer["p99"]), ""],
+            ["CPU per warm invocation", f"{ours['cpu']:.1f} µs", f"{peer['cpu']:.1f} µs", ratio(ours["cpu"], peer["cpu"]),
+             "< 0.3"],
+            ["peak RSS", f"{ours['rss']:.2f} MiB", f"{peer['rss']:.2f} MiB", ratio(ours["rss"], peer["rss"]), "< 0.3"],
+            ["billed, 1M warm invocations at 128 MB (p50, rounded up to 1 ms)", f"${billed_per_million(ours['p50']):.2f}",
+             f"${billed_per_million(peer['p50']):.2f}", ratio(billed_per_million(ours["p50"]), billed_per_million(peer["p50"])), ""],
+            ["billed, one cold invocation (init is billed) per 1M", f"${billed_per_million(ours['cold']):.2f}",
+             f"${billed_per_million(peer['cold']):.2f}", ratio(billed_per_million(ours["cold"]), billed_per_million(peer["cold"])), ""]]
+    report.table(["figure", "ours", "Python peer", "ratio", "target"], rows)
+    chart(ours["latencies"], peer["latencies"], os.path.join(HERE, "latency.png"))
+    report("Latency distributions: [bench/latency.png](latency.png)")
+    report()
+
+    # --- soak ----------------------------------------------------------------------------------------------------------
+    argv, env, _ = jobs(stage, publish=True)["ours"]
+    first, last, elapsed = soak(emulator, argv, env, args.soak)
+    report(f"Soak: {args.soak:,} warm invocations of the real job, publishing ({elapsed:.0f} s)")
+    report.table(["", "start", "end", "growth"], [
+        ["RSS", f"{first['rss']:.2f} MiB", f"{last['rss']:.2f} MiB", f"{last['rss'] - first['rss']:+.2f} MiB (target < 1)"],
+        ["open file descriptors", str(first["fds"]), str(last["fds"]), f"{last['fds'] - first['fds']:+d}"],
+        ["PostgreSQL connections held", str(first["pg"]), str(last["pg"]), f"{last['pg'] - first['pg']:+d}"],
+    ])
+
+    # --- PutMetricData batching ----------------------------------------------------------------------------------------
     batching = json.loads(subprocess.run([os.path.join(os.path.dirname(stage.rstrip("/")), "release", "batching-bench")],
                                          check=True, capture_output=True, text=True).stdout)
-    print()
-    print("PutMetricData for 10,000 datapoints of 10 metrics (one minute, 200 distinct values per metric)")
-    print(f"| {'client':<38} | {'requests':>10} | {'bytes':>12} |")
-    print(f"|{'-' * 40}|{'-' * 12}|{'-' * 14}|")
-    for label, key in (("ours: aggregated, batched", "ours"), ("one request per datapoint", "perDatapoint"),
-                       ("one request per 1,000 datums", "per1000")):
-        print(f"| {label:<38} | {batching[key]['requests']:>10} | {batching[key]['bytes']:>12} |")
+    report("PutMetricData for 10,000 datapoints of 10 metrics (one minute, 200 distinct values per metric)")
+    report.table(["client", "requests", "bytes", "calls per datapoint"], [
+        [label, f"{batching[key]['requests']:,}", f"{batching[key]['bytes']:,}", f"{batching[key]['requests'] / 10_000:.4f}"]
+        for label, key in (("ours: aggregated, batched", "ours"), ("one request per datapoint", "perDatapoint"),
+                           ("one request per 1,000 datums", "per1000"))])
+
+    with open(os.path.join(HERE, "results.md"), "w") as f:
+        f.write("# Last `make bench` run\n\n" + "\n".join(report.lines) + "\n")
+
+
+def machine():
+    model = "unknown CPU"
+    with open("/proc/cpuinfo") as f:
+        for line in f:
+            if line.startswith("model name"):
+                model = line.split(":", 1)[1].strip()
+                break
+    return f"{os.cpu_count()} cores ({model}), Linux {os.uname().release}"
 
 
 if __name__ == "__main__":

@@ -11,6 +11,7 @@ import os
 import queue
 import socketserver
 import subprocess
+import sys
 import threading
 import time
 import uuid
@@ -81,6 +82,11 @@ class Emulator:
         class Server(socketserver.ThreadingMixIn, http.server.HTTPServer):
             daemon_threads = True
             allow_reuse_address = True
+
+            def handle_error(self, request, client_address):
+                # A runtime killed between invocations resets its connection: expected, not worth a traceback.
+                if not isinstance(sys.exc_info()[1], ConnectionError):
+                    super().handle_error(request, client_address)
 
         self.server = Server(("127.0.0.1", 0), Handler)
         self.port = self.server.server_address[1]

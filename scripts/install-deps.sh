@@ -5,7 +5,6 @@ set -euo pipefail
 
 APT_PACKAGES=(libcurl4-openssl-dev libpq-dev zlib1g-dev libssl-dev pkg-config dpkg-dev postgresql openssl zip unzip curl
     valgrind binutils debootstrap)
-PIP_PACKAGES=(cargo-lambda "moto[server]" awslambdaric boto3)
 
 as_root() {
     if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi
@@ -25,6 +24,8 @@ need_pip=()
 command -v cargo-lambda >/dev/null 2>&1 || need_pip+=("cargo-lambda")
 command -v moto_server >/dev/null 2>&1 || need_pip+=("moto[server]")
 python3 -c "import awslambdaric, boto3" >/dev/null 2>&1 || need_pip+=("awslambdaric" "boto3")
+# The benchmark's Python peer and its chart.
+python3 -c "import psycopg2, matplotlib" >/dev/null 2>&1 || need_pip+=("psycopg2-binary" "matplotlib")
 if [ ${#need_pip[@]} -gt 0 ]; then
     echo "install-deps: pip install ${need_pip[*]}"
     python3 -m pip install --quiet --disable-pip-version-check "${need_pip[@]}"
