@@ -59,9 +59,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "onprem-watch",
-            dependencies: [
-                "OnPremWatchCommands", "CGlibcCompat", .product(name: "ArgumentParser", package: "swift-argument-parser"),
-            ],
+            dependencies: ["OnPremWatchCommands", "CGlibcCompat"],
             swiftSettings: strict
         ),
 

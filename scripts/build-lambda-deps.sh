@@ -77,9 +77,13 @@ pq_src=$(fetch_source postgresql-15 "$work/pq")
 log "libpq from $(basename "$pq_src") (OpenSSL; no GSSAPI, LDAP, readline, zlib, ICU)"
 (
     cd "$pq_src"
+    # PostgreSQL generates errcodes.h and its kin only when its make runs at MAKELEVEL 0, which is not the case
+    # under `make test`: build them explicitly, and start every make here with no inherited make state.
+    unset MAKELEVEL MAKEFLAGS MFLAGS
     ./configure -q --without-readline --without-zlib --without-icu --without-gssapi --without-ldap \
         --without-llvm --with-openssl CFLAGS="$cflags" >"$work/pq-configure.log" 2>&1
     make -s -C src/include >/dev/null
+    make -s -C src/backend generated-headers >/dev/null
     make -s -j2 -C src/common libpgcommon_shlib.a >/dev/null
     make -s -j2 -C src/port libpgport_shlib.a >/dev/null
     make -s -j2 -C src/interfaces/libpq all-static-lib >/dev/null
@@ -101,6 +105,7 @@ curl_src=$(fetch_source curl "$work/curl")
 log "libcurl from $(basename "$curl_src") (HTTP and HTTPS over OpenSSL only)"
 (
     cd "$curl_src"
+    unset MAKELEVEL MAKEFLAGS MFLAGS
     # CA certificates: OpenSSL's own default locations (--with-ca-fallback), which are the system's bundle both on
     # Debian and on Amazon Linux; SSL_CERT_FILE still overrides.
     ./configure -q --disable-shared --enable-static --with-pic --with-openssl --without-ca-bundle \

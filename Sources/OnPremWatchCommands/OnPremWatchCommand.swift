@@ -1,4 +1,5 @@
 public import ArgumentParser
+import Glibc
 
 /// `onprem-watch`: the Lambda function, and the tools around it.
 public struct OnPremWatchCommand: ParsableCommand {
@@ -10,4 +11,26 @@ public struct OnPremWatchCommand: ParsableCommand {
     )
 
     public init() {}
+}
+
+extension OnPremWatchCommand {
+    /// The process's entry point.
+    ///
+    /// Lambda runs `bootstrap`, which starts the binary with no arguments: that serves at once. The argument parser
+    /// is for people (`replay`, `--help`, `--limit`); its reflection at start-up scans the binary's protocol
+    /// conformances, which costs cold-start time and touches pages that then count in the function's memory.
+    public static func start() -> Never {
+        guard CommandLine.arguments.count <= 1 else {
+            main()
+            Glibc.exit(0)
+        }
+        switch Serve.run() {
+        case .finished: Glibc.exit(0)
+        case .notConfigured(let message):
+            let line = Array("Error: \(message)\n".utf8)
+            _ = line.withUnsafeBytes { write(2, $0.baseAddress, $0.count) }
+            Glibc.exit(64)
+        case .failed: Glibc.exit(1)
+        }
+    }
 }

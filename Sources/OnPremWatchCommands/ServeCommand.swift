@@ -14,14 +14,42 @@ struct ServeCommand: ParsableCommand {
     var limit: Int?
 
     func run() throws {
+        switch Serve.run(limit: limit) {
+        case .finished: return
+        case .notConfigured(let message): throw ValidationError(message)
+        case .failed: throw ExitCode(1)
+        }
+    }
+}
+
+/// The serve loop itself, callable without the argument parser.
+public enum Serve {
+    /// How serving ended.
+    public enum Outcome: Equatable {
+        /// The invocation limit was reached.
+        case finished
+        /// `AWS_LAMBDA_RUNTIME_API` is missing or unreadable; the message says what to do.
+        case notConfigured(String)
+        /// Init failed (reported through `/init/error`) or the Runtime API failed for good; already logged.
+        case failed
+    }
+
+    /// Serves invocations until `limit` is reached or the Runtime API fails.
+    public static func run(limit: Int? = nil) -> Outcome {
         let environment = Environment.current()
         let logger = LogSetup.bootstrap(environment: environment)
         guard let value = environment["AWS_LAMBDA_RUNTIME_API"], let endpoint = RuntimeEndpoint(value) else {
-            throw ValidationError(
+            return .notConfigured(
                 "AWS_LAMBDA_RUNTIME_API is not set (or not host:port or a URL); to run one event locally use: "
                     + "onprem-watch replay EVENT.json")
         }
-        var client = try CurlRuntimeClient(endpoint: endpoint)
+        var client: CurlRuntimeClient
+        do {
+            client = try CurlRuntimeClient(endpoint: endpoint)
+        } catch {
+            logger.critical("init failed", metadata: ["error": "\(error)"])
+            return .failed
+        }
         let handler: FunctionHandler
         do {
             handler = try FunctionHandler(environment: environment)
@@ -30,12 +58,13 @@ struct ServeCommand: ParsableCommand {
             logger.critical(
                 "init failed", metadata: ["errorType": "\(payload.errorType)", "error": "\(payload.errorMessage)"])
             try? client.initFailed(payload)
-            throw ExitCode(1)
+            return .failed
         }
         var loop = RuntimeLoop(client: client, handler: handler, logger: logger)
         if let error = loop.run(limit: limit) {
             logger.critical("runtime loop stopped", metadata: ["error": "\(error)"])
-            throw ExitCode(1)
+            return .failed
         }
+        return .finished
     }
 }

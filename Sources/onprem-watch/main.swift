@@ -1,4 +1,3 @@
-import ArgumentParser
 import OnPremWatchCommands
 
-OnPremWatchCommand.main()
+OnPremWatchCommand.start()

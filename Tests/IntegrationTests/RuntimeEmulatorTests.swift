@@ -28,6 +28,22 @@ struct RuntimeEmulatorTests {
         #expect(result.status == 0, "\(result.stderr)")
     }
 
+    @Test("with no arguments, as bootstrap starts it in Lambda, the binary serves at once, without the parser")
+    func noArguments() throws {
+        var environment = ChildProcess.environment(["_HANDLER": "echo"])
+        environment["AWS_LAMBDA_RUNTIME_API"] = "\(emulator)/.rt"
+        let child = try ChildProcess(LiveServices.binary, environment: environment)
+        let response = try TestHTTP.post(invokeURL, body: "{\"n\": 1}")
+        #expect(response.status == 200)
+        #expect(String(decoding: response.body, as: UTF8.self) == "{\"n\": 1}")
+        _ = child.finish(timeout: .seconds(1))
+
+        environment["AWS_LAMBDA_RUNTIME_API"] = nil
+        let unconfigured = try ChildProcess(LiveServices.binary, environment: environment).finish()
+        #expect(unconfigured.status == 64)
+        #expect(unconfigured.stderr.contains("AWS_LAMBDA_RUNTIME_API is not set"))
+    }
+
     @Test("a handler error reaches the caller as errorType/errorMessage JSON, and JSON logs carry the requestId")
     func handlerErrorAndJSONLogs() throws {
         let catalog = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()

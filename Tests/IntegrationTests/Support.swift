@@ -41,7 +41,8 @@ final class ChildProcess: @unchecked Sendable {
     func finish(timeout: Duration = .seconds(30)) -> (status: Int32, stdout: String, stderr: String) {
         let limit = Date().addingTimeInterval(Double(timeout.components.seconds))
         while process.isRunning, Date() < limit { Thread.sleep(forTimeInterval: 0.01) }
-        if process.isRunning { process.terminate() }
+        // SIGKILL, not terminate(): Foundation starts children with most signals blocked, SIGTERM among them.
+        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
         process.waitUntilExit()
         let out = String(decoding: stdoutPipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         let err = String(decoding: stderrPipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
