@@ -1,60 +1,58 @@
 import CurlHTTP
 
-/// The Runtime API over one libcurl handle, so one connection serves every call.
+/// The Runtime API over one kept-alive libcurl connection (``CurlHTTP/HTTP1Client``).
 ///
-/// - Note: Not `Sendable`: it owns a ``CurlHTTP/CurlEasy``.
+/// - Note: Not `Sendable`: it owns a ``CurlHTTP/HTTP1Client``.
 public struct CurlRuntimeClient: RuntimeClient {
     public let endpoint: RuntimeEndpoint
-    private let curl: CurlEasy
+    private let http: HTTP1Client
     /// Time limit for posting a response or an error; `/next` has none.
     private let postTimeout: Duration = .seconds(30)
 
-    /// - Throws: ``RuntimeError/Code/initFailed`` when libcurl cannot make a handle.
-    public init(endpoint: RuntimeEndpoint) throws(RuntimeError) {
-        guard let curl = CurlEasy() else { throw RuntimeError(.initFailed, "libcurl could not create a handle") }
+    /// The connection is made at the first call.
+    public init(endpoint: RuntimeEndpoint) {
         self.endpoint = endpoint
-        self.curl = curl
+        self.http = HTTP1Client(origin: endpoint.origin)
     }
 
     public mutating func next() throws(RuntimeError) -> Invocation {
-        let response = try send(HTTPRequest(url: endpoint.nextURL))
+        let response = try send("GET", endpoint.nextPath, timeout: nil)
         try Self.check(response, expected: 200, call: "GET /next")
         return try Invocation(response: response, now: Deadline.nowEpochMilliseconds())
     }
 
     public mutating func respond(requestID: String, body: [UInt8]) throws(RuntimeError) {
-        let request = HTTPRequest(
-            method: "POST", url: endpoint.responseURL(requestID), body: body, timeout: postTimeout,
-            collectsHeaders: false)
-        try Self.check(try send(request), expected: 202, call: "POST /response")
+        let response = try send("POST", endpoint.responsePath(requestID), body: body, timeout: postTimeout)
+        try Self.check(response, expected: 202, call: "POST /response")
     }
 
     public mutating func fail(requestID: String, error: ErrorPayload) throws(RuntimeError) {
-        try post(error, to: endpoint.errorURL(requestID), call: "POST /error")
+        try post(error, to: endpoint.errorPath(requestID), call: "POST /error")
     }
 
     /// Reports a failed initialisation. The caller exits afterwards, as the Runtime API requires.
     public mutating func initFailed(_ error: ErrorPayload) throws(RuntimeError) {
         // The process exits next whatever happens, and init has only 10 s: do not wait long for an answer.
-        try post(error, to: endpoint.initErrorURL, call: "POST /init/error", timeout: .seconds(2))
+        try post(error, to: endpoint.initErrorPath, call: "POST /init/error", timeout: .seconds(2))
     }
 
     private func post(
-        _ error: ErrorPayload, to url: String, call: String, timeout: Duration? = nil
+        _ error: ErrorPayload, to path: String, call: String, timeout: Duration? = nil
     ) throws(RuntimeError) {
-        let request = HTTPRequest(
-            method: "POST", url: url,
-            headers: [
-                (name: "Content-Type", value: "application/json"),
-                (name: AmazonHeaders.functionErrorType, value: error.errorType),
-            ],
-            body: error.json, timeout: timeout ?? postTimeout, collectsHeaders: false)
-        try Self.check(try send(request), expected: 202, call: call)
+        let headers = [
+            (name: "Content-Type", value: "application/json"),
+            (name: AmazonHeaders.functionErrorType, value: error.errorType),
+        ]
+        let response = try send("POST", path, headers: headers, body: error.json, timeout: timeout ?? postTimeout)
+        try Self.check(response, expected: 202, call: call)
     }
 
-    private func send(_ request: HTTPRequest) throws(RuntimeError) -> HTTPResponse {
+    private func send(
+        _ method: String, _ path: String, headers: [(name: String, value: String)] = [], body: [UInt8] = [],
+        timeout: Duration?
+    ) throws(RuntimeError) -> HTTPResponse {
         do {
-            return try curl.perform(request)
+            return try http.perform(method: method, target: path, headers: headers, body: body, timeout: timeout)
         } catch {
             throw RuntimeError(.transport, error.description)
         }

@@ -3,8 +3,12 @@
 /// Lambda gives `host:port`; local emulators give a URL with a path prefix (cargo-lambda:
 /// `http://[::]:9001/.rt`). Both forms are accepted.
 public struct RuntimeEndpoint: Equatable, Sendable {
+    /// `scheme://host:port`: what the connection is made to.
+    public let origin: String
+    /// The path every Runtime API call starts with, ending in `/2018-06-01`.
+    public let pathPrefix: String
     /// The base URL that every Runtime API path is appended to, ending in `/2018-06-01`.
-    public let baseURL: String
+    public var baseURL: String { origin + pathPrefix }
 
     /// Parses the variable's value.
     ///
@@ -33,13 +37,14 @@ public struct RuntimeEndpoint: Equatable, Sendable {
         } else if authority.hasPrefix("0.0.0.0") {
             authority = "127.0.0.1" + authority.dropFirst(7)
         }
-        baseURL = "\(scheme)://\(authority)\(prefix)/\(RuntimeAPI.version)"
+        origin = "\(scheme)://\(authority)"
+        pathPrefix = "\(prefix)/\(RuntimeAPI.version)"
     }
 
-    public var nextURL: String { "\(baseURL)/runtime/invocation/next" }
-    public func responseURL(_ requestID: String) -> String { "\(baseURL)/runtime/invocation/\(requestID)/response" }
-    public func errorURL(_ requestID: String) -> String { "\(baseURL)/runtime/invocation/\(requestID)/error" }
-    public var initErrorURL: String { "\(baseURL)/runtime/init/error" }
+    public var nextPath: String { "\(pathPrefix)/runtime/invocation/next" }
+    public func responsePath(_ requestID: String) -> String { "\(pathPrefix)/runtime/invocation/\(requestID)/response" }
+    public func errorPath(_ requestID: String) -> String { "\(pathPrefix)/runtime/invocation/\(requestID)/error" }
+    public var initErrorPath: String { "\(pathPrefix)/runtime/init/error" }
 }
 
 extension String {

@@ -43,13 +43,7 @@ public enum Serve {
                 "AWS_LAMBDA_RUNTIME_API is not set (or not host:port or a URL); to run one event locally use: "
                     + "onprem-watch replay EVENT.json")
         }
-        var client: CurlRuntimeClient
-        do {
-            client = try CurlRuntimeClient(endpoint: endpoint)
-        } catch {
-            logger.critical("init failed", metadata: ["error": "\(error)"])
-            return .failed
-        }
+        var client = CurlRuntimeClient(endpoint: endpoint)
         let handler: FunctionHandler
         do {
             handler = try FunctionHandler(environment: environment)

@@ -18,7 +18,7 @@ import Testing
     func loop(_ server: StandInServer) throws -> RuntimeLoop<CurlRuntimeClient, EchoHandler> {
         let endpoint = try #require(RuntimeEndpoint("127.0.0.1:\(server.port)"))
         var loop = RuntimeLoop(
-            client: try CurlRuntimeClient(endpoint: endpoint), handler: EchoHandler(), logger: Logger(label: "t"))
+            client: CurlRuntimeClient(endpoint: endpoint), handler: EchoHandler(), logger: Logger(label: "t"))
         loop.retryBackoff = .milliseconds(1)
         return loop
     }
@@ -109,11 +109,24 @@ import Testing
         #expect(server.connections == 1)
     }
 
+    @Test("a kept-alive connection the server closed is replaced, and the call sent once more on the new one")
+    func closedIdleConnection() throws {
+        let server = try StandInServer { request, _ in
+            if request.path.hasSuffix("/next") { return .thenClose(.respond(status: 200, headers: Self.nextHeaders, body: "{}")) }
+            return .respond(status: 202)
+        }
+        defer { server.stop() }
+        var loop = try loop(server)
+        #expect(loop.run(limit: 1) == nil)
+        #expect(server.requests.map(\.path) == ["/2018-06-01/runtime/invocation/next", "/2018-06-01/runtime/invocation/req-1/response"])
+        #expect(server.connections == 2)
+    }
+
     @Test("an error body carries errorMessage, errorType and stackTrace, and the error-type header")
     func errorPost() throws {
         let server = try StandInServer { _, _ in .respond(status: 202) }
         defer { server.stop() }
-        var client = try CurlRuntimeClient(endpoint: try #require(RuntimeEndpoint(server.baseURL)))
+        var client = CurlRuntimeClient(endpoint: try #require(RuntimeEndpoint(server.baseURL)))
         try client.fail(requestID: "r", error: ErrorPayload(errorType: "Postgres.Timeout", errorMessage: "late"))
         let request = try #require(server.requests.first)
         #expect(request.headers["lambda-runtime-function-error-type"] == "Postgres.Timeout")

@@ -24,6 +24,8 @@ final class StandInServer: @unchecked Sendable {
         case drop
         /// Wait, then answer.
         case delay(Duration, Reply)
+        /// Answer, then close the connection without saying so, as a server does with an idle one.
+        case thenClose(Reply)
     }
 
     let port: Int
@@ -110,6 +112,9 @@ final class StandInServer: @unchecked Sendable {
             Thread.sleep(
                 forTimeInterval: Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18)
             return answer(next, on: connection)
+        case .thenClose(let reply):
+            _ = answer(reply, on: connection)
+            return false
         case .respond(let status, let headers, let body):
             return answer(.respondBytes(status: status, headers: headers, body: Array(body.utf8)), on: connection)
         case .respondBytes(let status, let headers, let body):

@@ -24,9 +24,10 @@ import Testing
     @Test("the call paths follow the 2018-06-01 API")
     func paths() throws {
         let endpoint = try #require(RuntimeEndpoint("h:1"))
-        #expect(endpoint.nextURL == "http://h:1/2018-06-01/runtime/invocation/next")
-        #expect(endpoint.responseURL("id") == "http://h:1/2018-06-01/runtime/invocation/id/response")
-        #expect(endpoint.errorURL("id") == "http://h:1/2018-06-01/runtime/invocation/id/error")
-        #expect(endpoint.initErrorURL == "http://h:1/2018-06-01/runtime/init/error")
+        #expect(endpoint.nextPath == "/2018-06-01/runtime/invocation/next")
+        #expect(endpoint.responsePath("id") == "/2018-06-01/runtime/invocation/id/response")
+        #expect(endpoint.errorPath("id") == "/2018-06-01/runtime/invocation/id/error")
+        #expect(endpoint.initErrorPath == "/2018-06-01/runtime/init/error")
+        #expect(endpoint.origin == "http://h:1")
     }
 }
