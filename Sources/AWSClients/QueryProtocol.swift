@@ -34,7 +34,7 @@ enum QueryProtocol {
     /// everything else `%XX`. CloudWatch accepts any correct form encoding; moto re-encodes the form it parsed
     /// this way before checking the signature, so only this form verifies there.
     static func encode(_ text: String) -> String {
-        URIEncoding.encode(text).replacing("%20", with: "+")
+        URIEncoding.encode(text, spaceAsPlus: true)
     }
 
     /// Integral values without a fraction, others in Swift's shortest round-trip form.

@@ -1,20 +1,36 @@
 /// RFC 3986 percent-encoding as SigV4 defines it: everything but `A-Z a-z 0-9 - _ . ~` is encoded, in
 /// uppercase hex, byte by byte of the UTF-8.
 public enum URIEncoding {
-    public static func encode(_ text: String) -> String {
-        var out = ""
-        out.reserveCapacity(text.utf8.count)
+    ///
+    /// - Parameter spaceAsPlus: Writes a space as `+`, as HTML forms do, instead of `%20`.
+    public static func encode(_ text: String, spaceAsPlus: Bool = false) -> String {
+        // Most names and values need no escape at all: return them as they are, without copying.
+        guard text.utf8.contains(where: { !isUnreserved($0) }) else { return text }
+        var out: [UInt8] = []
+        out.reserveCapacity(text.utf8.count + 16)
         for byte in text.utf8 {
-            switch byte {
-            case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"),
-                UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"), UInt8(ascii: "_"), UInt8(ascii: "."),
-                UInt8(ascii: "~"):
-                out.unicodeScalars.append(Unicode.Scalar(byte))
-            default:
-                out += "%" + hex(byte >> 4) + hex(byte & 0x0F)
+            if isUnreserved(byte) {
+                out.append(byte)
+            } else if byte == 0x20 && spaceAsPlus {
+                out.append(UInt8(ascii: "+"))
+            } else {
+                out.append(UInt8(ascii: "%"))
+                out.append(hex(byte >> 4))
+                out.append(hex(byte & 0x0F))
             }
         }
-        return out
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    @inline(__always)
+    private static func isUnreserved(_ byte: UInt8) -> Bool {
+        switch byte {
+        case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"),
+            UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"), UInt8(ascii: "_"), UInt8(ascii: "."),
+            UInt8(ascii: "~"):
+            true
+        default: false
+        }
     }
 
     /// Decodes `%XX` escapes, leaving malformed ones as they are, so that encoding after decoding never
@@ -38,8 +54,8 @@ public enum URIEncoding {
         return String(decoding: out, as: UTF8.self)
     }
 
-    private static func hex(_ nibble: UInt8) -> String {
-        String(Unicode.Scalar(nibble < 10 ? nibble + 48 : nibble + 55))
+    private static func hex(_ nibble: UInt8) -> UInt8 {
+        nibble < 10 ? nibble + 48 : nibble + 55
     }
 
     private static func value(_ byte: UInt8) -> UInt8? {
