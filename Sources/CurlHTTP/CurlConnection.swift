@@ -12,18 +12,17 @@ import Glibc
 public final class CurlConnection {
     private let handle: UnsafeMutableRawPointer
     private let socket: Int32
+    /// Where `curl_easy_recv` writes, made once: an exchange reads into it and copies out what arrived.
+    private var chunk = [UInt8](repeating: 0, count: 16 * 1024)
 
     /// Connects to `origin` (`http://host:port` or `https://host:port`).
     ///
     /// - Throws: ``HTTPClientError/Code/connectFailed`` when no connection could be made within `timeout`.
     public init(origin: String, timeout: Duration?) throws(HTTPClientError) {
-        guard CurlGlobal.isReady, let handle = curl_easy_init() else {
-            throw HTTPClientError(code: .failed, curlCode: Int(CURLE_FAILED_INIT.rawValue), message: "no handle")
+        guard let handle = CurlGlobal.makeHandle() else {
+            throw HTTPClientError(CURLE_FAILED_INIT)
         }
         _ = onprem_curl_setopt_long(handle, CURLOPT_CONNECT_ONLY, 1)
-        _ = onprem_curl_setopt_long(handle, CURLOPT_NOSIGNAL, 1)
-        _ = onprem_curl_setopt_long(handle, CURLOPT_TCP_NODELAY, 1)
-        _ = onprem_curl_setopt_string(handle, CURLOPT_PROXY, "")
         _ = onprem_curl_setopt_string(handle, CURLOPT_URL, origin)
         _ = onprem_curl_setopt_long(handle, CURLOPT_CONNECTTIMEOUT_MS, timeout.map { max(1, Int($0.milliseconds)) } ?? 0)
         let code = curl_easy_perform(handle)
@@ -31,8 +30,7 @@ public final class CurlConnection {
         if code == CURLE_OK { _ = onprem_curl_getinfo_socket(handle, CURLINFO_ACTIVESOCKET, &socket) }
         guard code == CURLE_OK, socket >= 0 else {
             curl_easy_cleanup(handle)
-            let summary = String(cString: curl_easy_strerror(code))
-            throw HTTPClientError(code: .connectFailed, curlCode: Int(code.rawValue), message: summary)
+            throw code == CURLE_OK ? HTTPClientError(CURLE_COULDNT_CONNECT, detail: "no socket") : HTTPClientError(code)
         }
         self.handle = handle
         self.socket = socket
@@ -65,7 +63,6 @@ public final class CurlConnection {
         // Poll first: the caller asks only after sending, when nothing can have arrived yet, so trying to read
         // first would cost a system call that always fails.
         try wait(for: Int16(POLLIN), until: deadline)
-        var chunk = [UInt8](repeating: 0, count: 16 * 1024)
         while true {
             var received = 0
             let code = chunk.withUnsafeMutableBytes { curl_easy_recv(handle, $0.baseAddress, $0.count, &received) }

@@ -23,18 +23,14 @@ public final class CurlEasy {
 
     /// Makes a handle, or `nil` when libcurl cannot initialise (out of memory, or the global init failed).
     public init?() {
-        guard CurlGlobal.isReady, let handle = curl_easy_init() else { return nil }
+        guard let handle = CurlGlobal.makeHandle() else { return nil }
         self.handle = handle
         self.errorBuffer = .allocate(capacity: Int(CURL_ERROR_SIZE))
         self.errorBuffer.initialize(repeating: 0, count: Int(CURL_ERROR_SIZE))
         // Options that never change are set once; ``perform(_:)`` sets every per-request option each time
         // instead of calling `curl_easy_reset`, which measurably added to each request's cost.
         _ = onprem_curl_setopt_ptr(handle, CURLOPT_ERRORBUFFER, errorBuffer)
-        _ = onprem_curl_setopt_long(handle, CURLOPT_NOSIGNAL, 1)
-        _ = onprem_curl_setopt_long(handle, CURLOPT_TCP_NODELAY, 1)
         _ = onprem_curl_setopt_long(handle, CURLOPT_HTTP_VERSION, CURL_HTTP_VERSION_1_1)
-        // No proxy from the environment: the Runtime API and VPC endpoints are reached directly.
-        _ = onprem_curl_setopt_string(handle, CURLOPT_PROXY, "")
         _ = onprem_curl_setopt_callback(handle, CURLOPT_WRITEFUNCTION, curlWriteBody)
         _ = onprem_curl_setopt_callback(handle, CURLOPT_HEADERFUNCTION, curlWriteHeader)
     }
@@ -92,22 +88,7 @@ public final class CurlEasy {
 
     /// Builds the error for a failed transfer from the code and libcurl's error buffer.
     private func failure(_ code: CURLcode) -> HTTPClientError {
-        let summary = String(cString: curl_easy_strerror(code))
-        let detail = String(cString: errorBuffer)
-        let message = detail.isEmpty || detail == summary ? summary : "\(summary): \(detail)"
-        let kind: HTTPClientError.Code
-        switch code {
-        case CURLE_COULDNT_CONNECT, CURLE_COULDNT_RESOLVE_HOST, CURLE_COULDNT_RESOLVE_PROXY, CURLE_SSL_CONNECT_ERROR,
-            CURLE_PEER_FAILED_VERIFICATION:
-            kind = .connectFailed
-        case CURLE_OPERATION_TIMEDOUT:
-            kind = .timedOut
-        case CURLE_GOT_NOTHING, CURLE_RECV_ERROR, CURLE_SEND_ERROR, CURLE_PARTIAL_FILE:
-            kind = .connectionLost
-        default:
-            kind = .failed
-        }
-        return HTTPClientError(code: kind, curlCode: Int(code.rawValue), message: message)
+        HTTPClientError(code, detail: String(cString: errorBuffer))
     }
 
     /// Called by libcurl for each chunk of the body.

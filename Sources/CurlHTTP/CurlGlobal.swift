@@ -8,3 +8,15 @@ enum CurlGlobal {
     /// `true` when libcurl initialised; read it to trigger the one-time init.
     static let isReady: Bool = curl_global_init(Int(CURL_GLOBAL_DEFAULT)) == CURLE_OK
 }
+
+extension CurlGlobal {
+    /// A new easy handle with the options every handle here shares, or `nil` when libcurl cannot make one.
+    static func makeHandle() -> UnsafeMutableRawPointer? {
+        guard isReady, let handle = curl_easy_init() else { return nil }
+        _ = onprem_curl_setopt_long(handle, CURLOPT_NOSIGNAL, 1)
+        _ = onprem_curl_setopt_long(handle, CURLOPT_TCP_NODELAY, 1)
+        // No proxy from the environment: the Runtime API and VPC endpoints are reached directly.
+        _ = onprem_curl_setopt_string(handle, CURLOPT_PROXY, "")
+        return handle
+    }
+}

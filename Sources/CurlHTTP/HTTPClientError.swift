@@ -1,3 +1,5 @@
+import CCurl
+
 /// A transport failure: the request got no HTTP answer at all.
 ///
 /// HTTP answers, whatever their status, are ``HTTPResponse`` values; this error is only for what happened below
@@ -37,4 +39,26 @@ public struct HTTPClientError: Error, Sendable, CustomStringConvertible {
     public var isTransient: Bool { true }
 
     public var description: String { "HTTP transport \(code) (curl \(curlCode)): \(message)" }
+}
+
+extension HTTPClientError {
+    /// The error for a failed libcurl call: its kind from the code, its message from `curl_easy_strerror` and
+    /// `detail` (libcurl's error buffer, where there is one).
+    init(_ code: CURLcode, detail: String = "") {
+        let summary = String(cString: curl_easy_strerror(code))
+        let message = detail.isEmpty || detail == summary ? summary : "\(summary): \(detail)"
+        let kind: Code
+        switch code {
+        case CURLE_COULDNT_CONNECT, CURLE_COULDNT_RESOLVE_HOST, CURLE_COULDNT_RESOLVE_PROXY, CURLE_SSL_CONNECT_ERROR,
+            CURLE_PEER_FAILED_VERIFICATION:
+            kind = .connectFailed
+        case CURLE_OPERATION_TIMEDOUT:
+            kind = .timedOut
+        case CURLE_GOT_NOTHING, CURLE_RECV_ERROR, CURLE_SEND_ERROR, CURLE_PARTIAL_FILE:
+            kind = .connectionLost
+        default:
+            kind = .failed
+        }
+        self.init(code: kind, curlCode: Int(code.rawValue), message: message)
+    }
 }
