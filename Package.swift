@@ -48,10 +48,12 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        // The CloudFormation stack around the function, generated from the catalog (pure): `onprem-watch synth`.
+        .target(name: "StackSynth", dependencies: ["OnPremWatch", "AWSClients"], swiftSettings: strict),
         .target(
             name: "OnPremWatchCommands",
             dependencies: [
-                "OnPremWatch", "LambdaRuntime", "CurlHTTP",
+                "OnPremWatch", "StackSynth", "LambdaRuntime", "CurlHTTP",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -76,6 +78,7 @@ let package = Package(
             dependencies: ["LambdaRuntime", .product(name: "Logging", package: "swift-log")],
             swiftSettings: strict
         ),
+        .testTarget(name: "StackSynthTests", dependencies: ["StackSynth", "OnPremWatch"], swiftSettings: strict),
         .testTarget(name: "OnPremWatchTests", dependencies: ["OnPremWatch", "LambdaRuntime"], swiftSettings: strict),
         .testTarget(
             name: "IntegrationTests",

@@ -94,12 +94,17 @@ public struct Customer: Sendable, Equatable {
     public var sslrootcert: String?
     /// The Secrets Manager secret (name or ARN) with `username`/`password`.
     public var secret: String?
+    /// Seconds between collections (`onprem-watch synth`); `nil` is one minute, or the query's own.
+    public var interval: Int?
+    /// Per KPI metric, the alarm threshold where it differs from ``threshold``.
+    public var thresholds: [String: Double]
 
     static let sslModes: Set<String> = ["disable", "allow", "prefer", "require", "verify-ca", "verify-full"]
 
     public init(
         opname: String, ip: String, port: Int = 5432, database: String, version: String, threshold: Double? = nil,
-        user: String? = nil, sslmode: String? = nil, sslrootcert: String? = nil, secret: String? = nil
+        user: String? = nil, sslmode: String? = nil, sslrootcert: String? = nil, secret: String? = nil,
+        interval: Int? = nil, thresholds: [String: Double] = [:]
     ) {
         self.opname = opname
         self.ip = ip
@@ -111,6 +116,8 @@ public struct Customer: Sendable, Equatable {
         self.sslmode = sslmode
         self.sslrootcert = sslrootcert
         self.secret = secret
+        self.interval = interval
+        self.thresholds = thresholds
     }
 
     /// Reads and validates one customer entry; `place` names it in errors (`customers[3]`, `payload customer`).
@@ -127,7 +134,9 @@ public struct Customer: Sendable, Equatable {
             opname: opname, ip: try named.requiredText("ip"), port: port, database: try named.requiredText("database"),
             version: try named.requiredText("version"), threshold: try named.optionalNumber("threshold"),
             user: try named.optionalText("user"), sslmode: try named.optionalText("sslmode"),
-            sslrootcert: try named.optionalText("sslrootcert"), secret: try named.optionalText("secret"))
+            sslrootcert: try named.optionalText("sslrootcert"), secret: try named.optionalText("secret"),
+            interval: try CollectionInterval.validated(try named.optionalNumber("interval"), place: named.place),
+            thresholds: try named.numberMap("thresholds"))
         if let sslmode, !Self.sslModes.contains(sslmode) {
             throw CatalogError(
                 .invalid, "\(named.place): sslmode \"\(sslmode)\" is not one of \(Self.sslModes.sorted())")
@@ -154,10 +163,15 @@ public struct QueryDefinition: Sendable, Equatable {
     public var timeoutMs: Int?
     /// 1 for high-resolution metrics, 60 (the default) otherwise.
     public var storageResolution: Int
+    /// Seconds between runs of this query, overriding the customer's (`onprem-watch synth`).
+    public var interval: Int?
+    /// The KPIs that get an alarm per customer (`onprem-watch synth`).
+    public var alarms: [AlarmSpec]
 
     public init(
         name: String, description: String? = nil, tags: [String] = [], versions: [String], query: String,
-        cloudwatchDimension: String, units: [String: String] = [:], timeoutMs: Int? = nil, storageResolution: Int = 60
+        cloudwatchDimension: String, units: [String: String] = [:], timeoutMs: Int? = nil, storageResolution: Int = 60,
+        interval: Int? = nil, alarms: [AlarmSpec] = []
     ) {
         self.name = name
         self.description = description
@@ -168,6 +182,8 @@ public struct QueryDefinition: Sendable, Equatable {
         self.units = units
         self.timeoutMs = timeoutMs
         self.storageResolution = storageResolution
+        self.interval = interval
+        self.alarms = alarms
     }
 
     init(_ value: JSONValue, where place: String, requireVersions: Bool) throws(CatalogError) {
@@ -198,11 +214,26 @@ public struct QueryDefinition: Sendable, Equatable {
         guard resolution == 1 || resolution == 60 else {
             throw CatalogError(.invalid, "\(reader.place): storageResolution must be 1 or 60")
         }
+        var alarms: [AlarmSpec] = []
+        switch fields["alarms"] {
+        case nil, .null?: break
+        case .array(let entries)?:
+            for (index, entry) in entries.enumerated() {
+                alarms.append(try AlarmSpec(entry, where: "\(reader.place).alarms[\(index)]"))
+            }
+        default: throw CatalogError(.invalid, "\(reader.place): alarms must be a list")
+        }
+        for alarm in alarms where alarm.period < 60 && resolution != 1 {
+            throw CatalogError(
+                .invalid, "\(reader.place): alarm on \(alarm.metric) has a \(alarm.period) s period; needs storageResolution 1")
+        }
         self.init(
             name: name, description: try reader.optionalText("description"), tags: try reader.textList("tags"),
             versions: versions, query: try reader.requiredText("query"),
             cloudwatchDimension: try reader.optionalText("cloudwatchDimension") ?? name, units: units,
-            timeoutMs: timeout.map { Int($0) }, storageResolution: Int(resolution))
+            timeoutMs: timeout.map { Int($0) }, storageResolution: Int(resolution),
+            interval: try CollectionInterval.validated(try reader.optionalNumber("interval"), place: reader.place),
+            alarms: alarms)
     }
 }
 
@@ -233,6 +264,20 @@ struct FieldReader {
             return value
         default: throw CatalogError(.invalid, "\(place): \(key) must be a number")
         }
+    }
+
+    func numberMap(_ key: String) throws(CatalogError) -> [String: Double] {
+        guard let value = fields[key], value != .null else { return [:] }
+        guard case .object(let map) = value else { throw CatalogError(.invalid, "\(place): \(key) must be an object") }
+        let entries = FieldReader(fields: map, place: "\(place): \(key)")
+        var result: [String: Double] = [:]
+        for name in map.keys {
+            guard let number = try entries.optionalNumber(name) else {
+                throw CatalogError(.invalid, "\(place): \(key).\(name) must be a number")
+            }
+            result[name] = number
+        }
+        return result
     }
 
     func textList(_ key: String) throws(CatalogError) -> [String] {

@@ -21,16 +21,19 @@ public struct MetricsHandler: LambdaHandler {
     let allowInlineSQL: Bool
     /// Time kept back from the query budget for publishing the metrics afterwards.
     let publishReserve: Duration
+    /// How fine collection health is published (`ONPREM_HEALTH`).
+    let health: HealthDetail
     private let runner: QueryRunner
     private let pool: ConnectionPool
     private let sink: MetricsSink
 
     public init(
         catalog: Catalog, allowInlineSQL: Bool = false, publishReserve: Duration = .seconds(1),
-        maxIdleConnections: Int = 8, sink: MetricsSink = .none,
+        maxIdleConnections: Int = 8, sink: MetricsSink = .none, health: HealthDetail = .perQuery,
         credentials: @escaping CredentialLookup = { _, _ in nil }
     ) {
         self.catalog = catalog
+        self.health = health
         self.sink = sink
         self.credentials = credentials
         self.allowInlineSQL = allowInlineSQL
@@ -41,8 +44,8 @@ public struct MetricsHandler: LambdaHandler {
 
     /// Loads the catalog named by the environment and reads the handler's settings.
     ///
-    /// - Throws: `Catalog.Invalid` naming the bad entry, or the sink's error (`CloudWatch.NoCredentials`); the
-    ///   runtime reports it through `/init/error`.
+    /// - Throws: `Catalog.Invalid` naming the bad entry, the sink's error (`CloudWatch.NoCredentials`), or
+    ///   `Runtime.InitFailed` for an unknown `ONPREM_HEALTH`; the runtime reports it through `/init/error`.
     public init(environment: [String: String]) throws {
         let path = environment["ONPREM_CATALOG"] ?? "\(environment["LAMBDA_TASK_ROOT"] ?? ".")/catalog.json"
         guard let bytes = FileBytes.read(path) else {
@@ -54,11 +57,17 @@ public struct MetricsHandler: LambdaHandler {
         } catch {
             throw CatalogError(.invalid, "\(path): \(error.message)")
         }
+        let health: HealthDetail
+        switch environment["ONPREM_HEALTH"] ?? "query" {
+        case "query": health = .perQuery
+        case "customer": health = .perCustomer
+        case let other: throw RuntimeError(.initFailed, "ONPREM_HEALTH=\(other) is not query or customer")
+        }
         self.init(
             catalog: catalog, allowInlineSQL: environment["ONPREM_ALLOW_INLINE_SQL"] == "true",
             publishReserve: .milliseconds(Int64(environment["ONPREM_PUBLISH_RESERVE_MS"] ?? "") ?? 1000),
             maxIdleConnections: Int(environment["ONPREM_MAX_CONNECTIONS"] ?? "") ?? 8,
-            sink: try MetricsSink.from(environment: environment),
+            sink: try MetricsSink.from(environment: environment), health: health,
             credentials: Self.secretsLookup(environment: environment))
     }
 
@@ -88,7 +97,7 @@ public struct MetricsHandler: LambdaHandler {
                 let result = try run(query, for: customer, context: context)
                 total += result.datapoints.count
                 datums += result.datapoints.map(Self.datum)
-                datums += Self.health(
+                datums += health.datums(
                     customer: customer, dimension: query.cloudwatchDimension, succeeded: true, since: queryStarted)
                 outcomes.append(
                     TaskOutput.QueryOutcome(
@@ -99,12 +108,12 @@ public struct MetricsHandler: LambdaHandler {
             } catch {
                 if payload.isSingleQuery {
                     // Collection health is published even when the task fails, so the collection alarm fires.
-                    let health = Self.health(
+                    let failed = health.datums(
                         customer: customer, dimension: reference.name, succeeded: false, since: queryStarted)
-                    _ = try? sink.publish(health, deadline: context.deadline)
+                    _ = try? sink.publish(failed, deadline: context.deadline)
                     throw error
                 }
-                datums += Self.health(
+                datums += health.datums(
                     customer: customer, dimension: reference.name, succeeded: false, since: queryStarted)
                 let payload = ErrorPayload(error)
                 context.logger.warning(
@@ -166,21 +175,6 @@ public struct MetricsHandler: LambdaHandler {
         MetricDatum(
             name: point.name, dimensions: point.dimensions.map { (name: $0.name, value: $0.value) }, unit: point.unit,
             timestampMs: point.timestampMs, storageResolution: point.storageResolution, values: [point.value])
-    }
-
-    /// Collection health: `QuerySucceeded` (1 or 0) and `QueryDuration` (ms), so an alarm fires when collection
-    /// itself breaks, not only when a KPI crosses its threshold.
-    static func health(customer: Customer, dimension: String, succeeded: Bool, since start: Int64) -> [MetricDatum] {
-        let now = Deadline.nowEpochMilliseconds()
-        let dimensions = [(name: "Customer", value: customer.opname), (name: "Query", value: dimension)]
-        return [
-            MetricDatum(
-                name: "QuerySucceeded", dimensions: dimensions, unit: "Count", timestampMs: now,
-                values: [succeeded ? 1 : 0]),
-            MetricDatum(
-                name: "QueryDuration", dimensions: dimensions, unit: "Milliseconds", timestampMs: now,
-                values: [Double(now - start)]),
-        ]
     }
 
     private static func elapsed(since start: Int64) -> Double {

@@ -87,7 +87,7 @@ public enum MetricsSink {
 
     /// One EMF object per datum and slice of at most 100 values (EMF's limit per metric array). Counts are
     /// expanded, since EMF has no counts.
-    static func emfLines(_ datums: [MetricDatum], namespace: String) -> [String] {
+    public static func emfLines(_ datums: [MetricDatum], namespace: String) -> [String] {
         var lines: [String] = []
         for datum in datums {
             var values: [Double] = []

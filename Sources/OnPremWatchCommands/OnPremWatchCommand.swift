@@ -6,7 +6,7 @@ public struct OnPremWatchCommand: ParsableCommand {
     public static let configuration = CommandConfiguration(
         commandName: "onprem-watch",
         abstract: "PostgreSQL KPIs of on-premises deployments to Amazon CloudWatch, as an AWS Lambda function.",
-        subcommands: [ServeCommand.self, ReplayCommand.self],
+        subcommands: [ServeCommand.self, ReplayCommand.self, SynthCommand.self],
         defaultSubcommand: ServeCommand.self
     )
 

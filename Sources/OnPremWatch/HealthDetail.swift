@@ -1,0 +1,38 @@
+#if canImport(Glibc)
+    import Glibc
+#endif
+import AWSClients
+import LambdaRuntime
+
+/// Collection health, so an alarm fires when collection itself breaks, not only when a KPI crosses its threshold.
+///
+/// Every health series is a custom metric that costs as much a month as a KPI ($0.30). Per query (the default),
+/// `QuerySucceeded` (1 or 0) and `QueryDuration` (ms) go out with `Customer` and `Query`: two series per query.
+/// Per customer (`ONPREM_HEALTH=customer`, what the generated stack sets), only `QuerySucceeded` goes out with
+/// `Customer`: one series per customer, and its `Minimum` is 0 in any period where a query failed.
+public enum HealthDetail: Sendable {
+    case perQuery
+    case perCustomer
+
+    func datums(customer: Customer, dimension: String, succeeded: Bool, since start: Int64) -> [MetricDatum] {
+        let now = Deadline.nowEpochMilliseconds()
+        let success = [Double(succeeded ? 1 : 0)]
+        switch self {
+        case .perCustomer:
+            return [
+                MetricDatum(
+                    name: "QuerySucceeded", dimensions: [(name: "Customer", value: customer.opname)], unit: "Count",
+                    timestampMs: now, values: success)
+            ]
+        case .perQuery:
+            let dimensions = [(name: "Customer", value: customer.opname), (name: "Query", value: dimension)]
+            return [
+                MetricDatum(
+                    name: "QuerySucceeded", dimensions: dimensions, unit: "Count", timestampMs: now, values: success),
+                MetricDatum(
+                    name: "QueryDuration", dimensions: dimensions, unit: "Milliseconds", timestampMs: now,
+                    values: [Double(now - start)]),
+            ]
+        }
+    }
+}

@@ -1,0 +1,80 @@
+import ArgumentParser
+import OnPremWatch
+import StackSynth
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// Writes the CloudFormation stack for a catalog and prints what it holds and what it costs a month.
+struct SynthCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "synth",
+        abstract: "Generate the CloudFormation templates (function, state machines, schedules, alarms, dashboards)."
+    )
+
+    @Option(help: "The catalog to read.")
+    var catalog = "catalog.json"
+
+    @Option(help: "The directory for template.json and its nested templates.")
+    var out = "dist/stack"
+
+    @Option(help: "The metrics sink the estimate assumes: emf (the template's default) or cloudwatch.")
+    var sink = "emf"
+
+    @Option(help: "The function's memory size in MB, for the estimate.")
+    var memory = 128
+
+    @Option(help: "The billed milliseconds of one query invocation, for the estimate.")
+    var invocationMs = 50.0
+
+    func run() throws {
+        guard let bytes = FileBytes.read(catalog) else { throw ValidationError("cannot read \(catalog)") }
+        let parsed: Catalog
+        do {
+            parsed = try Catalog(json: bytes)
+        } catch {
+            throw ValidationError("\(catalog): \(error.message)")
+        }
+        guard ["emf", "cloudwatch"].contains(sink) else { throw ValidationError("--sink is emf or cloudwatch") }
+        let plan = CollectionPlan(catalog: parsed)
+        let templates = StackTemplates(plan: plan)
+        guard mkdir(out, 0o755) == 0 || errno == EEXIST else { throw ValidationError("cannot create \(out)") }
+        // template.json is indented for reading; the nested ones are compact, since their size is what
+        // CloudFormation's 1 MB limit counts (`jq .` reads them).
+        for file in templates.files {
+            let path = "\(out)/\(file.name)"
+            let text = file.template.serialized(pretty: file.name == "template.json")
+            guard Self.write(text + [0x0A], to: path) else {
+                throw ValidationError("cannot write \(path)")
+            }
+        }
+        let machines = plan.customers.reduce(0) { $0 + $1.groups.count }
+        let alarms = plan.customers.reduce(0) { $0 + $1.alarms.count + 1 }
+        let largest = templates.files.dropFirst().map(\.resources).max() ?? 0
+        print(
+            """
+            Wrote \(out)/template.json and \(templates.files.count - 1) nested templates for \(plan.customers.count) \
+            customers: \(machines) Express state machines and schedules, \(alarms) alarms (\(plan.customers.count) \
+            for collection health), \(templates.dashboards) dashboard(s); \(templates.customerStacks) customer \
+            stack(s), the largest with \(largest) resources.
+            """)
+        for customer in plan.customers where !customer.alarmsWithoutThreshold.isEmpty {
+            print(
+                "warning: \(customer.customer.opname) has no threshold for "
+                    + customer.alarmsWithoutThreshold.joined(separator: ", ") + "; no alarm for it")
+        }
+        var assumptions = CostEstimate.Assumptions()
+        assumptions.sink = sink
+        assumptions.memoryMB = memory
+        assumptions.invocationMs = invocationMs
+        print("")
+        print(CostEstimate(plan: plan, dashboards: templates.dashboards, assumptions: assumptions).report)
+    }
+
+    static func write(_ bytes: [UInt8], to path: String) -> Bool {
+        guard let file = fopen(path, "wb") else { return false }
+        let written = bytes.withUnsafeBytes { fwrite($0.baseAddress, 1, $0.count, file) }
+        return fclose(file) == 0 && written == bytes.count
+    }
+}

@@ -1,0 +1,190 @@
+import AWSClients
+import OnPremWatch
+
+/// The generated stack's monthly bill, itemised, from the public price list (us-east-1, on-demand, no free tier).
+///
+/// What the catalog cannot say is assumed and printed with the figure: how long one query invocation takes, and
+/// one series per metric name (a query whose text columns become dimensions publishes one series per row value).
+public struct CostEstimate: Sendable {
+    /// Prices in USD (aws.amazon.com/{step-functions,lambda,eventbridge,cloudwatch}/pricing, November 2026).
+    public enum Price {
+        public static let expressRequest = 1.00 / 1_000_000
+        /// Per GB-second; Express bills memory in 64 MB blocks and time in 100 ms steps.
+        public static let expressGBSecond = 0.000_016_67
+        public static let lambdaRequest = 0.20 / 1_000_000
+        public static let lambdaGBSecond = 0.000_016_666_7
+        public static let schedulerInvocation = 1.00 / 1_000_000
+        public static let putMetricDataRequest = 0.01 / 1_000
+        public static let logsIngestedGB = 0.50
+        /// Per metric-month, by tier: the first 10,000, the next 240,000, the next 750,000, the rest.
+        public static let metricTiers: [(count: Int, price: Double)] = [
+            (10_000, 0.30), (240_000, 0.10), (750_000, 0.05), (Int.max, 0.02),
+        ]
+        public static let standardAlarm = 0.10
+        public static let highResolutionAlarm = 0.30
+        public static let dashboard = 3.00
+        /// CloudWatch Logs meters 26 bytes of metadata per log event on top of its text.
+        public static let logEventOverhead = 26
+    }
+
+    public struct Assumptions: Sendable {
+        public var sink = "emf"
+        public var memoryMB = 128
+        /// Billed time of one query invocation: the local benchmark's is 5 ms; a database across a VPN is slower.
+        public var invocationMs = 50.0
+        public init() {}
+    }
+
+    public struct Item: Sendable {
+        public var name: String
+        public var monthly: Double
+        public var detail: String
+    }
+
+    public static let minutesPerMonth = 43_800.0
+
+    public var items: [Item]
+    public var customers: Int
+    public var assumptions: Assumptions
+    public var total: Double { items.reduce(0) { $0 + $1.monthly } }
+    public var perCustomer: Double { customers == 0 ? 0 : total / Double(customers) }
+
+    public init(plan: CollectionPlan, dashboards: Int, assumptions: Assumptions = Assumptions()) {
+        self.assumptions = assumptions
+        customers = plan.customers.count
+        var executions = 0.0
+        var expressGBSeconds = 0.0
+        var invocations = 0.0
+        var logBytes = 0.0
+        var series = 0
+        var alarms = 0.0
+        var alarmCount = 0
+        let roundMs = assumptions.invocationMs + 100
+        for customer in plan.customers {
+            for group in customer.groups {
+                let runs = Self.minutesPerMonth * 60 / Double(group.schedulePeriod)
+                executions += runs
+                let rounds = Double(group.rounds)
+                let milliseconds = rounds * roundMs + (rounds - 1) * Double(group.interval) * 1000
+                expressGBSeconds += runs * (milliseconds / 100).rounded(.up) * 0.1 * 0.0625
+                for query in group.queries {
+                    let calls = runs * rounds
+                    invocations += calls
+                    logBytes += calls * Double(Self.emfBytes(query, customer: customer.customer))
+                }
+            }
+            series += customer.groups.flatMap(\.queries).reduce(0) { $0 + Self.seriesCount($1) } + 1
+            for alarm in customer.alarms {
+                alarms += alarm.spec.period < 60 ? Price.highResolutionAlarm : Price.standardAlarm
+            }
+            alarms += Price.standardAlarm
+            alarmCount += customer.alarms.count + 1
+        }
+        let lambdaGBSeconds = invocations * assumptions.invocationMs / 1000 * Double(assumptions.memoryMB) / 1024
+        let publishing: Item
+        if assumptions.sink == "cloudwatch" {
+            publishing = Item(
+                name: "metric publishing", monthly: invocations * Price.putMetricDataRequest,
+                detail: "\(Self.count(invocations)) PutMetricData requests (one per invocation)")
+        } else {
+            publishing = Item(
+                name: "metric publishing", monthly: logBytes / 1_000_000_000 * Price.logsIngestedGB,
+                detail: "EMF: \(Self.count(logBytes / 1_000_000)) MB of log lines ingested")
+        }
+        items = [
+            Item(
+                name: "workflow", monthly: executions * Price.expressRequest + expressGBSeconds * Price.expressGBSecond,
+                detail: "\(Self.count(executions)) Express executions"),
+            Item(
+                name: "schedules", monthly: executions * Price.schedulerInvocation,
+                detail: "\(Self.count(executions)) EventBridge Scheduler invocations"),
+            Item(
+                name: "Lambda",
+                monthly: invocations * Price.lambdaRequest + lambdaGBSeconds * Price.lambdaGBSecond,
+                detail:
+                    "\(Self.count(invocations)) invocations of \(Int(assumptions.invocationMs)) ms at \(assumptions.memoryMB) MB"
+            ),
+            publishing,
+            Item(
+                name: "metric storage", monthly: Self.metricStorage(series),
+                detail: "\(series) custom metrics (KPIs and one health series per customer)"),
+            Item(name: "alarms", monthly: alarms, detail: "\(alarmCount) alarms"),
+            Item(
+                name: "dashboards", monthly: Double(dashboards) * Price.dashboard,
+                detail: "\(dashboards) dashboard\(dashboards == 1 ? "" : "s")"),
+        ]
+    }
+
+    /// Tiered: the price of each metric falls as the account holds more.
+    static func metricStorage(_ count: Int) -> Double {
+        var left = count
+        var cost = 0.0
+        for tier in Price.metricTiers where left > 0 {
+            let here = min(left, tier.count)
+            cost += Double(here) * tier.price
+            left -= here
+        }
+        return cost
+    }
+
+    /// Series one query publishes: the metric names the catalog knows of (units, alarms), at least one.
+    static func seriesCount(_ query: QueryDefinition) -> Int {
+        max(1, Set(query.units.keys).union(query.alarms.map(\.metric)).count)
+    }
+
+    /// Log bytes of one invocation with the EMF sink: a line per series and one health line, as the function
+    /// writes them.
+    static func emfBytes(_ query: QueryDefinition, customer: Customer) -> Int {
+        let dimensions = [(name: "Customer", value: customer.opname), (name: "Query", value: query.cloudwatchDimension)]
+        let names = Set(query.units.keys).union(query.alarms.map(\.metric)).sorted()
+        var datums = (names.isEmpty ? ["metric"] : names).map { name in
+            MetricDatum(
+                name: name, dimensions: dimensions, unit: "Count",
+                timestampMs: 1_790_000_000_000, storageResolution: query.storageResolution, values: [12345.678])
+        }
+        datums.append(
+            MetricDatum(
+                name: "QuerySucceeded", dimensions: [(name: "Customer", value: customer.opname)], unit: "Count",
+                timestampMs: 1_790_000_000_000, values: [1]))
+        return MetricsSink.emfLines(datums, namespace: "OnPremWatch").reduce(0) {
+            $0 + $1.utf8.count + 1 + Price.logEventOverhead
+        }
+    }
+
+    static func count(_ value: Double) -> String {
+        let whole = Int(value.rounded())
+        var digits = String(whole)
+        var groups: [String] = []
+        while digits.count > 3 {
+            groups.insert(String(digits.suffix(3)), at: 0)
+            digits.removeLast(3)
+        }
+        groups.insert(digits, at: 0)
+        return groups.joined(separator: ",")
+    }
+
+    static func dollars(_ value: Double) -> String {
+        let cents = (value * 100).rounded()
+        let whole = Int(cents / 100)
+        let rest = Int(cents) % 100
+        return "$\(count(Double(whole))).\(rest < 10 ? "0" : "")\(rest)"
+    }
+
+    /// The table `synth` prints and README quotes.
+    public var report: String {
+        var lines = [
+            "Monthly cost estimate, \(customers) customer\(customers == 1 ? "" : "s") "
+                + "(us-east-1 list prices, no free tier; \(assumptions.sink) sink):",
+            "",
+            "| item | per month | per customer | what |",
+            "|---|---:|---:|---|",
+        ]
+        for item in items {
+            lines.append(
+                "| \(item.name) | \(Self.dollars(item.monthly)) | \(Self.dollars(item.monthly / Double(max(1, customers)))) | \(item.detail) |"
+            )
+        }
+        lines.append("| **total** | **\(Self.dollars(total))** | **\(Self.dollars(perCustomer))** | |")
+        return lines.joined(separator: "\n")
+    }
+}

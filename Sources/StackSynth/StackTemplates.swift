@@ -1,0 +1,404 @@
+public import OnPremWatch
+
+/// The CloudFormation templates of the whole monitoring stack (pure): a parent with the function and its roles,
+/// nested stacks with the customers' state machines, schedules and alarms, and one with the dashboards.
+///
+/// Why nested stacks: a stack holds at most 500 resources, and every customer needs a state machine, a schedule and
+/// its alarms (13 for ten KPIs), so 2,000 customers need about 26,000. Customers go to a nested stack by a hash of
+/// their `opname`, not by their place in the catalog, so editing the catalog moves no one else's resources (named
+/// resources cannot move between stacks without a clash). `aws cloudformation package` uploads the nested templates.
+public struct StackTemplates: Sendable {
+    public struct File: Sendable {
+        public var name: String
+        public var template: JSONValue
+        public var resources: Int
+    }
+
+    /// The parent (`template.json`) first.
+    public var files: [File]
+    public var customerStacks: Int
+    public var dashboards: Int
+
+    /// At most 500 resources per stack; this leaves room to grow before customers have to be reshuffled.
+    public static let resourcesPerStack = 400
+    /// CloudFormation reads nested templates up to 1 MB from S3.
+    public static let templateBytes = 1_000_000
+    /// A dashboard holds at most 500 widgets: one row (one widget) per customer.
+    public static let customersPerDashboard = 500
+
+    public init(plan: CollectionPlan) {
+        let customerFiles = Self.customerTemplates(plan.customers)
+        let dashboards = (plan.customers.count + Self.customersPerDashboard - 1) / Self.customersPerDashboard
+        let dashboardFile = File(
+            name: "dashboards.json", template: Self.dashboardTemplate(plan.customers), resources: max(1, dashboards))
+        let parent = Self.parentTemplate(plan, customerFiles: customerFiles.map(\.name))
+        files = [parent] + customerFiles + [dashboardFile]
+        customerStacks = customerFiles.count
+        self.dashboards = max(1, dashboards)
+    }
+
+    // MARK: - Parent
+
+    static func parentTemplate(_ plan: CollectionPlan, customerFiles: [String]) -> File {
+        let nestedParameters: JSONValue = [
+            "Name": ref("Name"), "Namespace": ref("Namespace"), "AlarmTopicArn": ref("AlarmTopicArn"),
+            "FunctionArn": getAtt("Function", "Arn"), "StatesRoleArn": getAtt("StatesRole", "Arn"),
+            "SchedulerRoleArn": getAtt("SchedulerRole", "Arn"),
+        ]
+        var resources: [String: JSONValue] = [
+            "LogGroup": [
+                "Type": "AWS::Logs::LogGroup",
+                "Properties": [
+                    "LogGroupName": sub("/aws/lambda/${Name}"), "RetentionInDays": ref("LogRetentionDays"),
+                ],
+            ],
+            "FunctionRole": [
+                "Type": "AWS::IAM::Role",
+                "Properties": [
+                    "AssumeRolePolicyDocument": assumeRole("lambda.amazonaws.com"),
+                    "Policies": [["PolicyName": "onprem-watch", "PolicyDocument": policy(functionStatements(plan))]],
+                ],
+            ],
+            "Function": [
+                "Type": "AWS::Lambda::Function",
+                "Properties": [
+                    "FunctionName": ref("Name"),
+                    "Description": "OnPremWatch: PostgreSQL KPIs of on-premises deployments to CloudWatch",
+                    "Runtime": "provided.al2023", "Handler": "metrics", "Architectures": ["x86_64"],
+                    "MemorySize": ref("MemorySize"), "Timeout": ref("Timeout"),
+                    "Code": ["S3Bucket": ref("CodeBucket"), "S3Key": ref("CodeKey")],
+                    "Role": getAtt("FunctionRole", "Arn"),
+                    "VpcConfig": ["SubnetIds": ref("SubnetIds"), "SecurityGroupIds": ref("SecurityGroupIds")],
+                    "Environment": [
+                        "Variables": [
+                            "ONPREM_METRICS_SINK": ref("MetricsSink"), "ONPREM_NAMESPACE": ref("Namespace"),
+                            "ONPREM_HEALTH": "customer",
+                        ]
+                    ],
+                    // EMF lines carry no level, so Lambda files them as INFO: a WARN application level would drop
+                    // the metrics. WARN for the platform drops START/END/REPORT, about 300 bytes per invocation.
+                    "LoggingConfig": [
+                        "LogFormat": "JSON", "ApplicationLogLevel": "INFO", "SystemLogLevel": "WARN",
+                        "LogGroup": ref("LogGroup"),
+                    ],
+                ],
+            ],
+            "StatesRole": [
+                "Type": "AWS::IAM::Role",
+                "Properties": [
+                    "AssumeRolePolicyDocument": assumeRole("states.amazonaws.com"),
+                    "Policies": [
+                        [
+                            "PolicyName": "invoke-onprem-watch",
+                            "PolicyDocument": policy([
+                                [
+                                    "Effect": "Allow", "Action": "lambda:InvokeFunction",
+                                    "Resource": [getAtt("Function", "Arn"), sub("${Function.Arn}:*")],
+                                ]
+                            ]),
+                        ]
+                    ],
+                ],
+            ],
+            "SchedulerRole": [
+                "Type": "AWS::IAM::Role",
+                "Properties": [
+                    "AssumeRolePolicyDocument": assumeRole("scheduler.amazonaws.com"),
+                    "Policies": [
+                        [
+                            "PolicyName": "start-collections",
+                            "PolicyDocument": policy([
+                                [
+                                    "Effect": "Allow", "Action": "states:StartExecution",
+                                    "Resource": sub(
+                                        "arn:${AWS::Partition}:states:${AWS::Region}:${AWS::AccountId}:stateMachine:${Name}-*"
+                                    ),
+                                ]
+                            ]),
+                        ]
+                    ],
+                ],
+            ],
+            "Dashboards": [
+                "Type": "AWS::CloudFormation::Stack",
+                "Properties": [
+                    "TemplateURL": "dashboards.json",
+                    "Parameters": ["Name": ref("Name"), "Namespace": ref("Namespace")],
+                ],
+            ],
+        ]
+        for file in customerFiles {
+            resources[logicalID(file)] = [
+                "Type": "AWS::CloudFormation::Stack",
+                "Properties": ["TemplateURL": .string(file), "Parameters": nestedParameters],
+            ]
+        }
+        let template: JSONValue = [
+            "AWSTemplateFormatVersion": "2010-09-09",
+            "Description": .string(
+                "OnPremWatch: the function, \(plan.customers.count) customers' collections, alarms and dashboards"),
+            "Parameters": [
+                "Name": [
+                    "Type": "String", "Default": "onprem-watch", "AllowedPattern": "^[A-Za-z0-9-]{1,32}$",
+                    "Description": "Names the function, its log group, state machines, schedules, alarms and dashboards",
+                ],
+                "CodeBucket": ["Type": "String", "Description": "S3 bucket of dist/onprem-watch.zip"],
+                "CodeKey": ["Type": "String", "Default": "onprem-watch.zip", "Description": "S3 key of the zip"],
+                "SubnetIds": [
+                    "Type": "List<AWS::EC2::Subnet::Id>",
+                    "Description": "Private subnets that reach the customers' databases",
+                ],
+                "SecurityGroupIds": [
+                    "Type": "List<AWS::EC2::SecurityGroup::Id>",
+                    "Description": "Egress to the customers' PostgreSQL ports, and 443 to CloudWatch/Secrets Manager",
+                ],
+                "AlarmTopicArn": [
+                    "Type": "String", "Default": "",
+                    "Description": "SNS topic for alarm and OK notifications (empty: alarms without actions)",
+                ],
+                "MetricsSink": [
+                    "Type": "String", "Default": "emf", "AllowedValues": ["emf", "cloudwatch"],
+                    "Description": "emf: metrics through the log group (cheapest); cloudwatch: PutMetricData",
+                ],
+                "Namespace": ["Type": "String", "Default": "OnPremWatch", "Description": "CloudWatch namespace"],
+                "MemorySize": ["Type": "Number", "Default": 128, "MinValue": 128, "MaxValue": 10240],
+                "Timeout": ["Type": "Number", "Default": 30, "MinValue": 3, "MaxValue": 900],
+                "LogRetentionDays": [
+                    "Type": "Number", "Default": 7,
+                    "AllowedValues": [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365],
+                ],
+            ],
+            "Resources": .object(resources),
+            "Outputs": [
+                "FunctionArn": ["Value": getAtt("Function", "Arn")],
+                "LogGroup": ["Value": ref("LogGroup")],
+            ],
+        ]
+        return File(name: "template.json", template: template, resources: resources.count)
+    }
+
+    /// Logs to its own group, network interfaces in the VPC, metrics only into its namespace, and only the
+    /// catalog's secrets.
+    static func functionStatements(_ plan: CollectionPlan) -> [JSONValue] {
+        var statements: [JSONValue] = [
+            [
+                "Effect": "Allow", "Action": ["logs:CreateLogStream", "logs:PutLogEvents"],
+                "Resource": getAtt("LogGroup", "Arn"),
+            ],
+            [
+                "Effect": "Allow",
+                "Action": [
+                    "ec2:CreateNetworkInterface", "ec2:DescribeNetworkInterfaces", "ec2:DeleteNetworkInterface",
+                    "ec2:AssignPrivateIpAddresses", "ec2:UnassignPrivateIpAddresses",
+                ],
+                "Resource": "*",
+            ],
+            [
+                "Effect": "Allow", "Action": "cloudwatch:PutMetricData", "Resource": "*",
+                "Condition": ["StringEquals": ["cloudwatch:namespace": ref("Namespace")]],
+            ],
+        ]
+        let secrets = Set(plan.customers.compactMap(\.customer.secret)).sorted()
+        if !secrets.isEmpty {
+            let arns: [JSONValue] = secrets.map { secret in
+                secret.hasPrefix("arn:")
+                    ? .string(secret)
+                    : sub(
+                        "arn:${AWS::Partition}:secretsmanager:${AWS::Region}:${AWS::AccountId}:secret:"
+                            + "\(subEscaped(secret))-??????")
+            }
+            statements.append(["Effect": "Allow", "Action": "secretsmanager:GetSecretValue", "Resource": .array(arns)])
+        }
+        return statements
+    }
+
+    // MARK: - Customers
+
+    /// Resources of one customer: per interval group a state machine and a schedule, its alarms, its health alarm.
+    static func resources(of plan: CollectionPlan.CustomerPlan) -> [String: JSONValue] {
+        var resources: [String: JSONValue] = [:]
+        let customer = plan.customer
+        let prefix = "C\(plan.key)"
+        for group in plan.groups {
+            let machine = "\(prefix)Collect\(group.interval)"
+            let name = sub("${Name}-\(plan.key)-\(group.interval)s")
+            resources[machine] = [
+                "Type": "AWS::StepFunctions::StateMachine",
+                "Properties": [
+                    "StateMachineName": name, "StateMachineType": "EXPRESS", "RoleArn": ref("StatesRoleArn"),
+                    "Definition": StateMachineDefinition.make(customer: customer, group: group),
+                    "DefinitionSubstitutions": ["FunctionArn": ref("FunctionArn")],
+                ],
+            ]
+            let minutes = group.schedulePeriod / 60
+            resources["\(prefix)Schedule\(group.interval)"] = [
+                "Type": "AWS::Scheduler::Schedule",
+                "Properties": [
+                    "Name": name,
+                    "Description": .string(String("\(customer.opname): \(group.queries.count) queries".prefix(512))),
+                    "ScheduleExpression": .string(minutes == 1 ? "rate(1 minute)" : "rate(\(minutes) minutes)"),
+                    "FlexibleTimeWindow": ["Mode": "OFF"], "State": "ENABLED",
+                    "Target": [
+                        "Arn": ref(machine), "RoleArn": ref("SchedulerRoleArn"), "Input": "{}",
+                        // A collection that could not start within a minute is overtaken by the next one.
+                        "RetryPolicy": ["MaximumEventAgeInSeconds": 60, "MaximumRetryAttempts": 2],
+                    ],
+                ],
+            ]
+        }
+        for alarm in plan.alarms {
+            let spec = alarm.spec
+            let extra = spec.dimensions.sorted { $0.key < $1.key }
+            let series = ([alarm.query.name, spec.metric] + extra.map { "\($0.key)=\($0.value)" }).joined(separator: " ")
+            var dimensions: [JSONValue] = [
+                ["Name": "Customer", "Value": .string(customer.opname)],
+                ["Name": "Query", "Value": .string(alarm.query.cloudwatchDimension)],
+            ]
+            dimensions += extra.map { ["Name": .string($0.key), "Value": .string($0.value)] }
+            resources["\(prefix)A\(CollectionPlan.key(series))"] = alarmResource(
+                name: "\(customer.opname) | \(series)",
+                description: "\(spec.metric) of \(customer.opname) (\(alarm.query.name)), threshold from the catalog",
+                metric: spec.metric, dimensions: dimensions, statistic: spec.statistic, period: spec.period,
+                periods: spec.periods, datapointsToAlarm: spec.datapointsToAlarm, threshold: alarm.threshold,
+                comparison: spec.comparison, missingData: spec.missingData)
+        }
+        // Collection health: Minimum of QuerySucceeded is 0 in a period where a query failed; no data at all means
+        // collection stopped (schedule, state machine or function broken), which is a failure too.
+        resources["\(prefix)Health"] = alarmResource(
+            name: "\(customer.opname) | collection",
+            description: "Collection for \(customer.opname) failed or stopped (QuerySucceeded)",
+            metric: "QuerySucceeded", dimensions: [["Name": "Customer", "Value": .string(customer.opname)]],
+            statistic: "Minimum", period: plan.healthPeriod, periods: 3, datapointsToAlarm: 3, threshold: 1,
+            comparison: "LessThanThreshold", missingData: "breaching")
+        return resources
+    }
+
+    static func alarmResource(
+        name: String, description: String, metric: String, dimensions: [JSONValue], statistic: String, period: Int,
+        periods: Int, datapointsToAlarm: Int, threshold: Double, comparison: String, missingData: String
+    ) -> JSONValue {
+        let actions: JSONValue = ["Fn::If": ["HasTopic", [ref("AlarmTopicArn")], ref("AWS::NoValue")]]
+        return [
+            "Type": "AWS::CloudWatch::Alarm",
+            "Properties": [
+                "AlarmName": ["Fn::Join": ["", [ref("Name"), .string(String(" | \(name)".prefix(200)))]]],
+                "AlarmDescription": .string(String(description.prefix(1024))),
+                "Namespace": ref("Namespace"), "MetricName": .string(metric), "Dimensions": .array(dimensions),
+                "Statistic": .string(statistic), "Period": .number(Double(period)),
+                "EvaluationPeriods": .number(Double(periods)), "DatapointsToAlarm": .number(Double(datapointsToAlarm)),
+                "Threshold": .number(threshold), "ComparisonOperator": .string(comparison),
+                "TreatMissingData": .string(missingData), "AlarmActions": actions, "OKActions": actions,
+            ],
+        ]
+    }
+
+    /// Customers spread over nested stacks by hash, in as few stacks (a power of two) as keep each one under the
+    /// resource and size limits.
+    static func customerTemplates(_ customers: [CollectionPlan.CustomerPlan]) -> [File] {
+        let perCustomer = customers.map { resources(of: $0) }
+        let total = perCustomer.reduce(0) { $0 + $1.count }
+        var buckets = 1
+        while buckets * Self.resourcesPerStack / 2 < total { buckets *= 2 }
+        while true {
+            var groups = Array(repeating: [String: JSONValue](), count: buckets)
+            for (plan, resources) in zip(customers, perCustomer) {
+                let bucket = Int((UInt64(plan.key, radix: 16) ?? 0) % UInt64(buckets))
+                groups[bucket].merge(resources) { first, _ in first }
+            }
+            let files = groups.enumerated().filter { !$0.element.isEmpty }.map { index, resources in
+                let number = String(index + 1)
+                let name = "customers-\(String(repeating: "0", count: max(0, 3 - number.count)) + number).json"
+                return File(name: name, template: customerTemplate(resources), resources: resources.count)
+            }
+            let fits = files.allSatisfy {
+                $0.resources <= Self.resourcesPerStack && $0.template.serialized().count <= Self.templateBytes
+            }
+            if fits || buckets >= 4096 { return files }
+            buckets *= 2
+        }
+    }
+
+    static func customerTemplate(_ resources: [String: JSONValue]) -> JSONValue {
+        [
+            "AWSTemplateFormatVersion": "2010-09-09",
+            "Description": "OnPremWatch: customers' collections (state machines, schedules) and alarms",
+            "Parameters": [
+                "Name": ["Type": "String"], "Namespace": ["Type": "String"], "AlarmTopicArn": ["Type": "String"],
+                "FunctionArn": ["Type": "String"], "StatesRoleArn": ["Type": "String"],
+                "SchedulerRoleArn": ["Type": "String"],
+            ],
+            "Conditions": ["HasTopic": ["Fn::Not": [["Fn::Equals": [ref("AlarmTopicArn"), ""]]]]],
+            "Resources": .object(resources),
+        ]
+    }
+
+    // MARK: - Dashboards
+
+    /// One row per customer: every series of its namespace (KPIs and health), found by `SEARCH`, so the dashboard
+    /// needs no list of row dimensions the catalog cannot know.
+    static func dashboardTemplate(_ customers: [CollectionPlan.CustomerPlan]) -> JSONValue {
+        var resources: [String: JSONValue] = [:]
+        let pages = stride(from: 0, to: max(1, customers.count), by: Self.customersPerDashboard).map {
+            Array(customers[$0..<min($0 + Self.customersPerDashboard, customers.count)])
+        }
+        for (index, page) in pages.enumerated() {
+            let widgets: [JSONValue] = page.enumerated().map { row, plan in
+                let opname = plan.customer.opname.replacing("\\", with: "\\\\")
+                    .replacing("\"", with: "\\\"").replacing("'", with: "\\'")
+                let search = "SEARCH('Namespace=\"${Namespace}\" Customer=\"\(opname)\"', 'Average', 60)"
+                return [
+                    "type": "metric", "x": 0, "y": .number(Double(row * 6)), "width": 24, "height": 6,
+                    "properties": [
+                        "title": .string(plan.customer.opname), "region": "${AWS::Region}", "view": "timeSeries",
+                        "period": 60, "metrics": [[["expression": .string(search), "id": "kpis"]]],
+                    ],
+                ]
+            }
+            let body = JSONValue.object(["widgets": .array(widgets)]).serialized()
+            let text = subEscaped(String(decoding: body, as: UTF8.self), keeping: ["${Namespace}", "${AWS::Region}"])
+            resources["Dashboard\(index + 1)"] = [
+                "Type": "AWS::CloudWatch::Dashboard",
+                "Properties": [
+                    "DashboardName": sub(index == 0 ? "${Name}" : "${Name}-\(index + 1)"),
+                    "DashboardBody": sub(text),
+                ],
+            ]
+        }
+        return [
+            "AWSTemplateFormatVersion": "2010-09-09",
+            "Description": "OnPremWatch: dashboards, one row per customer",
+            "Parameters": ["Name": ["Type": "String"], "Namespace": ["Type": "String"]],
+            "Resources": .object(resources),
+        ]
+    }
+
+    // MARK: - Intrinsics
+
+    static func ref(_ name: String) -> JSONValue { ["Ref": .string(name)] }
+    static func sub(_ text: String) -> JSONValue { ["Fn::Sub": .string(text)] }
+    static func getAtt(_ resource: String, _ attribute: String) -> JSONValue {
+        ["Fn::GetAtt": [.string(resource), .string(attribute)]]
+    }
+
+    /// `text` for `Fn::Sub` with every `${` made literal (`${!`) except the variables in `keeping`.
+    static func subEscaped(_ text: String, keeping: [String] = []) -> String {
+        var escaped = text.replacing("${", with: "${!")
+        for variable in keeping {
+            escaped = escaped.replacing("${!" + variable.dropFirst(2), with: variable)
+        }
+        return escaped
+    }
+
+    static func assumeRole(_ service: String) -> JSONValue {
+        policy([["Effect": "Allow", "Principal": ["Service": .string(service)], "Action": "sts:AssumeRole"]])
+    }
+
+    static func policy(_ statements: [JSONValue]) -> JSONValue {
+        ["Version": "2012-10-17", "Statement": .array(statements)]
+    }
+
+    /// `customers-001.json` → `Customers001`.
+    static func logicalID(_ file: String) -> String {
+        "Customers" + file.dropFirst("customers-".count).dropLast(".json".count)
+    }
+}

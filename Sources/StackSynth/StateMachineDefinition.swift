@@ -1,0 +1,123 @@
+import AWSClients
+public import OnPremWatch
+
+/// The Amazon States Language definition of one customer's collection at one interval (pure).
+///
+/// One `Parallel` state runs each query as its own branch: a `Task` that invokes the function with the single-query
+/// payload, so a failing query fails its task with a typed error name. Each task retries Lambda's own service errors
+/// and the function's transient errors, then catches everything into a `Pass` that records the failure, so one
+/// query never stops the others. Under a minute, the execution loops: after each round a `Choice` either ends or
+/// waits the interval, counts the round (`States.MathAdd`) and runs the next.
+///
+/// `${FunctionArn}` is left for CloudFormation's `DefinitionSubstitutions`.
+public enum StateMachineDefinition {
+    /// Lambda's errors worth a retry (Step Functions' own advice for Lambda tasks).
+    public static let lambdaServiceErrors = [
+        "Lambda.ServiceException", "Lambda.AWSLambdaException", "Lambda.SdkClientException",
+        "Lambda.TooManyRequestsException", "Lambda.ClientExecutionTimeoutException",
+    ]
+
+    /// The function's errors that a second try may cure: README's *Errors* table, column "retry".
+    public static let transientErrors = [
+        PostgresError.Code.connectFailed.name, PostgresError.Code.timeout.name, PostgresError.Code.connectionLost.name,
+        SecretsError.Code.unavailable.name, CloudWatchError.Code.throttled.name, CloudWatchError.Code.publishFailed.name,
+    ]
+
+    public static func make(customer: Customer, group: CollectionPlan.Group) -> JSONValue {
+        let names = group.queries.map(\.name).joined(separator: ", ")
+        let comment = "OnPremWatch: \(customer.opname), every \(group.interval) s: \(names)"
+        // Retries must end within the interval when it is under a minute.
+        let quick = group.interval < 60
+        let retry: JSONValue = [
+            [
+                "ErrorEquals": .array(lambdaServiceErrors.map(JSONValue.string)), "IntervalSeconds": 1,
+                "MaxAttempts": quick ? 1 : 3, "BackoffRate": 1.5,
+            ],
+            [
+                "ErrorEquals": .array(transientErrors.map(JSONValue.string)), "IntervalSeconds": quick ? 1 : 2,
+                "MaxAttempts": quick ? 1 : 2, "BackoffRate": 1.5,
+            ],
+        ]
+        var branches: [JSONValue] = []
+        for (index, query) in group.queries.enumerated() {
+            let run = stateName("Run \(query.name)", index)
+            let failed = stateName("\(query.name) failed", index)
+            branches.append([
+                "StartAt": .string(run),
+                "States": [
+                    run: [
+                        "Type": "Task", "Resource": "arn:aws:states:::lambda:invoke",
+                        "Parameters": [
+                            "FunctionName": "${FunctionArn}",
+                            "Payload": ["customer": .string(customer.opname), "query": .string(query.name)],
+                        ],
+                        // The output keeps the summary only: ten queries' datapoints could pass the 256 KB limit.
+                        "ResultSelector": [
+                            "query": .string(query.name), "status.$": "$.Payload.status",
+                            "datapoints.$": "$.Payload.datapointCount", "durationMs.$": "$.Payload.durationMs",
+                        ],
+                        "Retry": retry,
+                        "Catch": [["ErrorEquals": ["States.ALL"], "Next": .string(failed)]],
+                        "End": true,
+                    ],
+                    failed: [
+                        "Type": "Pass",
+                        "Parameters": [
+                            "query": .string(query.name), "status": "error", "error.$": "$.Error",
+                            "cause.$": "$.Cause",
+                        ],
+                        "End": true,
+                    ],
+                ],
+            ])
+        }
+        let collect: JSONValue = ["Type": "Parallel", "Branches": .array(branches)]
+        guard group.rounds > 1 else {
+            var single = collect
+            single[key: "End"] = true
+            return ["Comment": .string(comment), "StartAt": "Collect", "States": ["Collect": single]]
+        }
+        var looping = collect
+        looping[key: "ResultPath"] = "$.results"
+        looping[key: "Next"] = "Last round?"
+        return [
+            "Comment": .string("\(comment); \(group.rounds) rounds a minute"),
+            "StartAt": "First round",
+            "States": [
+                // Every execution counts its rounds from 1, whatever its input.
+                "First round": ["Type": "Pass", "Parameters": ["round": 1], "Next": "Collect"],
+                "Collect": looping,
+                "Last round?": [
+                    "Type": "Choice",
+                    "Choices": [["Variable": "$.round", "NumericGreaterThanEquals": .number(Double(group.rounds)), "Next": "Done"]],
+                    "Default": "Wait",
+                ],
+                "Wait": ["Type": "Wait", "Seconds": .number(Double(group.interval)), "Next": "Next round"],
+                "Next round": [
+                    "Type": "Pass", "Parameters": ["round.$": "States.MathAdd($.round, 1)"], "Next": "Collect",
+                ],
+                "Done": ["Type": "Succeed"],
+            ],
+        ]
+    }
+
+    /// State names are at most 80 characters and unique in the machine; the index keeps truncated ones apart.
+    static func stateName(_ name: String, _ index: Int) -> String {
+        name.count <= 80 ? name : "\(index + 1) \(name.prefix(70))"
+    }
+}
+
+extension JSONValue {
+    /// An object's member, for building documents step by step.
+    subscript(key key: String) -> JSONValue? {
+        get {
+            guard case .object(let fields) = self else { return nil }
+            return fields[key]
+        }
+        set {
+            guard case .object(var fields) = self else { return }
+            fields[key] = newValue
+            self = .object(fields)
+        }
+    }
+}

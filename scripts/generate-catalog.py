@@ -1,0 +1,27 @@
+#!/usr/bin/env python3
+"""Writes a catalog of N customers with Q queries of one KPI each, every minute: the cost example of README's
+*The monitoring stack* at any scale, and the 2,000-customer catalog the stack tests lint.
+
+    scripts/generate-catalog.py --customers 2000 --queries 10 > /tmp/catalog-2000.json
+"""
+import argparse
+import json
+
+parser = argparse.ArgumentParser()
+parser.add_argument("--customers", type=int, default=2000)
+parser.add_argument("--queries", type=int, default=10)
+args = parser.parse_args()
+
+customers = [
+    {"opname": f"Customer {n:04d}", "ip": f"10.{n // 250}.{n % 250}.10", "port": "5432", "database": "ops",
+     "version": "2" if n % 3 == 0 else "1", "threshold": 100}
+    for n in range(1, args.customers + 1)
+]
+queries = [
+    {"name": f"kpi-{q:02d}", "description": f"KPI {q}", "versions": [version],
+     "query": f"select row_to_json(row) from (select count(*) as kpi_{q:02d} from pg_stat_activity) row",
+     "cloudwatchDimension": f"kpi-{q:02d}", "units": {f"kpi_{q:02d}": "Count"},
+     "alarms": [{"metric": f"kpi_{q:02d}"}]}
+    for q in range(1, args.queries + 1) for version in ("1", "2")
+]
+print(json.dumps({"customers": customers, "queries": queries}, indent=1))
