@@ -11,13 +11,14 @@ RELEASE_FLAGS := -c release --static-swift-stdlib -Xswiftc -Osize --scratch-path
 STAGE := $(LAMBDA_SCRATCH)/stage
 ZIP := dist/onprem-watch.zip
 
-.PHONY: help deps build release stage package test demo replay bench clean
+.PHONY: help deps build release stage package synth test demo replay bench clean
 
 help:
 	@echo "make demo     build, start a local PostgreSQL and emulators, run the real job on sample events"
 	@echo "make test     install what is needed, start the services, run the whole test suite"
 	@echo "make replay EVENT=events/NAME.json   run one event locally through the handler"
 	@echo "make package  dist/onprem-watch.zip for provided.al2023, checked (glibc, bundled libraries, size)"
+	@echo "make synth    dist/stack: the CloudFormation stack for CATALOG (default catalog.json), linted, with its cost"
 	@echo "make bench    benchmarks against the Python peers (not part of make test)"
 
 deps:
@@ -38,6 +39,15 @@ stage: release
 package: release
 	python3 scripts/package.py --binary "$$($(SWIFT) build $(RELEASE_FLAGS) --show-bin-path)/onprem-watch" \
 		--stage $(STAGE) --zip $(ZIP)
+
+# The monitoring stack for the catalog (README: The monitoring stack), written by the release binary so that
+# `make package synth` builds once, then checked with cfn-lint and statelint.
+CATALOG ?= catalog.json
+STACK := dist/stack
+synth: release
+	rm -rf $(STACK)
+	"$$($(SWIFT) build $(RELEASE_FLAGS) --show-bin-path)/onprem-watch" synth --catalog $(CATALOG) --out $(STACK) $(SYNTH_FLAGS)
+	python3 scripts/lint-stack.py $(STACK)
 
 # The package test runs the zip in a clean Debian root (scripts/make-rootfs.sh; made afresh under CI=true).
 test: deps package

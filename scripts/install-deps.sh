@@ -26,6 +26,9 @@ command -v moto_server >/dev/null 2>&1 || need_pip+=("moto[server]")
 python3 -c "import awslambdaric, boto3" >/dev/null 2>&1 || need_pip+=("awslambdaric" "boto3")
 # The benchmark's Python peer and its chart.
 python3 -c "import psycopg2, matplotlib" >/dev/null 2>&1 || need_pip+=("psycopg2-binary" "matplotlib")
+# The stack's linters (make synth, the stack tests).
+command -v cfn-lint >/dev/null 2>&1 || need_pip+=("cfn-lint")
+command -v statelint >/dev/null 2>&1 || need_pip+=("statelint")
 if [ ${#need_pip[@]} -gt 0 ]; then
     echo "install-deps: pip install ${need_pip[*]}"
     python3 -m pip install --quiet --disable-pip-version-check "${need_pip[@]}"

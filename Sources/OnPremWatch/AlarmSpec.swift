@@ -101,9 +101,10 @@ public enum CollectionInterval {
         let seconds = Int(exactly: value) ?? 0
         let valid = seconds >= 60 ? seconds % 60 == 0 && seconds <= 86_400 : seconds > 0 && 60 % seconds == 0
         guard valid else {
+            let shown = Int(exactly: value).map(String.init) ?? "\(value)"
             throw CatalogError(
                 .invalid,
-                "\(place): interval \(value) must divide 60 (1, 2, 3, 4, 5, 6, 10, 12, 15, 20, 30) or be whole minutes")
+                "\(place): interval \(shown) must divide 60 (1, 2, 3, 4, 5, 6, 10, 12, 15, 20, 30) or be whole minutes")
         }
         return seconds
     }

@@ -79,6 +79,38 @@ import Testing
                 "customers[1] (\"c\"): opname is used twice"
             ),
             (#"{"customers": [{"ip": "h", "database": "d", "version": "1"}], "queries": []}"#, "customers[0]: opname"),
+            (
+                #"{"customers": [{"opname": "c", "ip": "h", "database": "d", "version": "1", "interval": 45}], "queries": []}"#,
+                "interval 45 must divide 60"
+            ),
+            (
+                #"{"customers": [], "queries": [{"name": "q", "versions": ["1"], "query": "s", "interval": 90}]}"#,
+                "be whole minutes"
+            ),
+            (
+                #"{"customers": [{"opname": "c", "ip": "h", "database": "d", "version": "1", "thresholds": {"a": "high"}}], "queries": []}"#,
+                "thresholds"
+            ),
+            (
+                #"{"customers": [], "queries": [{"name": "q", "versions": ["1"], "query": "s", "alarms": [{"metric": "m", "comparison": "Above"}]}]}"#,
+                "alarms[0] (\"m\"): comparison \"Above\""
+            ),
+            (
+                #"{"customers": [], "queries": [{"name": "q", "versions": ["1"], "query": "s", "alarms": [{"metric": "m", "periods": 2, "datapointsToAlarm": 3}]}]}"#,
+                "datapointsToAlarm must be a whole number in 1...2"
+            ),
+            (
+                #"{"customers": [], "queries": [{"name": "q", "versions": ["1"], "query": "s", "alarms": [{"metric": "m", "period": 90}]}]}"#,
+                "period must be 10, 30 or a multiple of 60"
+            ),
+            (
+                #"{"customers": [], "queries": [{"name": "q", "versions": ["1"], "query": "s", "alarms": [{"metric": "m", "period": 10}]}]}"#,
+                "needs storageResolution 1"
+            ),
+            (
+                #"{"customers": [], "queries": [{"name": "q", "versions": ["1"], "query": "s", "alarms": [{"comparison": "LessThanThreshold"}]}]}"#,
+                "alarms[0]: metric"
+            ),
             ("not json", "not valid JSON"),
             (#"{"queries": []}"#, "customers"),
         ])
@@ -90,6 +122,35 @@ import Testing
             #expect(error.code == .invalid)
             #expect(error.message.contains(mention), "\(error.message)")
         }
+    }
+
+    @Test("the stack's fields: intervals, per-KPI thresholds and alarm specs with their defaults")
+    func stackFields() throws {
+        let json = """
+            {"customers": [{"opname": "c", "ip": "h", "database": "d", "version": "1", "threshold": 100,
+                            "interval": 300, "thresholds": {"lag": 5}}],
+             "queries": [{"name": "q", "versions": ["1"], "query": "s", "interval": 20, "storageResolution": 1,
+                          "alarms": [{"metric": "lag"},
+                                     {"metric": "errors", "comparison": "LessThanThreshold", "statistic": "Sum",
+                                      "periods": 5, "datapointsToAlarm": 2, "period": 10, "missingData": "breaching",
+                                      "dimensions": {"region": "north"}, "threshold": 7}]}]}
+            """
+        let catalog = try Catalog(json: Array(json.utf8))
+        #expect(catalog.customers[0].interval == 300)
+        #expect(catalog.customers[0].thresholds == ["lag": 5])
+        let query = try catalog.query(named: "q", version: "1")
+        #expect(query.interval == 20)
+        #expect(query.alarms == [
+            AlarmSpec(metric: "lag"),
+            AlarmSpec(
+                metric: "errors", comparison: "LessThanThreshold", statistic: "Sum", periods: 5, datapointsToAlarm: 2,
+                period: 10, missingData: "breaching", dimensions: ["region": "north"], threshold: 7),
+        ])
+        // The defaults: above the threshold at the maximum, three periods of a minute out of three.
+        let lag = query.alarms[0]
+        #expect(
+            [lag.comparison, lag.statistic, lag.missingData] == ["GreaterThanThreshold", "Maximum", "missing"])
+        #expect([lag.periods, lag.datapointsToAlarm, lag.period] as [Int] == [3, 3, 60])
     }
 
     @Test("lookups fail with the specific error names Step Functions matches on")

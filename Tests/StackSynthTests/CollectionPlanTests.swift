@@ -1,0 +1,63 @@
+import OnPremWatch
+import Testing
+
+@testable import StackSynth
+
+@Suite struct CollectionPlanTests {
+    static let catalog = Catalog(
+        customers: [
+            Customer(
+                opname: "Plant A", ip: "h", database: "d", version: "1", threshold: 100,
+                thresholds: ["lag": 5]),
+            Customer(opname: "Plant B", ip: "h", database: "d", version: "1", interval: 300),
+            Customer(opname: "Plant C", ip: "h", database: "d", version: "2"),
+        ],
+        queries: [
+            QueryDefinition(
+                name: "sessions", versions: ["1"], query: "s", cloudwatchDimension: "sessions",
+                alarms: [AlarmSpec(metric: "active"), AlarmSpec(metric: "lag")]),
+            QueryDefinition(
+                name: "alarms", versions: ["1"], query: "s", cloudwatchDimension: "alarms", interval: 20,
+                alarms: [AlarmSpec(metric: "open", threshold: 3)]),
+            QueryDefinition(name: "daily", versions: ["1"], query: "s", cloudwatchDimension: "daily", interval: 3600),
+            QueryDefinition(name: "other", versions: ["2"], query: "s", cloudwatchDimension: "other"),
+        ])
+
+    @Test("queries are grouped by interval: the query's own, else the customer's, else one minute")
+    func groupsByInterval() {
+        let plan = CollectionPlan(catalog: Self.catalog)
+        let a = plan.customers[0]
+        #expect(a.groups.map(\.interval) == [20, 60, 3600])
+        #expect(a.groups.map { $0.queries.map(\.name) } == [["alarms"], ["sessions"], ["daily"]])
+        #expect(a.groups.map(\.rounds) == [3, 1, 1])
+        #expect(a.groups.map(\.schedulePeriod) == [60, 60, 3600])
+        #expect(a.healthPeriod == 60)
+        // Plant B collects every five minutes unless a query says otherwise.
+        #expect(plan.customers[1].groups.map(\.interval) == [20, 300, 3600])
+        // Plant C runs only the variants of its version.
+        #expect(plan.customers[2].groups.map { $0.queries.map(\.name) } == [["other"]])
+    }
+
+    @Test("an alarm's threshold: the catalog entry's, else the customer's for that KPI, else the customer's own")
+    func thresholds() {
+        let plan = CollectionPlan(catalog: Self.catalog)
+        let a = plan.customers[0].alarms.map { "\($0.spec.metric)=\($0.threshold)" }
+        #expect(a == ["active=100.0", "lag=5.0", "open=3.0"])
+        // Plant B has no threshold at all: only the alarm that carries its own gets made, and synth names the rest.
+        #expect(plan.customers[1].alarms.map(\.spec.metric) == ["open"])
+        #expect(plan.customers[1].alarmsWithoutThreshold == ["sessions/active", "sessions/lag"])
+    }
+
+    @Test("keys are 12 hex digits, fixed for a name, and distinct across 2,000 customers")
+    func keys() {
+        let key = CollectionPlan.key("Customer 1")
+        #expect(key.count == 12)
+        #expect(key.allSatisfy { $0.isHexDigit })
+        #expect(CollectionPlan.key("Customer 1") == key)
+        let keys = Set((1...2000).map { CollectionPlan.key("Customer \($0)") })
+        #expect(keys.count == 2000)
+        // A key never depends on the catalog's order: it is part of resource names that must not change.
+        let reversed = CollectionPlan(catalog: Catalog(customers: Self.catalog.customers.reversed(), queries: []))
+        #expect(reversed.customers.last?.key == CollectionPlan(catalog: Self.catalog).customers.first?.key)
+    }
+}

@@ -1,0 +1,150 @@
+import OnPremWatch
+import Testing
+
+@testable import StackSynth
+
+@Suite struct StackTemplatesTests {
+    @Test("the parent holds the function (provided.al2023, in the VPC, per-customer health) and one nested stack per file")
+    func parent() throws {
+        let templates = StackTemplates(plan: CollectionPlan(catalog: Fixtures.catalog(customers: 2)))
+        #expect(templates.files.map(\.name) == ["template.json", "customers-001.json", "dashboards.json"])
+        let parent = templates.files[0].template
+        let function = try #require(parent["Resources", "Function", "Properties"])
+        #expect(function["Runtime"] == "provided.al2023")
+        #expect(function["Code"] == ["S3Bucket": ["Ref": "CodeBucket"], "S3Key": ["Ref": "CodeKey"]])
+        #expect(function["VpcConfig", "SubnetIds"] == ["Ref": "SubnetIds"])
+        #expect(function["Environment", "Variables", "ONPREM_HEALTH"] == "customer")
+        #expect(parent["Resources", "Customers001", "Properties", "TemplateURL"] == "customers-001.json")
+        #expect(parent["Resources", "Dashboards", "Properties", "TemplateURL"] == "dashboards.json")
+        for parameter in ["CodeBucket", "CodeKey", "SubnetIds", "SecurityGroupIds", "AlarmTopicArn", "MetricsSink"] {
+            #expect(parent["Parameters", parameter] != nil, "\(parameter)")
+        }
+    }
+
+    @Test("the function may publish only into its namespace and read only the catalog's secrets")
+    func leastPrivilege() {
+        var catalog = Fixtures.catalog(customers: 2)
+        catalog.customers[0].secret = "onprem/plant-a"
+        let statements = StackTemplates.functionStatements(CollectionPlan(catalog: catalog))
+        let publish = statements.first { $0["Action"] == "cloudwatch:PutMetricData" }
+        #expect(publish?["Condition"] == ["StringEquals": ["cloudwatch:namespace": ["Ref": "Namespace"]]])
+        let secrets = statements.first { $0["Action"] == "secretsmanager:GetSecretValue" }
+        #expect(
+            secrets?["Resource"]
+                == [
+                    [
+                        "Fn::Sub":
+                            "arn:${AWS::Partition}:secretsmanager:${AWS::Region}:${AWS::AccountId}:secret:onprem/plant-a-??????"
+                    ]
+                ])
+    }
+
+    @Test("a customer gets a state machine and a schedule per interval, its KPI alarms and a health alarm")
+    func customerResources() throws {
+        let catalog = try Catalog(
+            json: Array(
+                """
+                {"customers": [{"opname": "Plant A", "ip": "h", "database": "d", "version": "1", "threshold": 100,
+                                "thresholds": {"open": 4}}],
+                 "queries": [{"name": "sessions", "versions": ["1"], "query": "s",
+                              "alarms": [{"metric": "active", "dimensions": {"region": "north"}, "periods": 5,
+                                          "datapointsToAlarm": 2, "missingData": "notBreaching"}]},
+                             {"name": "alarms", "versions": ["1"], "query": "s", "interval": 20,
+                              "alarms": [{"metric": "open", "comparison": "GreaterThanOrEqualToThreshold"}]}]}
+                """.utf8))
+        let plan = try #require(CollectionPlan(catalog: catalog).customers.first)
+        let resources = StackTemplates.resources(of: plan)
+        let prefix = "C\(plan.key)"
+        let types = resources.mapValues { $0["Type"] }
+        #expect(types.values.filter { $0 == "AWS::StepFunctions::StateMachine" }.count == 2)
+        #expect(types.values.filter { $0 == "AWS::Scheduler::Schedule" }.count == 2)
+        #expect(types.values.filter { $0 == "AWS::CloudWatch::Alarm" }.count == 3)
+        let machine = try #require(resources["\(prefix)Collect20"]?["Properties"])
+        #expect(machine["StateMachineType"] == "EXPRESS")
+        #expect(machine["DefinitionSubstitutions"] == ["FunctionArn": ["Ref": "FunctionArn"]])
+        let schedule = try #require(resources["\(prefix)Schedule60"]?["Properties"])
+        #expect(schedule["ScheduleExpression"] == "rate(1 minute)")
+        #expect(schedule["Target", "Arn"] == ["Ref": .string("\(prefix)Collect60")])
+
+        let alarms = resources.values.compactMap { $0["Properties"] }.filter { $0["MetricName"] != nil }
+        let active = try #require(alarms.first { $0["MetricName"] == "active" })
+        #expect(active["Threshold"] == 100)
+        #expect(
+            active["Dimensions"]
+                == [
+                    ["Name": "Customer", "Value": "Plant A"], ["Name": "Query", "Value": "sessions"],
+                    ["Name": "region", "Value": "north"],
+                ])
+        #expect([active["EvaluationPeriods"], active["DatapointsToAlarm"]] == [5, 2])
+        #expect(active["TreatMissingData"] == "notBreaching")
+        #expect(active["AlarmActions"] == ["Fn::If": ["HasTopic", [["Ref": "AlarmTopicArn"]], ["Ref": "AWS::NoValue"]]])
+        let open = try #require(alarms.first { $0["MetricName"] == "open" })
+        #expect(open["Threshold"] == 4)
+        #expect(open["ComparisonOperator"] == "GreaterThanOrEqualToThreshold")
+        let health = try #require(resources["\(prefix)Health"]?["Properties"])
+        #expect(health["MetricName"] == "QuerySucceeded")
+        #expect(health["Dimensions"] == [["Name": "Customer", "Value": "Plant A"]])
+        #expect([health["Statistic"], health["ComparisonOperator"], health["TreatMissingData"]] == [
+            "Minimum", "LessThanThreshold", "breaching",
+        ])
+    }
+
+    @Test("2,000 customers fit CloudFormation: every stack under 400 resources and 1 MB, each customer in one")
+    func twoThousandCustomers() throws {
+        let plan = CollectionPlan(catalog: Fixtures.catalog(customers: 2000))
+        let templates = StackTemplates(plan: plan)
+        let nested = templates.files.filter { $0.name.hasPrefix("customers-") }
+        #expect(nested.count == templates.customerStacks)
+        #expect(templates.dashboards == 4)
+        var seen: [String: Int] = [:]
+        for file in templates.files {
+            #expect(file.resources <= StackTemplates.resourcesPerStack, "\(file.name)")
+            #expect(file.template.serialized().count <= StackTemplates.templateBytes, "\(file.name)")
+            #expect(file.template["Resources"]?.objectKeys.count ?? 0 == file.resources || file.name == "dashboards.json")
+            for key in file.template["Resources"]?.objectKeys ?? [] where key.hasSuffix("Health") {
+                seen[key, default: 0] += 1
+            }
+        }
+        #expect(seen.count == 2000)
+        #expect(seen.values.allSatisfy { $0 == 1 })
+        let parent = templates.files[0]
+        #expect(parent.template["Resources"]?.objectKeys.count ?? 0 < 500)
+        // Each customer's stack depends only on its name: a new customer moves no one else.
+        let grown = StackTemplates(plan: CollectionPlan(catalog: Fixtures.catalog(customers: 2001)))
+        #expect(grown.customerStacks == templates.customerStacks)
+        #expect(stackOf(templates) == stackOf(grown).filter { $0.key != "C\(CollectionPlan.key("Customer 2001"))Health" })
+    }
+
+    @Test("the dashboards: a row per customer, at most 500 rows each, the namespace left for CloudFormation")
+    func dashboards() throws {
+        let plan = CollectionPlan(catalog: Fixtures.catalog(customers: 501))
+        let template = StackTemplates.dashboardTemplate(plan.customers)
+        #expect(template["Resources"]?.objectKeys == ["Dashboard1", "Dashboard2"])
+        #expect(template["Resources", "Dashboard2", "Properties", "DashboardName"] == ["Fn::Sub": "${Name}-2"])
+        guard case .string(let body)? = template["Resources", "Dashboard1", "Properties", "DashboardBody", "Fn::Sub"]
+        else {
+            Issue.record("no body")
+            return
+        }
+        #expect(body.contains(#"SEARCH('Namespace=\"${Namespace}\" Customer=\"Customer 1\"', 'Average', 60)"#))
+        #expect(body.split(separator: #""type":"metric""#).count - 1 == 500)
+    }
+
+    @Test("Fn::Sub text keeps only the named variables; every other ${ is made literal")
+    func subEscaping() {
+        #expect(
+            StackTemplates.subEscaped("${Namespace} ${x} ${AWS::Region}", keeping: ["${Namespace}"])
+                == "${Namespace} ${!x} ${!AWS::Region}")
+    }
+
+    /// Which nested stack holds each customer's health alarm.
+    func stackOf(_ templates: StackTemplates) -> [String: String] {
+        var result: [String: String] = [:]
+        for file in templates.files where file.name.hasPrefix("customers-") {
+            for key in file.template["Resources"]?.objectKeys ?? [] where key.hasSuffix("Health") {
+                result[key] = file.name
+            }
+        }
+        return result
+    }
+}
