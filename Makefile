@@ -41,19 +41,21 @@ package: release
 		--stage $(STAGE) --zip $(ZIP)
 
 # The monitoring stack for the catalog (README: The monitoring stack), written by the release binary so that
-# `make package synth` builds once, then checked with cfn-lint and statelint.
+# `make package synth` builds once, then checked with cfn-lint and statelint, and its state machines drawn.
 CATALOG ?= catalog.json
 STACK := dist/stack
 synth: release
 	rm -rf $(STACK)
 	"$$($(SWIFT) build $(RELEASE_FLAGS) --show-bin-path)/onprem-watch" synth --catalog $(CATALOG) --out $(STACK) $(SYNTH_FLAGS)
 	python3 scripts/lint-stack.py $(STACK)
+	python3 scripts/draw-state-machine.py $(STACK) $(STACK)/pictures --limit 20
 
 # The package test runs the zip in a clean Debian root (scripts/make-rootfs.sh; made afresh under CI=true).
 test: deps package
 	$(SWIFT) build --build-tests
 	ONPREM_TEST_ZIP=$(CURDIR)/$(ZIP) ONPREM_TEST_ROOTFS="$$(scripts/make-rootfs.sh)" \
 		scripts/with-services.sh $(SWIFT) test
+	scripts/lint-scale.sh "$$($(SWIFT) build --show-bin-path)/onprem-watch" 2000
 
 # The demo catalog (catalog.json) expects its PostgreSQL on port 54329.
 demo: stage

@@ -3,7 +3,7 @@
 # Idempotent and quick when everything is present: it asks apt and pip only for what is missing.
 set -euo pipefail
 
-APT_PACKAGES=(libcurl4-openssl-dev libpq-dev zlib1g-dev libssl-dev pkg-config dpkg-dev postgresql openssl zip unzip curl
+APT_PACKAGES=(libcurl4-openssl-dev libpq-dev zlib1g-dev libssl-dev pkg-config dpkg-dev postgresql openssl zip unzip curl graphviz
     valgrind binutils debootstrap)
 
 as_root() {

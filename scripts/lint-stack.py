@@ -6,6 +6,9 @@
 cfn-lint's W3002 ("may only work with the package command") is expected: the nested templates are local paths that
 `aws cloudformation package` uploads. Every other finding fails. Each state machine definition is written out with
 its `${FunctionArn}` substituted, as CloudFormation's DefinitionSubstitutions would, and checked by statelint.
+
+cfn-lint validates about 70 resources a second, so a 2,000-customer stack (26,000 resources) takes minutes: the
+templates are split over one cfn-lint process per CPU.
 """
 import glob
 import json
@@ -21,7 +24,12 @@ def main(directory):
     templates = sorted(glob.glob(os.path.join(directory, "*.json")))
     if not templates:
         sys.exit(f"lint-stack: no templates in {directory}")
-    lint = subprocess.run(["cfn-lint", "--ignore-checks", "W3002", "--", *templates])
+    jobs = max(1, min(len(templates), os.cpu_count() or 1))
+    # Largest first, dealt round-robin, so the processes finish together.
+    by_size = sorted(templates, key=os.path.getsize, reverse=True)
+    linters = [subprocess.Popen(["cfn-lint", "--ignore-checks", "W3002", "--", *by_size[job::jobs]])
+               for job in range(jobs)]
+    lint_failed = any([linter.wait() != 0 for linter in linters])
     with tempfile.TemporaryDirectory() as scratch:
         definitions = []
         for path in templates:
@@ -37,9 +45,9 @@ def main(directory):
         # statelint takes many files at once; batches keep the command line short.
         for start in range(0, len(definitions), 200):
             failures += subprocess.run(["statelint", *definitions[start:start + 200]]).returncode != 0
-    print(f"lint-stack: {len(templates)} templates (cfn-lint {'passed' if lint.returncode == 0 else 'FAILED'}), "
+    print(f"lint-stack: {len(templates)} templates (cfn-lint {'FAILED' if lint_failed else 'passed'}), "
           f"{len(definitions)} state machines (statelint {'passed' if failures == 0 else 'FAILED'})")
-    sys.exit(1 if lint.returncode != 0 or failures else 0)
+    sys.exit(1 if lint_failed or failures else 0)
 
 
 if __name__ == "__main__":

@@ -39,7 +39,7 @@ struct SynthCommand: ParsableCommand {
         guard ["emf", "cloudwatch"].contains(sink) else { throw ValidationError("--sink is emf or cloudwatch") }
         let plan = CollectionPlan(catalog: parsed)
         let templates = StackTemplates(plan: plan)
-        guard mkdir(out, 0o755) == 0 || errno == EEXIST else { throw ValidationError("cannot create \(out)") }
+        guard Self.makeDirectories(out) else { throw ValidationError("cannot create \(out)") }
         // template.json is indented for reading; the nested ones are compact, since their size is what
         // CloudFormation's 1 MB limit counts (`jq .` reads them).
         for file in templates.files {
@@ -51,12 +51,13 @@ struct SynthCommand: ParsableCommand {
         }
         let machines = plan.customers.reduce(0) { $0 + $1.groups.count }
         let alarms = plan.customers.reduce(0) { $0 + $1.alarms.count + 1 }
-        let largest = templates.files.dropFirst().map(\.resources).max() ?? 0
+        let largest = templates.files.filter { $0.name.hasPrefix("customers-") }.map(\.resources).max() ?? 0
+        let customers = plan.customers.count == 1 ? "1 customer" : "\(plan.customers.count) customers"
         print(
             """
-            Wrote \(out)/template.json and \(templates.files.count - 1) nested templates for \(plan.customers.count) \
-            customers: \(machines) Express state machines and schedules, \(alarms) alarms (\(plan.customers.count) \
-            for collection health), \(templates.dashboards) dashboard(s); \(templates.customerStacks) customer \
+            Wrote \(out)/template.json and \(templates.files.count - 1) nested templates for \(customers): \
+            \(machines) Express state machines and schedules, \(alarms) alarms (\(plan.customers.count) for \
+            collection health), \(templates.dashboards) dashboard(s); \(templates.customerStacks) customer \
             stack(s), the largest with \(largest) resources.
             """)
         for customer in plan.customers where !customer.alarmsWithoutThreshold.isEmpty {
@@ -70,6 +71,16 @@ struct SynthCommand: ParsableCommand {
         assumptions.invocationMs = invocationMs
         print("")
         print(CostEstimate(plan: plan, dashboards: templates.dashboards, assumptions: assumptions).report)
+    }
+
+    /// `mkdir -p`.
+    static func makeDirectories(_ path: String) -> Bool {
+        var prefix = path.hasPrefix("/") ? "/" : ""
+        for component in path.split(separator: "/") {
+            prefix += component + "/"
+            guard mkdir(prefix, 0o755) == 0 || errno == EEXIST else { return false }
+        }
+        return true
     }
 
     static func write(_ bytes: [UInt8], to path: String) -> Bool {

@@ -107,8 +107,8 @@ public struct CostEstimate: Sendable {
             publishing,
             Item(
                 name: "metric storage", monthly: Self.metricStorage(series),
-                detail: "\(series) custom metrics (KPIs and one health series per customer)"),
-            Item(name: "alarms", monthly: alarms, detail: "\(alarmCount) alarms"),
+                detail: "\(Self.count(Double(series))) custom metrics (KPIs and one health series per customer)"),
+            Item(name: "alarms", monthly: alarms, detail: "\(Self.count(Double(alarmCount))) alarms"),
             Item(
                 name: "dashboards", monthly: Double(dashboards) * Price.dashboard,
                 detail: "\(dashboards) dashboard\(dashboards == 1 ? "" : "s")"),

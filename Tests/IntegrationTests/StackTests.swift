@@ -1,0 +1,81 @@
+import Foundation
+import Testing
+
+/// The generated stack, proved with the real tools: cfn-lint and statelint on the demo catalog's templates, and a
+/// generated state machine run by moto's Step Functions through the Runtime API emulator into our function
+/// (`stack_e2e.py`). The 2,000-customer lint runs after the suite (`make test`, scripts/lint-scale.sh): minutes
+/// of cfn-lint on both cores would starve the timing-sensitive tests here.
+@Suite struct StackTests {
+    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent()
+
+    static func temporaryDirectory() -> String {
+        FileManager.default.temporaryDirectory.appendingPathComponent("onprem-stack-\(UUID().uuidString)").path
+    }
+
+    @Test("the demo catalog's templates pass cfn-lint, and every state machine passes statelint")
+    func demoCatalogLints() throws {
+        let out = Self.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: out) }
+        let catalog = Self.root.appendingPathComponent("catalog.json").path
+        let synth = try Command.output(LiveServices.binary, ["synth", "--catalog", catalog, "--out", out])
+        #expect(synth.contains("6 Express state machines and schedules, 10 alarms"))
+        #expect(synth.contains("| **total** |"))
+        let lint = try Command.output(
+            "/usr/bin/env", ["python3", Self.root.appendingPathComponent("scripts/lint-stack.py").path, out])
+        #expect(lint.contains("3 templates (cfn-lint passed), 6 state machines (statelint passed)"))
+    }
+
+    @Test(
+        "a generated state machine runs in moto: queries in parallel, transient errors retried, all caught, alarms as the catalog says",
+        .enabled(if: LiveServices.postgresPort != nil, "needs ONPREM_TEST_PG_PORT (make test)"))
+    func endToEnd() throws {
+        let work = Self.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: work) }
+        let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("stack_e2e.py")
+        let output = try Command.output("/usr/bin/env", ["python3", script.path, LiveServices.binary, work])
+        let report = try #require(try JSONSerialization.jsonObject(with: Data(output.utf8)) as? [String: Any])
+
+        // One execution, three queries: one result, one Postgres.Timeout retried twice and caught, one
+        // Postgres.QueryFailed caught without a retry. The execution itself succeeds.
+        let minute = try #require(report["minute"] as? [String: Any])
+        #expect(minute["status"] as? String == "SUCCEEDED")
+        let results = try #require(minute["output"] as? [[String: Any]])
+        #expect(results.map { $0["query"] as? String } == ["ok", "slow", "broken"])
+        #expect(results.map { $0["status"] as? String } == ["ok", "error", "error"])
+        #expect(results[0]["datapoints"] as? Int == 1)
+        #expect(results[1]["error"] as? String == "Postgres.Timeout")
+        #expect(results[2]["error"] as? String == "Postgres.QueryFailed")
+        #expect((results[2]["cause"] as? String)?.contains("no_such_table") == true)
+
+        let invocations = try #require(report["invocations"] as? [[String: Any]])
+        func attempts(_ query: String) -> [String?] {
+            invocations.filter { $0["query"] as? String == query }.map { $0["errorType"] as? String }
+        }
+        #expect(attempts("ok") == [nil])
+        #expect(attempts("slow") == ["Postgres.Timeout", "Postgres.Timeout", "Postgres.Timeout"])
+        #expect(attempts("broken") == ["Postgres.QueryFailed"])
+
+        // The 20 s collection loops three rounds in one execution.
+        let loop = try #require(report["loop"] as? [String: Any])
+        #expect(loop["status"] as? String == "SUCCEEDED")
+        #expect(loop["invocations"] as? Int == 3)
+        #expect((loop["output"] as? [String: Any])?["round"] as? Int == 3)
+
+        // The metrics reached moto's CloudWatch: the KPIs and the per-customer health series.
+        let metrics = try #require(report["metrics"] as? [[String]])
+        let names = Set(metrics.map { $0[0] })
+        #expect(names == ["e2e_value", "tick", "QuerySucceeded"])
+
+        // The alarms, as the template declares them, with the catalog's thresholds.
+        let alarms = try #require(report["alarms"] as? [[String: Any]])
+        let thresholds = Dictionary(
+            uniqueKeysWithValues: alarms.map { ($0["metric"] as? String ?? "", $0["threshold"] as? Double ?? -1) })
+        #expect(thresholds == ["e2e_value": 50, "slow_metric": 7, "QuerySucceeded": 1])
+        let health = alarms.first { $0["metric"] as? String == "QuerySucceeded" }
+        #expect(health?["missingData"] as? String == "breaching")
+        #expect(health?["dimensions"] as? [String: String] == ["Customer": "E2E Plant"])
+        let kpi = alarms.first { $0["metric"] as? String == "e2e_value" }
+        #expect(kpi?["dimensions"] as? [String: String] == ["Customer": "E2E Plant", "Query": "ok", "region": "north"])
+    }
+}
