@@ -7,11 +7,17 @@ EVENT ?= events/demo-query.json
 # The Lambda build: its own scratch path, because it links libpq and libcurl statically (scripts/build-lambda-deps.sh)
 # where the debug build and the tests use Debian's shared ones.
 LAMBDA_SCRATCH := .build-lambda
-RELEASE_FLAGS := -c release --static-swift-stdlib -Xswiftc -Osize --scratch-path $(LAMBDA_SCRATCH)
+# Not a PIE (no 47,000 relocations to apply at start, as Go builds for Lambda), one section per function, and lld
+# placing the functions that run (bench/hot-symbols.txt, from `make hot-symbols`) together: README *Benchmarks*.
+HOT_SYMBOLS := bench/hot-symbols.txt
+RELEASE_FLAGS := -c release --static-swift-stdlib -Xswiftc -Osize -Xswiftc -Xclang-linker -Xswiftc -no-pie \
+	-Xswiftc -Xfrontend -Xswiftc -function-sections -Xswiftc -use-ld=lld \
+	-Xlinker --symbol-ordering-file=$(CURDIR)/$(HOT_SYMBOLS) -Xlinker --no-warn-symbol-ordering \
+	--scratch-path $(LAMBDA_SCRATCH)
 STAGE := $(LAMBDA_SCRATCH)/stage
 ZIP := dist/onprem-watch.zip
 
-.PHONY: help deps build release stage package synth test demo replay bench clean
+.PHONY: help deps build release stage package synth test demo replay bench hot-symbols clean
 
 help:
 	@echo "make demo     build, start a local PostgreSQL and emulators, run the real job on sample events"
@@ -28,6 +34,8 @@ build: deps
 	$(SWIFT) build
 
 release: deps
+	@# SwiftPM does not know the link depends on the symbol order: relink when it changed.
+	@find $(LAMBDA_SCRATCH)/*/release -maxdepth 1 -name onprem-watch ! -newer $(HOT_SYMBOLS) -delete 2>/dev/null || true
 	PKG_CONFIG_PATH="$$(scripts/build-lambda-deps.sh)" $(SWIFT) build $(RELEASE_FLAGS)
 
 # What Lambda sees in /var/task, unzipped: bootstrap, the stripped binary, the catalog, lib/ if anything needs it.
@@ -68,6 +76,12 @@ replay: build
 # BENCH_FLAGS: for example "--cold 3 --warm 300 --job-warm 100 --soak 200 --skip-callgrind" for a quick look.
 bench: package
 	ONPREM_PG_PORT=54329 scripts/with-services.sh python3 bench/bench.py --stage $(STAGE) --zip $(ZIP) $(BENCH_FLAGS)
+
+# Profiles the release binary (callgrind: start-up, the runtime loop, the real job) and rewrites the function order
+# the Lambda build links with. Run it after larger changes, then make package.
+hot-symbols: stage
+	ONPREM_PG_PORT=54329 scripts/with-services.sh python3 bench/hot_symbols.py \
+		"$$($(SWIFT) build $(RELEASE_FLAGS) --show-bin-path)/onprem-watch" $(STAGE) $(HOT_SYMBOLS)
 
 clean:
 	rm -rf .build $(LAMBDA_SCRATCH) dist

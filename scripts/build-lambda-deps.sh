@@ -59,7 +59,9 @@ fetch_source() { # package, work dir
 }
 
 newest_version() { apt-cache showsrc "$1" | awk '/^Version:/ {print $2}' | sort -Vr | head -1; }
-key="pq-$(newest_version postgresql-15)_curl-$(newest_version curl)"
+# The recipe number changes whenever the build below does, so a cached build of an older recipe is not reused.
+recipe=2
+key="pq-$(newest_version postgresql-15)_curl-$(newest_version curl)_r$recipe"
 out="$deps_dir/$key"
 if [ -f "$out/.done" ]; then
     echo "$out/lib/pkgconfig"
@@ -106,9 +108,16 @@ log "libcurl from $(basename "$curl_src") (HTTP and HTTPS over OpenSSL only)"
 (
     cd "$curl_src"
     unset MAKELEVEL MAKEFLAGS MFLAGS
+    # OpenSSL's initialisation: libcurl asks for every builtin engine and for openssl.cnf, and between them they
+    # touch about 1 MB of libcrypto in every process, TLS or not (the Runtime API is plain HTTP). Engines are
+    # OpenSSL 1's plug-ins, which nothing here uses. Without openssl.cnf (on Amazon Linux, the system crypto
+    # policy) the TLS floor is set by the callers: TLS 1.2 on every libcurl handle (CurlGlobal), and libpq's own
+    # ssl_min_protocol_version, TLS 1.2 by default.
+    grep -q "OPENSSL_INIT_ENGINE_ALL_BUILTIN |" lib/vtls/openssl.c
+    sed -i 's/OPENSSL_INIT_ENGINE_ALL_BUILTIN |//' lib/vtls/openssl.c
     # CA certificates: OpenSSL's own default locations (--with-ca-fallback), which are the system's bundle both on
     # Debian and on Amazon Linux; SSL_CERT_FILE still overrides.
-    ./configure -q --disable-shared --enable-static --with-pic --with-openssl --without-ca-bundle \
+    ./configure -q --disable-openssl-auto-load-config --disable-shared --enable-static --with-pic --with-openssl --without-ca-bundle \
         --without-ca-path --with-ca-fallback --without-zlib --without-brotli --without-zstd --without-libidn2 \
         --without-libpsl --without-nghttp2 --without-libssh2 --without-librtmp --without-gssapi --disable-ldap \
         --disable-ldaps --disable-rtsp --disable-dict --disable-telnet --disable-tftp --disable-pop3 \

@@ -17,6 +17,9 @@ extension CurlGlobal {
         _ = onprem_curl_setopt_long(handle, CURLOPT_TCP_NODELAY, 1)
         // No proxy from the environment: the Runtime API and VPC endpoints are reached directly.
         _ = onprem_curl_setopt_string(handle, CURLOPT_PROXY, "")
+        // TLS 1.2 at least, whatever OpenSSL's configuration says: the Lambda build's libcurl never reads
+        // openssl.cnf (scripts/build-lambda-deps.sh), and AWS endpoints need 1.2 anyway.
+        _ = onprem_curl_setopt_long(handle, CURLOPT_SSLVERSION, CURL_SSLVERSION_TLSv1_2)
         return handle
     }
 }
