@@ -10,7 +10,7 @@ import LambdaRuntime
 final class SignedSender {
     let endpoint: String
     private let host: String
-    private let signer: SigV4Signer
+    private var signer: SigV4Signer
     private let curl: CurlEasy
     private let retry: RetryPolicy
 
@@ -55,6 +55,7 @@ final class SignedSender {
             return .failure(AWSFailure(kind: .network, code: "Timeout", message: "no time left for \(operation)"))
         }
         let amzDate = SigV4Signer.amzDate(epochSeconds: Deadline.nowEpochMilliseconds() / 1000)
+        signer.prepare(amzDate: amzDate)
         let signed = signer.sign(
             SigV4Signer.Request(method: "POST", headers: [(name: "Host", value: host)] + headers, body: body),
             amzDate: amzDate)

@@ -37,11 +37,21 @@ public struct SigV4Signer: Sendable {
     public let credentials: AWSCredentials
     public let region: String
     public let service: String
+    /// The signing key of one day, kept by ``prepare(amzDate:)``: it depends only on the day, the region, the
+    /// service and the secret, and deriving it is four of the five HMACs of every signature.
+    private var dayKey: (day: Substring, key: SymmetricKey)?
 
     public init(credentials: AWSCredentials, region: String, service: String) {
         self.credentials = credentials
         self.region = region
         self.service = service
+    }
+
+    /// Derives and keeps the signing key of `amzDate`'s day, so signatures of that day skip the derivation.
+    /// A signer kept across requests (across warm invocations) calls this before each ``sign(_:amzDate:)``.
+    public mutating func prepare(amzDate: String) {
+        let day = amzDate.prefix(8)
+        if dayKey?.day != day { dayKey = (day, signingKey(amzDate)) }
     }
 
     /// Signs a request.
@@ -68,7 +78,8 @@ public struct SigV4Signer: Sendable {
     public func authorization(_ request: Request, amzDate: String) -> String {
         let canonical = Self.canonicalRequest(request)
         let toSign = stringToSign(canonicalRequest: canonical.text, amzDate: amzDate)
-        let signature = Self.hex(HMAC<SHA256>.authenticationCode(for: Array(toSign.utf8), using: signingKey(amzDate)))
+        let key = dayKey.flatMap { $0.day == amzDate.prefix(8) ? $0.key : nil } ?? signingKey(amzDate)
+        let signature = Self.hex(HMAC<SHA256>.authenticationCode(for: Array(toSign.utf8), using: key))
         return "AWS4-HMAC-SHA256 Credential=\(credentials.accessKeyID)/\(scope(amzDate)), "
             + "SignedHeaders=\(canonical.signedHeaders), Signature=\(signature)"
     }

@@ -62,6 +62,23 @@ import Testing
                 == (try String(contentsOfFile: base + ".authz", encoding: .utf8)))
     }
 
+    @Test("a prepared signer signs as a fresh one, on the prepared day and on any other")
+    func preparedKey() throws {
+        let raw = try String(contentsOfFile: "\(Self.root)/get-vanilla/get-vanilla.req", encoding: .utf8)
+        let request = try Self.parse(raw)
+        var prepared = Self.signer
+        prepared.prepare(amzDate: "20150830T000000Z")
+        let expected = try String(contentsOfFile: "\(Self.root)/get-vanilla/get-vanilla.authz", encoding: .utf8)
+        #expect(prepared.authorization(request, amzDate: "20150830T123600Z") == expected)
+        for other in ["20150831T123600Z", "20160101T000000Z"] {
+            #expect(prepared.authorization(request, amzDate: other) == Self.signer.authorization(request, amzDate: other))
+        }
+        prepared.prepare(amzDate: "20150831T000000Z")
+        #expect(
+            prepared.authorization(request, amzDate: "20150831T123600Z")
+                == Self.signer.authorization(request, amzDate: "20150831T123600Z"))
+    }
+
     @Test("amzDate formats Unix time as YYYYMMDDTHHMMSSZ")
     func amzDate() {
         #expect(SigV4Signer.amzDate(epochSeconds: 1_440_938_160) == "20150830T123600Z")
