@@ -21,7 +21,7 @@ public struct Catalog: Sendable {
         do {
             root = try JSONValue.parse(bytes)
         } catch {
-            throw CatalogError(.invalid, "catalog is not valid JSON")
+            throw CatalogError(.invalid, "catalog is not valid JSON: \(error)")
         }
         guard case .object(let fields) = root else { throw CatalogError(.invalid, "catalog is not a JSON object") }
         guard case .array(let customers)? = fields["customers"] else {

@@ -40,7 +40,7 @@ public struct TaskPayload: Equatable, Sendable {
         do {
             root = try JSONValue.parse(bytes)
         } catch {
-            throw CatalogError(.invalidEvent, "the event is not JSON")
+            throw CatalogError(.invalidEvent, "the event is not JSON: \(error)")
         }
         guard case .object(let fields) = root else {
             throw CatalogError(.invalidEvent, "the event is not a JSON object")
