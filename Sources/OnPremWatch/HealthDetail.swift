@@ -14,6 +14,17 @@ public enum HealthDetail: Sendable {
     case perQuery
     case perCustomer
 
+    /// `ONPREM_HEALTH`: `query` (the default) or `customer`.
+    ///
+    /// - Throws: `Runtime.InitFailed` for any other value.
+    static func from(environment: [String: String]) throws(RuntimeError) -> HealthDetail {
+        switch environment["ONPREM_HEALTH"] ?? "query" {
+        case "query": return .perQuery
+        case "customer": return .perCustomer
+        case let other: throw RuntimeError(.initFailed, "ONPREM_HEALTH=\(other) is not query or customer")
+        }
+    }
+
     func datums(customer: Customer, dimension: String, succeeded: Bool, since start: Int64) -> [MetricDatum] {
         let now = Deadline.nowEpochMilliseconds()
         let success = [Double(succeeded ? 1 : 0)]

@@ -57,17 +57,12 @@ public struct MetricsHandler: LambdaHandler {
         } catch {
             throw CatalogError(.invalid, "\(path): \(error.message)")
         }
-        let health: HealthDetail
-        switch environment["ONPREM_HEALTH"] ?? "query" {
-        case "query": health = .perQuery
-        case "customer": health = .perCustomer
-        case let other: throw RuntimeError(.initFailed, "ONPREM_HEALTH=\(other) is not query or customer")
-        }
         self.init(
             catalog: catalog, allowInlineSQL: environment["ONPREM_ALLOW_INLINE_SQL"] == "true",
             publishReserve: .milliseconds(Int64(environment["ONPREM_PUBLISH_RESERVE_MS"] ?? "") ?? 1000),
             maxIdleConnections: Int(environment["ONPREM_MAX_CONNECTIONS"] ?? "") ?? 8,
-            sink: try MetricsSink.from(environment: environment), health: health,
+            sink: try MetricsSink.from(environment: environment),
+            health: try HealthDetail.from(environment: environment),
             credentials: Self.secretsLookup(environment: environment))
     }
 
@@ -196,5 +191,12 @@ public enum FileBytes {
             bytes.append(contentsOf: buffer[0..<count])
         }
         return ferror(file) == 0 ? bytes : nil
+    }
+
+    /// Writes `bytes` to the file, replacing it; `false` when it cannot be written whole.
+    public static func write(_ bytes: [UInt8], to path: String) -> Bool {
+        guard let file = fopen(path, "wb") else { return false }
+        let written = bytes.withUnsafeBytes { fwrite($0.baseAddress, 1, $0.count, file) }
+        return fclose(file) == 0 && written == bytes.count
     }
 }

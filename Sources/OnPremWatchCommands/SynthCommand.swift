@@ -45,7 +45,7 @@ struct SynthCommand: ParsableCommand {
         for file in templates.files {
             let path = "\(out)/\(file.name)"
             let text = file.template.serialized(pretty: file.name == "template.json")
-            guard Self.write(text + [0x0A], to: path) else {
+            guard FileBytes.write(text + [0x0A], to: path) else {
                 throw ValidationError("cannot write \(path)")
             }
         }
@@ -81,11 +81,5 @@ struct SynthCommand: ParsableCommand {
             guard mkdir(prefix, 0o755) == 0 || errno == EEXIST else { return false }
         }
         return true
-    }
-
-    static func write(_ bytes: [UInt8], to path: String) -> Bool {
-        guard let file = fopen(path, "wb") else { return false }
-        let written = bytes.withUnsafeBytes { fwrite($0.baseAddress, 1, $0.count, file) }
-        return fclose(file) == 0 && written == bytes.count
     }
 }

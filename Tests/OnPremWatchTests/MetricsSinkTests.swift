@@ -23,6 +23,22 @@ import Testing
         #expect((first["active_sessions"] as? [Double])?.count == 100)
     }
 
+    @Test("collection health: two series per query by default, one per customer with ONPREM_HEALTH=customer")
+    func healthDetail() throws {
+        let customer = Customer(opname: "c1", ip: "h", database: "d", version: "1")
+        let perQuery = try HealthDetail.from(environment: [:])
+            .datums(customer: customer, dimension: "q", succeeded: false, since: Deadline.nowEpochMilliseconds())
+        #expect(perQuery.map(\.name) == ["QuerySucceeded", "QueryDuration"])
+        #expect(perQuery[0].dimensions.map(\.name) == ["Customer", "Query"])
+        #expect(perQuery[0].values == [0])
+        let perCustomer = try HealthDetail.from(environment: ["ONPREM_HEALTH": "customer"])
+            .datums(customer: customer, dimension: "q", succeeded: true, since: Deadline.nowEpochMilliseconds())
+        #expect(perCustomer.map(\.name) == ["QuerySucceeded"])
+        #expect(perCustomer[0].dimensions.map(\.value) == ["c1"])
+        #expect(perCustomer[0].values == [1])
+        #expect(throws: RuntimeError.self) { try HealthDetail.from(environment: ["ONPREM_HEALTH": "sometimes"]) }
+    }
+
     @Test("the sink comes from ONPREM_METRICS_SINK; CloudWatch needs credentials", arguments: ["emf", "none"])
     func sinkFromEnvironment(name: String) throws {
         _ = try MetricsSink.from(environment: ["ONPREM_METRICS_SINK": name])
