@@ -40,12 +40,9 @@ struct SynthCommand: ParsableCommand {
         let plan = CollectionPlan(catalog: parsed)
         let templates = StackTemplates(plan: plan)
         guard Self.makeDirectories(out) else { throw ValidationError("cannot create \(out)") }
-        // template.json is indented for reading; the nested ones are compact, since their size is what
-        // CloudFormation's 1 MB limit counts (`jq .` reads them).
         for file in templates.files {
             let path = "\(out)/\(file.name)"
-            let text = file.template.serialized(pretty: file.name == "template.json")
-            guard FileBytes.write(text + [0x0A], to: path) else {
+            guard FileBytes.write(file.bytes + [0x0A], to: path) else {
                 throw ValidationError("cannot write \(path)")
             }
         }

@@ -12,6 +12,16 @@ public struct StackTemplates: Sendable {
         public var name: String
         public var template: JSONValue
         public var resources: Int
+        /// The template as written, serialized once: `template.json` indented for reading, the nested ones compact,
+        /// since their size is what CloudFormation's 1 MB limit counts (`jq .` reads them).
+        public var bytes: [UInt8]
+
+        init(name: String, template: JSONValue, resources: Int) {
+            self.name = name
+            self.template = template
+            self.resources = resources
+            bytes = template.serialized(pretty: name == "template.json")
+        }
     }
 
     /// The parent (`template.json`) first.
@@ -311,7 +321,7 @@ public struct StackTemplates: Sendable {
                 return File(name: name, template: customerTemplate(resources), resources: resources.count)
             }
             let fits = files.allSatisfy {
-                $0.resources <= Self.resourcesPerStack && $0.template.serialized().count <= Self.templateBytes
+                $0.resources <= Self.resourcesPerStack && $0.bytes.count <= Self.templateBytes
             }
             if fits || buckets >= 4096 { return files }
             buckets *= 2
