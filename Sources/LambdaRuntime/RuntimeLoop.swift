@@ -1,9 +1,5 @@
 public import Logging
 
-#if canImport(Glibc)
-    import Glibc
-#endif
-
 /// The runtime's main loop: fetch an invocation, run the handler, post the answer, repeat.
 ///
 /// A handler error, an oversized response or a refused post ends that invocation only; the loop goes on. The loop
@@ -16,6 +12,8 @@ public struct RuntimeLoop<Client: RuntimeClient, Handler: LambdaHandler> {
     public var nextAttempts = 5
     /// Pause before the first retry of `/next`, doubled each time.
     public var retryBackoff: Duration = .milliseconds(10)
+    /// Where each invocation's trace id goes (`_X_AMZN_TRACE_ID`), for the X-Ray SDKs a handler may use.
+    private let traceEnvironment = TraceEnvironment(name: RuntimeAPI.traceEnvironmentVariable)
 
     public init(client: Client, handler: Handler, logger: Logger) {
         self.client = client
@@ -66,11 +64,7 @@ public struct RuntimeLoop<Client: RuntimeClient, Handler: LambdaHandler> {
     ///
     /// - Returns: An error only when the runtime must exit.
     private mutating func serve(_ invocation: Invocation) -> RuntimeError? {
-        if let trace = invocation.traceID {
-            setenv(RuntimeAPI.traceEnvironmentVariable, trace, 1)
-        } else {
-            unsetenv(RuntimeAPI.traceEnvironmentVariable)
-        }
+        traceEnvironment.set(invocation.traceID)
         var logger = self.logger
         logger[metadataKey: "requestId"] = .string(invocation.requestID)
         let context = LambdaContext(
