@@ -17,7 +17,8 @@ public final class CurlEasy {
     private final class Sink {
         let collectsHeaders: Bool
         init(collectsHeaders: Bool) { self.collectsHeaders = collectsHeaders }
-        var headers: [(name: String, value: String)] = []
+        /// The header lines of the last response, as received.
+        var head: [UInt8] = []
         var body: [UInt8] = []
     }
 
@@ -83,7 +84,8 @@ public final class CurlEasy {
         guard code == CURLE_OK else { throw failure(code) }
         var status = 0
         _ = onprem_curl_getinfo_long(handle, CURLINFO_RESPONSE_CODE, &status)
-        return HTTPResponse(status: status, lowercasedHeaders: sink.headers, body: sink.body)
+        let fields = HeaderFields(bytes: sink.head, lines: 0..<sink.head.count)
+        return HTTPResponse(status: status, fields: fields, body: sink.body)
     }
 
     /// Builds the error for a failed transfer from the code and libcurl's error buffer.
@@ -109,9 +111,9 @@ public final class CurlEasy {
         guard sink.collectsHeaders else { return length }
         let line = UnsafeRawBufferPointer(start: data, count: length)
         if line.starts(with: "HTTP/".utf8) {
-            sink.headers.removeAll()
-        } else if let field = HTTPResponse.parseHeaderLine(line) {
-            sink.headers.append(field)
+            sink.head.removeAll()
+        } else {
+            sink.head.append(contentsOf: line)
         }
         return length
     }

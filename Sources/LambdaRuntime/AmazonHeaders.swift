@@ -1,4 +1,4 @@
-/// Header names of the Lambda Runtime API (2018-06-01), lowercased as ``CurlHTTP/HTTPResponse`` stores them.
+/// Header names of the Lambda Runtime API (2018-06-01); lookups ignore case.
 public enum AmazonHeaders {
     public static let requestID = "lambda-runtime-aws-request-id"
     public static let deadlineMs = "lambda-runtime-deadline-ms"

@@ -22,7 +22,8 @@ public struct Deadline: Comparable, Sendable, CustomStringConvertible {
     ///   - now: The current epoch milliseconds (injected for tests).
     ///   - fallback: The time budget assumed when the header says nothing usable.
     public static func parse(header: String?, now: Int64, fallback: Duration = .seconds(900)) -> Deadline {
-        guard let header, let value = Int64(header.trimmingCharacters(in: " \t")), value > 0 else {
+        // Header values arrive trimmed; trimming again on every invocation cost more than the rest of this.
+        guard let header, let value = Int64(header) ?? Int64(header.trimmingCharacters(in: " \t")), value > 0 else {
             return Deadline(epochMilliseconds: now + fallback.milliseconds)
         }
         if value < plausibleEpochFloor {

