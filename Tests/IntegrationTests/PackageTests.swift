@@ -40,11 +40,6 @@ struct PackageTests {
         let script =
             "root=$1; shift; mount -t proc proc \"$root/proc\" && exec chroot \"$root\" /usr/bin/env -i \"$@\" "
             + "/var/task/bootstrap --limit 1"
-        let child = try ChildProcess(
-            "/usr/bin/unshare",
-            arguments: ["--mount", "--propagation", "private", "/bin/sh", "-c", script, "sh", rootfs]
-                + variables,
-            environment: ChildProcess.environment([:]))
 
         // The shipped catalog's query, against the test server, over TLS (sslmode=require): the zip's libpq and
         // the root's OpenSSL.
@@ -53,8 +48,15 @@ struct PackageTests {
              "database": "ops_v1", "version": "1", "user": "\(LiveServices.postgresUser)", "sslmode": "require"},
              "query": "sessions"}
             """
-        let answer = Result { try TestHTTP.post("\(emulator)/2015-03-31/functions/_/invocations", body: event) }
-        let result = child.finish()
+        let (answer, result) = try LiveServices.withEmulator {
+            let child = try ChildProcess(
+                "/usr/bin/unshare",
+                arguments: ["--mount", "--propagation", "private", "/bin/sh", "-c", script, "sh", rootfs]
+                    + variables,
+                environment: ChildProcess.environment([:]))
+            let answer = Result { try TestHTTP.post("\(emulator)/2015-03-31/functions/_/invocations", body: event) }
+            return (answer, child.finish())
+        }
         let response = try #require(try? answer.get(), "no answer; the function printed: \(result.stderr)")
         let body = String(decoding: response.body, as: UTF8.self)
         #expect(response.status == 200, "\(body)\n\(result.stderr)")

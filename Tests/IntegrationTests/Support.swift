@@ -8,6 +8,18 @@ enum LiveServices {
     /// cargo-lambda's base URL, for example `http://127.0.0.1:9311`.
     static var runtimeEmulator: String? { environment["ONPREM_TEST_EMULATOR"] }
 
+    /// Runs a test that starts a runtime against cargo-lambda, one at a time across suites.
+    ///
+    /// cargo-lambda serves every runtime that polls it as the one function `_`: two runtimes on it at once could each
+    /// be handed the other test's event.
+    static func withEmulator<Result>(_ body: () throws -> Result) rethrows -> Result {
+        emulatorLock.lock()
+        defer { emulatorLock.unlock() }
+        return try body()
+    }
+
+    private static let emulatorLock = NSLock()
+
     /// The test PostgreSQL server of `make test`, on 127.0.0.1.
     static var postgresPort: Int? { environment["ONPREM_TEST_PG_PORT"].flatMap(Int.init) }
     static var postgresUser: String { environment["ONPREM_TEST_PG_USER"] ?? "onprem" }
