@@ -45,6 +45,9 @@ final class TraceEnvironment {
         }
         let capacity = max(count + 1, 128)
         let fresh = UnsafeMutablePointer<CChar>.allocate(capacity: prefix + capacity)
+        // Zeroed, so the entry's last byte is a NUL that no value overwrites: a thread reading the variable while
+        // it is rewritten may see a mix of two trace ids, but never reads past the entry.
+        fresh.initialize(repeating: 0, count: prefix + capacity)
         copy(name + "=", to: fresh)
         copy(value, to: fresh + prefix)
         putenv(fresh)
