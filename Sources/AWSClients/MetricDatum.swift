@@ -48,9 +48,18 @@ public struct MetricDatum: Equatable, Sendable {
     }
 
     /// What makes two datapoints the same series at the same moment, so they can share a datum.
-    var seriesKey: String {
-        var key = "\(name)\u{0}\(unit)\u{0}\(timestampMs)\u{0}\(storageResolution)"
-        for dimension in dimensions { key += "\u{0}\(dimension.name)\u{1}\(dimension.value)" }
+    ///
+    /// Bytes, not a `String`: strings compare by canonical equivalence, which would merge two metrics whose names
+    /// differ only in how an accent is encoded.
+    var seriesKey: [UInt8] {
+        var key: [UInt8] = []
+        key.append(contentsOf: "\(name)\u{0}\(unit)\u{0}\(timestampMs)\u{0}\(storageResolution)".utf8)
+        for dimension in dimensions {
+            key.append(0)
+            key.append(contentsOf: dimension.name.utf8)
+            key.append(1)
+            key.append(contentsOf: dimension.value.utf8)
+        }
         return key
     }
 }

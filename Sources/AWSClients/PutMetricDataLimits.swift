@@ -17,4 +17,43 @@ public enum PutMetricDataLimits {
         "Kilobytes/Second", "Megabytes/Second", "Gigabytes/Second", "Terabytes/Second", "Bits/Second",
         "Kilobits/Second", "Megabits/Second", "Gigabits/Second", "Terabits/Second", "Count/Second", "None",
     ]
+
+    /// Why CloudWatch would refuse `text` as a dimension name (`isName`) or value, if it would.
+    ///
+    /// CloudWatch's API reference: dimension names and values contain only ASCII characters, no ASCII control
+    /// characters, and at least one non-whitespace character; a name may not start with `:`. One such datum fails
+    /// the whole request, so it is caught here, before anything is sent.
+    public static func dimensionProblem(_ text: String, isName: Bool) -> String? {
+        let limit = isName ? nameLength : dimensionValueLength
+        let what = isName ? "dimension name" : "dimension value"
+        // ASCII only, so bytes are characters.
+        let bytes = text.utf8
+        guard !bytes.isEmpty, bytes.count <= limit else { return "\(what) must be 1-\(limit) characters" }
+        var blank = true
+        for byte in bytes {
+            if byte >= 0x80 { return "\(what) is not ASCII (CloudWatch accepts ASCII only)" }
+            if byte < 0x20 || byte == 0x7F { return "\(what) has a control character" }
+            if byte != 0x20 { blank = false }
+        }
+        if blank { return "\(what) is blank" }
+        if isName && bytes.first == UInt8(ascii: ":") { return "dimension name starts with ':'" }
+        return nil
+    }
+
+    /// Why CloudWatch would refuse `name` as a metric name, if it would: 1-255 characters, counted as Unicode
+    /// scalars (not grapheme clusters, which can hide any number of scalars), no control characters, not blank.
+    public static func metricNameProblem(_ name: String) -> String? {
+        var count = 0
+        var blank = true
+        for scalar in name.unicodeScalars {
+            count += 1
+            if scalar.value < 0x20 || (0x7F...0x9F).contains(scalar.value) {
+                return "metric name has a control character"
+            }
+            if !scalar.properties.isWhitespace { blank = false }
+        }
+        guard count >= 1, count <= nameLength else { return "metric name must be 1-\(nameLength) characters" }
+        if blank { return "metric name is blank" }
+        return nil
+    }
 }

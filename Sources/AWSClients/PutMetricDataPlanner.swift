@@ -29,7 +29,7 @@ public struct PutMetricDataPlanner: Sendable {
 
     /// Why CloudWatch would refuse the namespace, if it would.
     public static func namespaceProblem(_ namespace: String) -> String? {
-        if namespace.isEmpty || namespace.count > PutMetricDataLimits.nameLength {
+        if namespace.isEmpty || namespace.unicodeScalars.count > PutMetricDataLimits.nameLength {
             return "namespace must be 1-255 characters"
         }
         if namespace.hasPrefix("AWS/") || namespace.hasPrefix(":") { return "namespace must not start with AWS/ or :" }
@@ -51,8 +51,19 @@ public struct PutMetricDataPlanner: Sendable {
         var bodies: [[UInt8]] = []
         var current: [MetricDatum] = []
         var currentBody = QueryProtocol.header(namespace: namespace)
+        let headerBytes = QueryProtocol.header(namespace: namespace).count
         for datum in datums {
             let encoded = QueryProtocol.encode(datum, index: current.count + 1)
+            // Too large for a request even alone (index 1000 has the longest prefixes): sent, it would fail. Only
+            // a datum near the limit is encoded a second time to find out.
+            if headerBytes + encoded.count + 8192 > PutMetricDataLimits.bodyBytes
+                && headerBytes + QueryProtocol.encode(datum, index: PutMetricDataLimits.datumsPerRequest).count
+                    > PutMetricDataLimits.bodyBytes
+            {
+                let reason = "datum over the \(PutMetricDataLimits.bodyBytes)-byte request limit on its own"
+                rejected.append(Rejected(datum: datum, reason: reason))
+                continue
+            }
             if !current.isEmpty
                 && (current.count == PutMetricDataLimits.datumsPerRequest
                     || currentBody.count + encoded.count > PutMetricDataLimits.bodyBytes)
@@ -87,16 +98,12 @@ public struct PutMetricDataPlanner: Sendable {
 
     /// Checks one datum against CloudWatch's rules, rounding tiny values to 0.
     private func problem(_ datum: inout MetricDatum) -> String? {
-        if datum.name.isEmpty || datum.name.count > PutMetricDataLimits.nameLength {
-            return "metric name must be 1-255 characters"
-        }
+        if let problem = PutMetricDataLimits.metricNameProblem(datum.name) { return problem }
         if datum.dimensions.count > PutMetricDataLimits.dimensionsPerDatum { return "more than 30 dimensions" }
         for dimension in datum.dimensions {
-            if dimension.name.isEmpty || dimension.name.count > PutMetricDataLimits.nameLength {
-                return "dimension name must be 1-255 characters"
-            }
-            if dimension.value.isEmpty || dimension.value.count > PutMetricDataLimits.dimensionValueLength {
-                return "dimension \(dimension.name) must have a value of 1-1024 characters"
+            if let problem = PutMetricDataLimits.dimensionProblem(dimension.name, isName: true) { return problem }
+            if let problem = PutMetricDataLimits.dimensionProblem(dimension.value, isName: false) {
+                return "\(problem) (dimension \(dimension.name))"
             }
         }
         if !PutMetricDataLimits.units.contains(datum.unit) { return "unit \(datum.unit) is not a CloudWatch unit" }
@@ -120,8 +127,8 @@ public struct PutMetricDataPlanner: Sendable {
     /// Merges datums of the same series and moment into distinct values with counts, in first-seen order, and
     /// splits any series with more than 150 distinct values over several datums.
     static func aggregate(_ datums: [MetricDatum]) -> [MetricDatum] {
-        var order: [String] = []
-        var merged: [String: (datum: MetricDatum, index: [Double: Int])] = [:]
+        var order: [[UInt8]] = []
+        var merged: [[UInt8]: (datum: MetricDatum, index: [Double: Int])] = [:]
         for datum in datums {
             let key = datum.seriesKey
             if merged[key] == nil {

@@ -63,17 +63,23 @@ public final class CurlConnection {
         // Poll first: the caller asks only after sending, when nothing can have arrived yet, so trying to read
         // first would cost a system call that always fails.
         try wait(for: Int16(POLLIN), until: deadline)
+        var got = false
         while true {
             var received = 0
             let code = chunk.withUnsafeMutableBytes { curl_easy_recv(handle, $0.baseAddress, $0.count, &received) }
             switch code {
             case CURLE_OK:
-                if received == 0 { return false }
+                // End of stream: report the bytes first; the next call sees the close.
+                if received == 0 { return got }
                 buffer.append(contentsOf: chunk[0..<received])
+                got = true
                 // A full chunk may mean more is waiting (and TLS may hold decrypted bytes poll cannot see).
                 if received < chunk.count { return true }
             case CURLE_AGAIN:
-                if received == 0 { try wait(for: Int16(POLLIN), until: deadline) } else { return true }
+                // Whether this read or an earlier one of this call brought bytes: a full chunk followed by
+                // nothing more is a complete read, not a reason to wait (a response of exactly 16 KiB hung here).
+                if got { return true }
+                try wait(for: Int16(POLLIN), until: deadline)
             default:
                 throw Self.lost(code, "receive")
             }

@@ -59,38 +59,194 @@ public enum HTTP1 {
     /// - Parameter closed: Whether the peer has closed the connection, which ends a body without a length.
     /// - Returns: `nil` while the response is still incomplete. Interim `1xx` responses are skipped.
     public static func parseResponse(_ bytes: [UInt8], closed: Bool) throws(ParseError) -> Parsed? {
-        var start = 0
-        while true {
-            guard let headEnd = find(crlfcrlf, in: bytes, from: start) else { return nil }
-            let lineEnd = find(crlf, in: bytes, from: start) ?? headEnd
-            let status = try parseStatus(bytes[start..<lineEnd])
-            let fields = HeaderFields(bytes: bytes, lines: min(lineEnd + 2, headEnd)..<headEnd)
+        var decoder = ResponseDecoder()
+        try decoder.append(bytes)
+        return try decoder.response(closed: closed)
+    }
+
+    /// Reads one response from bytes as they arrive, resuming where the last call stopped.
+    ///
+    /// Each byte is looked at a bounded number of times whatever the split of the stream: the end of the head is
+    /// searched for only in what is new, and a chunked body is taken apart chunk by chunk as the chunks complete.
+    /// Starting again from the first byte on every read made a large chunked body quadratic.
+    public struct ResponseDecoder {
+        /// Everything received since the request was sent.
+        private var buffer: [UInt8] = []
+        /// Where the head being looked for starts: after any interim `1xx` responses.
+        private var headStart = 0
+        /// Where the search for the end of that head resumes.
+        private var searchFrom = 0
+        private var head: Head?
+        /// The largest response accepted, head and body: a peer cannot make the client hold more.
+        public let limit: Int
+
+        private struct Head {
+            var status: Int
+            var fields: HeaderFields
+            var keepAlive: Bool
+            var framing: Framing
+            var bodyStart: Int
+        }
+
+        private enum Framing {
+            case none
+            case length(Int)
+            /// `next` is where the next chunk-size line starts; `body` holds the chunks so far.
+            case chunked(next: Int, body: [UInt8])
+            case toClose
+        }
+
+        /// - Parameter limit: The largest response to accept, in bytes.
+        public init(limit: Int = Int.max) {
+            self.limit = limit
+        }
+
+        /// Adds bytes that arrived.
+        ///
+        /// - Throws: ``ParseError`` when the response grows past ``limit``.
+        public mutating func append(_ bytes: some Collection<UInt8>) throws(ParseError) {
+            guard bytes.count <= limit - buffer.count else {
+                throw ParseError(description: "response over the limit of \(limit) bytes")
+            }
+            buffer.append(contentsOf: bytes)
+        }
+
+        /// The bytes received so far (tests).
+        var received: Int { buffer.count }
+
+        /// The response, once the bytes received hold all of it.
+        ///
+        /// - Parameter closed: Whether the peer has closed the connection, which ends a body without a length.
+        /// - Returns: `nil` while the response is incomplete.
+        public mutating func response(closed: Bool) throws(ParseError) -> Parsed? {
+            while head == nil {
+                guard let headEnd = find(crlfcrlf, in: buffer, from: searchFrom) else {
+                    searchFrom = max(headStart, buffer.count - 3)
+                    return nil
+                }
+                let parsed = try Self.head(buffer, from: headStart, to: headEnd)
+                if (100..<200).contains(parsed.status) {
+                    headStart = parsed.bodyStart
+                    searchFrom = headStart
+                    continue
+                }
+                head = parsed
+            }
+            guard var head else { return nil }
+            let body: [UInt8]
+            switch head.framing {
+            case .none:
+                body = []
+            case .length(let length):
+                guard buffer.count - head.bodyStart >= length else { return nil }
+                body = Array(buffer[head.bodyStart..<head.bodyStart + length])
+            case .chunked(var next, var chunks):
+                let done = try Self.dechunk(buffer, next: &next, into: &chunks)
+                guard done else {
+                    head.framing = .chunked(next: next, body: chunks)
+                    self.head = head
+                    return nil
+                }
+                body = chunks
+            case .toClose:
+                guard closed else { return nil }
+                body = Array(buffer[head.bodyStart...])
+                head.keepAlive = false
+            }
+            return Parsed(response: HTTPResponse(status: head.status, fields: head.fields, body: body),
+                keepAlive: head.keepAlive)
+        }
+
+        /// The status line and fields of `buffer[start..<end]`, `end` being where the blank line starts.
+        private static func head(_ buffer: [UInt8], from start: Int, to end: Int) throws(ParseError) -> Head {
+            let lineEnd = find(crlf, in: buffer, from: start) ?? end
+            let status = try parseStatus(buffer[start..<lineEnd])
+            // The fields keep a copy of their own block only, not the body after it.
+            let block = Array(buffer[min(lineEnd + 2, end)..<end])
+            let fields = HeaderFields(bytes: block, lines: 0..<block.count)
             guard !fields.hasMalformedLine else { throw ParseError(description: "bad header line") }
-            let bodyStart = headEnd + 4
-            if (100..<200).contains(status) {
-                start = bodyStart
-                continue
-            }
             let keepAlive = fields.value("connection")?.lowercased() != "close"
-            func parsed(_ body: [UInt8], keepAlive: Bool = keepAlive) -> Parsed {
-                Parsed(response: HTTPResponse(status: status, fields: fields, body: body), keepAlive: keepAlive)
-            }
-            if status == 204 || status == 304 {
-                return parsed([])
-            }
-            if let encoding = fields.value("transfer-encoding"), encoding.lowercased().hasSuffix("chunked") {
-                return try dechunk(bytes, from: bodyStart).map { parsed($0) }
-            }
-            if let field = fields.value("content-length") {
-                guard let length = Int(field), length >= 0 else {
+            let framing: Framing
+            if status == 204 || status == 304 || (100..<200).contains(status) {
+                framing = .none
+            } else if let encoding = fields.value("transfer-encoding") {
+                guard encoding.lowercased().hasSuffix("chunked") else {
+                    throw ParseError(description: "unsupported Transfer-Encoding: \(encoding)")
+                }
+                framing = .chunked(next: end + 4, body: [])
+            } else if let field = fields.value("content-length") {
+                guard let length = contentLength(field) else {
                     throw ParseError(description: "bad Content-Length: \(field)")
                 }
-                guard bytes.count - bodyStart >= length else { return nil }
-                return parsed(Array(bytes[bodyStart..<bodyStart + length]))
+                framing = .length(length)
+            } else {
+                framing = .toClose
             }
-            // No length: the body runs to the end of the connection.
-            guard closed else { return nil }
-            return parsed(Array(bytes[bodyStart...]), keepAlive: false)
+            return Head(status: status, fields: fields, keepAlive: keepAlive, framing: framing, bodyStart: end + 4)
+        }
+
+        /// Digits only, as RFC 9110 says, and small enough to be an `Int`.
+        private static func contentLength(_ field: String) -> Int? {
+            guard !field.isEmpty, field.utf8.count <= 18, field.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) else {
+                return nil
+            }
+            return Int(field)
+        }
+
+        /// Takes the complete chunks from `next` on into `body`.
+        ///
+        /// - Returns: Whether the last chunk and the trailer section have arrived.
+        private static func dechunk(_ bytes: [UInt8], next index: inout Int, into body: inout [UInt8])
+            throws(ParseError) -> Bool
+        {
+            while true {
+                guard let lineEnd = find(crlf, in: bytes, from: index) else {
+                    try checkSizeLine(bytes[index...])
+                    return false
+                }
+                let size = try chunkSize(bytes[index..<lineEnd])
+                let dataStart = lineEnd + 2
+                if size == 0 {
+                    // Trailer fields, if any, end with a blank line.
+                    if bytes.count - dataStart >= 2 && bytes[dataStart] == 0x0D && bytes[dataStart + 1] == 0x0A {
+                        return true
+                    }
+                    return find(crlfcrlf, in: bytes, from: dataStart) != nil
+                }
+                guard bytes.count - dataStart >= size + 2 else { return false }
+                guard bytes[dataStart + size] == 0x0D && bytes[dataStart + size + 1] == 0x0A else {
+                    throw ParseError(description: "no CRLF after chunk data")
+                }
+                body.append(contentsOf: bytes[dataStart..<dataStart + size])
+                index = dataStart + size + 2
+            }
+        }
+
+        /// A chunk-size line still arriving must already look like one: a peer cannot stream a line for ever.
+        private static func checkSizeLine(_ partial: ArraySlice<UInt8>) throws(ParseError) {
+            guard partial.count <= 4096 else { throw ParseError(description: "chunk-size line too long") }
+        }
+
+        /// The size of a chunk-size line, `1A;name=value`.
+        private static func chunkSize(_ line: ArraySlice<UInt8>) throws(ParseError) -> Int {
+            var size = 0
+            var digits = 0
+            for byte in line {
+                let value: Int
+                switch byte {
+                case 0x30...0x39: value = Int(byte - 0x30)
+                case 0x41...0x46: value = Int(byte - 0x41 + 10)
+                case 0x61...0x66: value = Int(byte - 0x61 + 10)
+                case 0x3B, 0x20, 0x09: value = -1  // chunk extensions follow
+                default: throw ParseError(description: "bad chunk size")
+                }
+                if value < 0 { break }
+                guard digits < 15 else { throw ParseError(description: "chunk too large") }
+                size = size * 16 + value
+                digits += 1
+            }
+            guard digits > 0 else { throw ParseError(description: "bad chunk size") }
+            return size
         }
     }
 
@@ -129,42 +285,5 @@ public enum HTTP1 {
             status = status * 10 + Int(byte - 0x30)
         }
         return status
-    }
-
-    /// The body of a chunked message starting at `start`, or `nil` while the last chunk has not arrived.
-    private static func dechunk(_ bytes: [UInt8], from start: Int) throws(ParseError) -> [UInt8]? {
-        var body: [UInt8] = []
-        var index = start
-        while true {
-            guard let lineEnd = find(crlf, in: bytes, from: index) else { return nil }
-            var size = 0
-            var digits = 0
-            for byte in bytes[index..<lineEnd] {
-                let value: Int
-                switch byte {
-                case 0x30...0x39: value = Int(byte - 0x30)
-                case 0x41...0x46: value = Int(byte - 0x41 + 10)
-                case 0x61...0x66: value = Int(byte - 0x61 + 10)
-                case 0x3B, 0x20, 0x09: value = -1  // chunk extensions follow
-                default: throw ParseError(description: "bad chunk size")
-                }
-                if value < 0 { break }
-                guard digits < 15 else { throw ParseError(description: "chunk too large") }
-                size = size * 16 + value
-                digits += 1
-            }
-            guard digits > 0 else { throw ParseError(description: "bad chunk size") }
-            let dataStart = lineEnd + 2
-            if size == 0 {
-                // Trailer fields, if any, end with a blank line.
-                guard find(crlf, in: bytes, from: dataStart) != nil else { return nil }
-                if bytes[dataStart...].starts(with: crlf) { return body }
-                guard find(crlfcrlf, in: bytes, from: dataStart) != nil else { return nil }
-                return body
-            }
-            guard bytes.count >= dataStart + size + 2 else { return nil }
-            body.append(contentsOf: bytes[dataStart..<dataStart + size])
-            index = dataStart + size + 2
-        }
     }
 }

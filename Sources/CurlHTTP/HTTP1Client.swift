@@ -12,9 +12,17 @@ public final class HTTP1Client {
     /// Whether the current exchange has received any byte: a request that got part of an answer is not sent again.
     private var answered = false
 
-    /// - Parameter origin: `scheme://authority`, with no path.
-    public init(origin: String) {
+    /// The largest response accepted, head and body; a larger one fails the exchange and drops the connection.
+    public let maxResponseBytes: Int
+    /// What one read brought, kept between reads so its storage is made once.
+    private var scratch: [UInt8] = []
+
+    /// - Parameters:
+    ///   - origin: `scheme://authority`, with no path.
+    ///   - maxResponseBytes: The largest response to accept, so a peer cannot make the process hold more.
+    public init(origin: String, maxResponseBytes: Int = 8 << 20) {
         self.origin = origin
+        self.maxResponseBytes = maxResponseBytes
         let authority = origin.firstRange(of: "://").map { origin[$0.upperBound...] } ?? origin[...]
         self.host = String(authority)
     }
@@ -53,14 +61,16 @@ public final class HTTP1Client {
         }
         answered = false
         try connection.send(request, until: deadline)
-        var received: [UInt8] = []
+        var decoder = HTTP1.ResponseDecoder(limit: maxResponseBytes)
         var open = true
         while true {
-            open = try connection.receive(into: &received, until: deadline)
-            answered = !received.isEmpty
+            scratch.removeAll(keepingCapacity: true)
+            open = try connection.receive(into: &scratch, until: deadline)
+            if !scratch.isEmpty { answered = true }
             let parsed: HTTP1.Parsed?
             do {
-                parsed = try HTTP1.parseResponse(received, closed: !open)
+                try decoder.append(scratch)
+                parsed = try decoder.response(closed: !open)
             } catch {
                 throw HTTPClientError(code: .failed, curlCode: 0, message: "unreadable HTTP response: \(error)")
             }
@@ -71,7 +81,7 @@ public final class HTTP1Client {
             guard open else {
                 throw HTTPClientError(
                     code: .connectionLost, curlCode: Int(CURLE_GOT_NOTHING.rawValue),
-                    message: received.isEmpty ? "the server closed the connection without answering"
+                    message: !answered ? "the server closed the connection without answering"
                         : "the server closed the connection mid-response")
             }
         }

@@ -29,10 +29,16 @@ public struct Invocation: Sendable {
     ///
     /// - Parameter now: Epoch milliseconds at receipt, to resolve a duration-style deadline.
     /// - Throws: ``RuntimeError/Code/missingRequestID`` when the request id header is absent: without it the
-    ///   answer cannot be posted anywhere.
+    ///   answer cannot be posted anywhere. ``RuntimeError/Code/invalidRequestID`` when it is not a plain token:
+    ///   the id goes into the request line of `/response`, where a space or a CR/LF would make a malformed or
+    ///   smuggled request.
     public init(response: HTTPResponse, now: Int64) throws(RuntimeError) {
         guard let requestID = response.header(AmazonHeaders.requestID), !requestID.isEmpty else {
             throw RuntimeError(.missingRequestID, "GET /next answered without \(AmazonHeaders.requestID)")
+        }
+        guard Self.isSafeRequestID(requestID) else {
+            throw RuntimeError(
+                .invalidRequestID, "GET /next answered with a \(AmazonHeaders.requestID) that is not a plain token")
         }
         self.init(
             requestID: requestID,
@@ -44,5 +50,20 @@ public struct Invocation: Sendable {
             tenantID: response.header(AmazonHeaders.tenantID),
             event: response.body
         )
+    }
+
+    /// Whether `id` can go into a request path as it is: RFC 3986's unreserved characters only (Lambda's ids are
+    /// UUIDs), not a dot segment, and of a sane length.
+    static func isSafeRequestID(_ id: String) -> Bool {
+        guard id.utf8.count <= 256, id != ".", id != ".." else { return false }
+        return id.utf8.allSatisfy { byte in
+            switch byte {
+            case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"),
+                UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "_"),
+                UInt8(ascii: "~"):
+                true
+            default: false
+            }
+        }
     }
 }

@@ -4,6 +4,7 @@ public struct RuntimeError: CodedError, Equatable, Sendable {
     public struct Code: ErrorCode {
         private enum Base: String {
             case missingRequestID = "Runtime.MissingRequestId"
+            case invalidRequestID = "Runtime.InvalidRequestId"
             case nonRecoverable = "Runtime.NonRecoverable"
             case rejected = "Runtime.Rejected"
             case responseTooLarge = "Runtime.ResponseTooLarge"
@@ -16,6 +17,8 @@ public struct RuntimeError: CodedError, Equatable, Sendable {
 
         /// `/next` answered without a request id.
         public static let missingRequestID = Code(.missingRequestID)
+        /// `/next` answered with a request id that is not a plain token, which cannot go into a request path.
+        public static let invalidRequestID = Code(.invalidRequestID)
         /// The Runtime API answered 500: the runtime must exit.
         public static let nonRecoverable = Code(.nonRecoverable)
         /// The Runtime API refused a call (400, 403, or another unexpected status).

@@ -55,16 +55,9 @@ public struct AlarmSpec: Sendable, Equatable {
             }
             return value
         }
-        func count(_ key: String, _ range: ClosedRange<Int>) throws(CatalogError) -> Int? {
-            guard let value = try reader.optionalNumber(key) else { return nil }
-            guard value == value.rounded(), range.contains(Int(value)) else {
-                throw CatalogError(.invalid, "\(reader.place): \(key) must be a whole number in \(range)")
-            }
-            return Int(value)
-        }
-        let periods = try count("periods", 1...100) ?? 3
-        let datapoints = try count("datapointsToAlarm", 1...periods) ?? periods
-        let period = try count("period", 10...86_400) ?? 60
+        let periods = try reader.optionalInteger("periods", in: 1...100) ?? 3
+        let datapoints = try reader.optionalInteger("datapointsToAlarm", in: 1...periods) ?? periods
+        let period = try reader.optionalInteger("period", in: 10...86_400) ?? 60
         guard period == 10 || period == 30 || period % 60 == 0 else {
             throw CatalogError(.invalid, "\(reader.place): period must be 10, 30 or a multiple of 60 seconds")
         }

@@ -206,11 +206,8 @@ public struct QueryDefinition: Sendable, Equatable {
                 units[column] = unit
             }
         }
-        let timeout = try reader.optionalNumber("timeoutMs")
-        if let timeout, timeout <= 0 || timeout > 900_000 {
-            throw CatalogError(.invalid, "\(reader.place): timeoutMs must be between 1 and 900000")
-        }
-        let resolution = try reader.optionalNumber("storageResolution") ?? 60
+        let timeout = try reader.optionalInteger("timeoutMs", in: 1...900_000)
+        let resolution = try reader.optionalInteger("storageResolution", in: 1...60) ?? 60
         guard resolution == 1 || resolution == 60 else {
             throw CatalogError(.invalid, "\(reader.place): storageResolution must be 1 or 60")
         }
@@ -231,7 +228,7 @@ public struct QueryDefinition: Sendable, Equatable {
             name: name, description: try reader.optionalText("description"), tags: try reader.textList("tags"),
             versions: versions, query: try reader.requiredText("query"),
             cloudwatchDimension: try reader.optionalText("cloudwatchDimension") ?? name, units: units,
-            timeoutMs: timeout.map { Int($0) }, storageResolution: Int(resolution),
+            timeoutMs: timeout, storageResolution: resolution,
             interval: try CollectionInterval.validated(try reader.optionalNumber("interval"), place: reader.place),
             alarms: alarms)
     }
@@ -239,7 +236,7 @@ public struct QueryDefinition: Sendable, Equatable {
 
 /// Reads typed fields from a JSON object, with errors that say where.
 struct FieldReader {
-    let fields: [String: JSONValue]
+    let fields: JSONObject
     let place: String
 
     func requiredText(_ key: String) throws(CatalogError) -> String {
@@ -255,15 +252,28 @@ struct FieldReader {
         return text
     }
 
+    /// A finite number, given as a JSON number or as text (`"80"`); `NaN` and infinities are refused.
     func optionalNumber(_ key: String) throws(CatalogError) -> Double? {
+        let value: Double
         switch fields[key] {
         case nil, .null?: return nil
-        case .number(let value)?: return value
+        case .number(let number)?: value = number
         case .string(let text)?:
-            guard let value = Double(text) else { throw CatalogError(.invalid, "\(place): \(key) must be a number") }
-            return value
+            guard let number = Double(text) else { throw CatalogError(.invalid, "\(place): \(key) must be a number") }
+            value = number
         default: throw CatalogError(.invalid, "\(place): \(key) must be a number")
         }
+        guard value.isFinite else { throw CatalogError(.invalid, "\(place): \(key) must be a finite number") }
+        return value
+    }
+
+    /// A whole number in `range`, converted with a check: a value past `Int`'s range is an error, not a trap.
+    func optionalInteger(_ key: String, in range: ClosedRange<Int>) throws(CatalogError) -> Int? {
+        guard let value = try optionalNumber(key) else { return nil }
+        guard let whole = Int(exactly: value), range.contains(whole) else {
+            throw CatalogError(.invalid, "\(place): \(key) must be a whole number in \(range)")
+        }
+        return whole
     }
 
     func numberMap(_ key: String) throws(CatalogError) -> [String: Double] {

@@ -72,7 +72,7 @@ struct JSONParser {
     private mutating func object(depth: Int) throws(JSONParseError) -> JSONValue {
         guard depth <= Self.maximumDepth else { throw error("nested too deeply") }
         index += 1
-        var fields: [String: JSONValue] = [:]
+        var fields = JSONObject()
         skipWhitespace()
         if index < bytes.count, bytes[index] == UInt8(ascii: "}") {
             index += 1
@@ -227,6 +227,13 @@ struct JSONParser {
         }
         let text = String(decoding: bytes[start..<index], as: UTF8.self)
         guard let value = Double(text) else { throw error("invalid number") }
+        // Past Double's range the standard library gives infinity, which no JSON text means: refused, so that
+        // `1e400` cannot become a threshold of infinity (or `null` in a generated template). Underflow rounds to
+        // zero, as every correctly rounded reader does (Python's json, strtod).
+        guard value.isFinite else {
+            index = start
+            throw error("number out of range")
+        }
         return value
     }
 

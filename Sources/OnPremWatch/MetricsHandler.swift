@@ -104,12 +104,14 @@ public struct MetricsHandler: LambdaHandler {
                 if payload.isSingleQuery {
                     // Collection health is published even when the task fails, so the collection alarm fires.
                     let failed = health.datums(
-                        customer: customer, dimension: reference.name, succeeded: false, since: queryStarted)
+                        customer: customer, dimension: healthDimension(reference, customer: customer),
+                        succeeded: false, since: queryStarted)
                     _ = try? sink.publish(failed, deadline: context.deadline)
                     throw error
                 }
                 datums += health.datums(
-                    customer: customer, dimension: reference.name, succeeded: false, since: queryStarted)
+                    customer: customer, dimension: healthDimension(reference, customer: customer), succeeded: false,
+                    since: queryStarted)
                 let payload = ErrorPayload(error)
                 context.logger.warning(
                     "query failed", metadata: ["query": "\(reference.name)", "errorType": "\(payload.errorType)"])
@@ -128,6 +130,21 @@ public struct MetricsHandler: LambdaHandler {
             customer: customer.opname, status: status, queries: outcomes, datapointCount: total, published: published,
             durationMs: Self.elapsed(since: started)
         ).encoded()
+    }
+
+    /// The `Query` dimension of a query's health datums, the same on failure as on success (the query's
+    /// `cloudwatchDimension`), so that an alarm on the series sees both. A name the catalog does not know has no
+    /// dimension of its own and uses the name.
+    func healthDimension(_ reference: TaskPayload.QueryReference, customer: Customer) -> String {
+        switch reference {
+        case .inline(let query):
+            return query.cloudwatchDimension
+        case .named(let name):
+            let variant =
+                (try? catalog.query(named: name, version: customer.version))
+                ?? catalog.queries.first { $0.name == name }
+            return variant?.cloudwatchDimension ?? name
+        }
     }
 
     /// Runs one query within the invocation's time, keeping ``publishReserve`` back, and maps its rows.

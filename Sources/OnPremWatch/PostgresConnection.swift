@@ -41,6 +41,9 @@ final class PostgresConnection {
             throw PostgresError(.connectFailed, "libpq could not allocate a connection")
         }
         let connection = PostgresConnection(raw)
+        // Verbose errors carry the SQLSTATE in the message (`FATAL:  28P01: ...`): libpq has no other way to give
+        // the code of a refused connection, and the message text is in the server's language.
+        _ = PQsetErrorVerbosity(raw, PQERRORS_VERBOSE)
         guard PQstatus(raw) != CONNECTION_BAD else { throw connection.connectError() }
         var status = PGRES_POLLING_WRITING
         while status != PGRES_POLLING_OK {
@@ -56,6 +59,7 @@ final class PostgresConnection {
             }
             status = PQconnectPoll(raw)
         }
+        _ = PQsetErrorVerbosity(raw, PQERRORS_DEFAULT)
         return connection
     }
 
@@ -115,14 +119,21 @@ final class PostgresConnection {
         guard PQenterPipelineMode(connection) == 1 else { throw lostOrFailed() }
         var allocations: [UnsafeMutablePointer<CChar>?] = []
         defer { allocations.forEach { free($0) } }
+        // A send that fails part-way leaves the connection in pipeline mode with statements queued and no sync:
+        // its state is unknown, so it is marked broken and the pool drops it.
+        func sendFailed() -> PostgresError {
+            let error = lostOrFailed()
+            isBroken = true
+            return error
+        }
         for statement in statements {
             let values = statement.parameters.map { strdup($0) }
             allocations += values
             let pointers = values.map { UnsafePointer($0) }
             guard PQsendQueryParams(connection, statement.sql, Int32(pointers.count), nil, pointers, nil, nil, 0) == 1
-            else { throw lostOrFailed() }
+            else { throw sendFailed() }
         }
-        guard PQpipelineSync(connection) == 1 else { throw lostOrFailed() }
+        guard PQpipelineSync(connection) == 1 else { throw sendFailed() }
 
         var tables: [ResultTable] = []
         var current: ResultTable?
@@ -207,15 +218,18 @@ final class PostgresConnection {
         isUsable ? PostgresError(.queryFailed, lastMessage) : PostgresError(.connectionLost, lastMessage)
     }
 
-    /// Tells a refused login from an unreachable server by libpq's message (it has no SQLSTATE for either).
+    /// Tells a refused login from an unreachable server.
     private func connectError() -> PostgresError {
-        let message = lastMessage
-        let authentication = [
-            "password authentication failed", "no password supplied", "authentication failed",
-            "role \"", "pg_hba.conf",
-        ]
-        if authentication.contains(where: { message.contains($0) }) {
-            return PostgresError(.authFailed, message)
+        Self.classifyConnectFailure(lastMessage)
+    }
+
+    /// A refused login by its SQLSTATE in a verbose libpq message (28P01 invalid_password, 28000
+    /// invalid_authorization_specification, which pg_hba.conf rejections and unknown roles give), whatever the
+    /// server's `lc_messages`; anything else is a failure to connect. A message without a server's answer
+    /// (refused, timed out, TLS) carries no SQLSTATE.
+    static func classifyConnectFailure(_ message: String) -> PostgresError {
+        for state in ["28P01", "28000"] where message.contains(":  \(state): ") {
+            return PostgresError(.authFailed, message, sqlState: state)
         }
         return PostgresError(.connectFailed, message)
     }

@@ -79,8 +79,9 @@ final class QueryRunner {
             ("dbname", customer.database),
             ("application_name", "onprem-watch"),
             ("connect_timeout", String(seconds)),
-            // UTC and ISO dates make `timestamp` columns parse the same on every server.
-            ("options", "-c TimeZone=UTC -c DateStyle=ISO -c default_transaction_read_only=on"),
+            // UTC and ISO dates make `timestamp` columns parse the same on every server, and the C locale's money
+            // (`-$1,234.50`) makes `money` columns parse at all (RowMapper.money).
+            ("options", "-c TimeZone=UTC -c DateStyle=ISO -c lc_monetary=C -c default_transaction_read_only=on"),
         ]
         if let credentials {
             parameters.append(("user", credentials.user))

@@ -23,6 +23,8 @@ public struct ResultTable: Equatable, Sendable {
 /// What a column's PostgreSQL type means for metrics.
 public enum ColumnKind: Equatable, Sendable {
     case number
+    /// `money`: a number written with a currency symbol and separators (``RowMapper`` reads the `C` locale's).
+    case money
     case boolean
     case text
     case json
@@ -32,8 +34,9 @@ public enum ColumnKind: Equatable, Sendable {
     /// Classifies a PostgreSQL type OID (see `pg_type`).
     public init(typeOID: UInt32) {
         switch typeOID {
-        // int8, int2, int4, oid, float4, float8, numeric, money
-        case 20, 21, 23, 26, 700, 701, 1700, 790: self = .number
+        // int8, int2, int4, oid, float4, float8, numeric
+        case 20, 21, 23, 26, 700, 701, 1700: self = .number
+        case 790: self = .money
         case 16: self = .boolean
         // text, varchar, bpchar, name, char, uuid
         case 25, 1043, 1042, 19, 18, 2950: self = .text

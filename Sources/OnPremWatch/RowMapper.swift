@@ -104,10 +104,13 @@ public struct RowMapper: Sendable {
         var row = Row()
         for (column, cell) in zip(columns, cells) {
             switch column.kind {
-            case .number:
+            case .number, .money:
+                let parse = column.kind == .money ? Self.money : Self.number
                 row.metrics.append(
-                    cell.map { (column.name, Self.number($0), Self.number($0) == nil ? "not a number" : nil) }
-                        ?? (column.name, nil, "null"))
+                    cell.map { text in
+                        let value = parse(text)
+                        return (column.name, value, value == nil ? "not a number" : nil)
+                    } ?? (column.name, nil, "null"))
             case .boolean:
                 row.metrics.append(cell.map { (column.name, $0 == "t" ? 1 : 0, nil) } ?? (column.name, nil, "null"))
             case .text, .json:
@@ -128,7 +131,7 @@ public struct RowMapper: Sendable {
             return nil
         }
         var row = Row()
-        for (name, value) in fields.sorted(by: { $0.key < $1.key }) {
+        for (name, value) in fields.sorted(by: { $0.key.utf8.lexicographicallyPrecedes($1.key.utf8) }) {
             switch value {
             case .number(let number): row.metrics.append((name, number, nil))
             case .bool(let flag): row.metrics.append((name, flag ? 1 : 0, nil))
@@ -145,13 +148,20 @@ public struct RowMapper: Sendable {
         return row
     }
 
+    /// A text cell as a dimension. A value CloudWatch would refuse (empty, blank, not ASCII, with control
+    /// characters, too long) makes the row's metrics skipped with the reason: one such value must not fail the
+    /// request that carries every other KPI of the invocation.
     private func addDimension(_ name: String, _ value: String?, to row: inout Row) {
         guard let value, !value.isEmpty else {
             row.badDimension = "dimension \(name) is \(value == nil ? "null" : "empty")"
             return
         }
-        guard value.utf8.count <= 1024 else {
-            row.badDimension = "dimension \(name) is longer than 1024 characters"
+        if let problem = Limits.dimensionProblem(name, isName: true) {
+            row.badDimension = "\(problem) (column \(name))"
+            return
+        }
+        if let problem = Limits.dimensionProblem(value, isName: false) {
+            row.badDimension = "\(problem) (dimension \(name))"
             return
         }
         row.dimensions.append(Dimension(name, value))
@@ -165,6 +175,40 @@ public struct RowMapper: Sendable {
         case "-Infinity": -.infinity
         default: Double(text)
         }
+    }
+
+    /// Parses `money` as PostgreSQL writes it with `lc_monetary` set to `C`, which the connection does: an optional
+    /// `-`, a `$`, digits grouped by `,`, and a `.` with the cents (`-$1,234.50`).
+    ///
+    /// - Returns: `nil` for any other form (another locale's symbol or separators), so a value is skipped with a
+    ///   reason rather than misread.
+    static func money(_ text: String) -> Double? {
+        var digits: [UInt8] = []
+        var bytes = text.utf8[...]
+        if bytes.first == UInt8(ascii: "-") {
+            digits.append(UInt8(ascii: "-"))
+            bytes = bytes.dropFirst()
+        }
+        guard bytes.first == UInt8(ascii: "$") else { return nil }
+        bytes = bytes.dropFirst()
+        var seenPoint = false
+        var seenDigit = false
+        for byte in bytes {
+            switch byte {
+            case UInt8(ascii: "0")...UInt8(ascii: "9"):
+                digits.append(byte)
+                seenDigit = true
+            case UInt8(ascii: ",") where !seenPoint && seenDigit:
+                continue
+            case UInt8(ascii: ".") where !seenPoint && seenDigit:
+                digits.append(byte)
+                seenPoint = true
+            default:
+                return nil
+            }
+        }
+        guard seenDigit, digits.last != UInt8(ascii: ".") else { return nil }
+        return Double(String(decoding: digits, as: UTF8.self))
     }
 
     /// Parses an ISO 8601 timestamp as PostgreSQL writes it (`2026-11-21 22:40:12.123+00`, or with `T` and

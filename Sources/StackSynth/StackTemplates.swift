@@ -178,7 +178,7 @@ public struct StackTemplates: Sendable {
                     "AllowedValues": [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365],
                 ],
             ],
-            "Resources": .object(resources),
+            "Resources": .object(JSONObject(resources)),
             "Outputs": [
                 "FunctionArn": ["Value": getAtt("Function", "Arn")],
                 "LogGroup": ["Value": ref("LogGroup")],
@@ -338,7 +338,7 @@ public struct StackTemplates: Sendable {
                 "SchedulerRoleArn": ["Type": "String"],
             ],
             "Conditions": ["HasTopic": ["Fn::Not": [["Fn::Equals": [ref("AlarmTopicArn"), ""]]]]],
-            "Resources": .object(resources),
+            "Resources": .object(JSONObject(resources)),
         ]
     }
 
@@ -378,7 +378,7 @@ public struct StackTemplates: Sendable {
             "AWSTemplateFormatVersion": "2010-09-09",
             "Description": "OnPremWatch: dashboards, one row per customer",
             "Parameters": ["Name": ["Type": "String"], "Namespace": ["Type": "String"]],
-            "Resources": .object(resources),
+            "Resources": .object(JSONObject(resources)),
         ]
     }
 

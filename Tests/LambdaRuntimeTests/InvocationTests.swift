@@ -35,6 +35,25 @@ import Testing
         }
     }
 
+    @Test(
+        "a request id that is not a plain token is refused: it would go into the request line of /response",
+        arguments: ["a b", "a\rb", "a\tb", "../next", "..", "a/b", "a?b", "é", String(repeating: "a", count: 257)])
+    func unsafeRequestID(id: String) {
+        let response = HTTPResponse(status: 200, headers: [(name: "Lambda-Runtime-Aws-Request-Id", value: id)], body: [1])
+        let error = #expect(throws: RuntimeError.self) {
+            try Invocation(response: response, now: 0)
+        }
+        #expect(error?.code == .invalidRequestID)
+    }
+
+    @Test("Lambda's UUID request ids and cargo-lambda's are accepted")
+    func safeRequestID() throws {
+        for id in ["8476a536-e9f4-11e8-9739-2dfe598c3fcd", "a.b_c~d"] {
+            let response = HTTPResponse(status: 200, headers: [(name: "Lambda-Runtime-Aws-Request-Id", value: id)])
+            #expect(try Invocation(response: response, now: 0).requestID == id)
+        }
+    }
+
     @Test("any 2xx is success for a post, only 200 for /next; 413 and 5xx have their own codes")
     func statusMapping() throws {
         try CurlRuntimeClient.check(HTTPResponse(status: 202), expected: 202, call: "post")

@@ -53,6 +53,7 @@ struct ScriptedHandler: LambdaHandler {
     }
 }
 
+extension ProcessEnvironmentTests {
 @Suite(.serialized) struct RuntimeLoopTests {
     static func invocation(_ id: String, _ event: String, trace: String? = nil) -> Result<Invocation, RuntimeError> {
         .success(
@@ -137,4 +138,5 @@ struct ScriptedHandler: LambdaHandler {
         _ = loop.run(limit: 2)
         #expect(loop.handler.seenTraceIDs == ["Root=1-x", nil])
     }
+}
 }

@@ -6,8 +6,15 @@ import Testing
     import Glibc
 #endif
 
+/// The suites that change the process environment (`putenv`, `setenv`) or read it while another may change it.
+///
+/// glibc's `setenv` may move `environ` while `getenv` reads it on another thread, so these tests run one at a time
+/// rather than beside each other.
+@Suite(.serialized) enum ProcessEnvironmentTests {}
+
+extension ProcessEnvironmentTests {
 @Suite struct TraceEnvironmentTests {
-    /// Each test has a variable of its own: tests run in parallel in one process.
+    /// Each test has a variable of its own as well, so no test sees another's value.
     func value(_ name: String) -> String? { getenv(name).map { String(cString: $0) } }
 
     @Test("each value replaces the last, in the same memory: a new trace id allocates nothing")
@@ -61,4 +68,5 @@ import Testing
         }
         #expect(value(name) == nil)
     }
+}
 }

@@ -156,17 +156,12 @@ import Testing
     @Test("lookups fail with the specific error names Step Functions matches on")
     func lookupErrors() throws {
         let catalog = try Catalog(json: Array(Self.issueCatalog.utf8))
-        #expect(throws: CatalogError.self) { try catalog.customer(named: "Nobody") }
-        do {
-            _ = try catalog.query(named: "demo-query", version: "9")
-        } catch {
-            #expect(error.errorType == "Catalog.NoVariantForVersion")
-        }
-        do {
-            _ = try catalog.query(named: "missing", version: "1")
-        } catch {
-            #expect(error.errorType == "Catalog.UnknownQuery")
-        }
+        let customer = #expect(throws: CatalogError.self) { try catalog.customer(named: "Nobody") }
+        #expect(customer?.errorType == "Catalog.UnknownCustomer")
+        let variant = #expect(throws: CatalogError.self) { try catalog.query(named: "demo-query", version: "9") }
+        #expect(variant?.errorType == "Catalog.NoVariantForVersion")
+        let unknown = #expect(throws: CatalogError.self) { try catalog.query(named: "missing", version: "1") }
+        #expect(unknown?.errorType == "Catalog.UnknownQuery")
     }
 
     @Test("the shipped demo catalog is valid")

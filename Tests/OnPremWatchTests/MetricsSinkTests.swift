@@ -41,7 +41,21 @@ import Testing
 
     @Test("the sink comes from ONPREM_METRICS_SINK; CloudWatch needs credentials", arguments: ["emf", "none"])
     func sinkFromEnvironment(name: String) throws {
-        _ = try MetricsSink.from(environment: ["ONPREM_METRICS_SINK": name])
+        let sink = try MetricsSink.from(environment: ["ONPREM_METRICS_SINK": name, "ONPREM_NAMESPACE": "Plant"])
+        switch (name, sink) {
+        case ("emf", .emf(let namespace)): #expect(namespace == "Plant")
+        case ("none", .none): break
+        default: Issue.record("ONPREM_METRICS_SINK=\(name) chose \(sink)")
+        }
+    }
+
+    @Test("the CloudWatch sink is the default when credentials are there")
+    func cloudWatchByDefault() throws {
+        let sink = try MetricsSink.from(environment: ["AWS_ACCESS_KEY_ID": "AKID", "AWS_SECRET_ACCESS_KEY": "s"])
+        guard case .cloudWatch = sink else {
+            Issue.record("chose \(sink)")
+            return
+        }
     }
 
     @Test("unknown sinks, AWS/ namespaces and missing credentials are init errors")
