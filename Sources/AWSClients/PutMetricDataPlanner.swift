@@ -51,19 +51,8 @@ public struct PutMetricDataPlanner: Sendable {
         var bodies: [[UInt8]] = []
         var current: [MetricDatum] = []
         var currentBody = QueryProtocol.header(namespace: namespace)
-        let headerBytes = QueryProtocol.header(namespace: namespace).count
         for datum in datums {
             let encoded = QueryProtocol.encode(datum, index: current.count + 1)
-            // Too large for a request even alone (index 1000 has the longest prefixes): sent, it would fail. Only
-            // a datum near the limit is encoded a second time to find out.
-            if headerBytes + encoded.count + 8192 > PutMetricDataLimits.bodyBytes
-                && headerBytes + QueryProtocol.encode(datum, index: PutMetricDataLimits.datumsPerRequest).count
-                    > PutMetricDataLimits.bodyBytes
-            {
-                let reason = "datum over the \(PutMetricDataLimits.bodyBytes)-byte request limit on its own"
-                rejected.append(Rejected(datum: datum, reason: reason))
-                continue
-            }
             if !current.isEmpty
                 && (current.count == PutMetricDataLimits.datumsPerRequest
                     || currentBody.count + encoded.count > PutMetricDataLimits.bodyBytes)

@@ -100,3 +100,83 @@ import Testing
         #expect(PutMetricDataPlanner.namespaceProblem("OnPremWatch") == nil)
     }
 }
+
+/// Names and values fuzzing and review found sent on, each of which would have made CloudWatch refuse the whole
+/// request and every KPI in it.
+@Suite struct PutMetricDataPlannerHostileTests {
+    let now: Int64 = 1_790_000_000_000
+    var planner: PutMetricDataPlanner { PutMetricDataPlanner(namespace: "OnPremWatch", nowMs: now) }
+
+    func datum(name: String = "m", dimensions: [(name: String, value: String)]) -> MetricDatum {
+        MetricDatum(name: name, dimensions: dimensions, timestampMs: now, values: [1])
+    }
+
+    @Test(
+        "dimensions CloudWatch refuses are rejected with a reason; the good datum beside them still goes",
+        arguments: [
+            ("site", "Zürich"), ("site", "São Paulo"), ("site", "a\u{0}b"), ("site", "line\nbreak"), ("site", " "),
+            ("site", "\u{7F}"), ("Zürich", "x"), (":name", "x"), ("", "x"), ("site", ""),
+            ("site", String(repeating: "x", count: 1025)), (String(repeating: "n", count: 256), "x"),
+        ])
+    func refusedDimensions(name: String, value: String) {
+        let good = datum(dimensions: [(name: "Customer", value: "c")])
+        let bad = datum(dimensions: [(name: "Customer", value: "c"), (name: name, value: value)])
+        let plan = planner.plan([bad, good])
+        #expect(plan.rejected.map(\.datum) == [bad])
+        #expect(plan.requests == [[good]])
+    }
+
+    @Test("names are measured in Unicode scalars: one Character of 301 scalars is too long a metric name")
+    func scalarsNotCharacters() {
+        let name = "e" + String(repeating: "\u{301}", count: 300)
+        #expect(name.count == 1)
+        let plan = planner.plan([datum(name: name, dimensions: [])])
+        #expect(plan.rejected.count == 1)
+        #expect(plan.rejected.first?.reason.contains("1-255") == true)
+    }
+
+    @Test("control characters and blank metric names are refused; other scripts are metric names")
+    func metricNames() {
+        #expect(planner.plan([datum(name: "a\u{1}b", dimensions: [])]).rejected.count == 1)
+        #expect(planner.plan([datum(name: "  ", dimensions: [])]).rejected.count == 1)
+        #expect(planner.plan([datum(name: "Sitzungen_aktiv", dimensions: [])]).rejected.isEmpty)
+    }
+
+    @Test("the largest datum the rules let through fits a request with room to spare, so one datum never needs more")
+    func largestValidDatumFits() {
+        // Every character of every name and value percent-encoded (three bytes each), at every length limit.
+        let dimensions = (0..<PutMetricDataLimits.dimensionsPerDatum).map { index in
+            (name: dimensionName(index), value: String(repeating: "/", count: PutMetricDataLimits.dimensionValueLength))
+        }
+        let values = (0..<PutMetricDataLimits.valuesPerDatum).map { -Double($0) - 0.1234567890123456 }
+        let big = MetricDatum(
+            name: String(repeating: "%", count: 255), dimensions: dimensions, unit: "Kilobytes/Second",
+            timestampMs: now, values: values, counts: values.map { $0 * 1e300 })
+        let plan = PutMetricDataPlanner(namespace: String(repeating: "%", count: 255), nowMs: now).plan([big])
+        #expect(plan.rejected.isEmpty)
+        let body = plan.bodies.first?.count ?? 0
+        #expect(body > 100_000 && body < PutMetricDataLimits.bodyBytes / 4, "\(body) bytes")
+    }
+
+    /// A dimension name of 255 characters that differs per index.
+    func dimensionName(_ index: Int) -> String {
+        String(repeating: "%", count: 250) + String(index + 10_000)
+    }
+
+    @Test("the review's oversized request, 30 dimension values of one Character and many scalars, is refused")
+    func graphemeHeavyValues() {
+        let heavy = "e" + String(repeating: "\u{301}", count: 1000)
+        let dimensions = (0..<30).map { (name: "d\($0)", value: heavy) }
+        let plan = planner.plan([datum(dimensions: dimensions), datum(dimensions: [])])
+        #expect(plan.rejected.count == 1)
+        for body in plan.bodies { #expect(body.count <= PutMetricDataLimits.bodyBytes) }
+    }
+
+    @Test("two metrics whose names differ only in how an accent is encoded are not merged into one datum")
+    func canonicalEquivalentNames() {
+        let composed = datum(name: "caf\u{e9}", dimensions: [])
+        let decomposed = datum(name: "cafe\u{301}", dimensions: [])
+        let plan = planner.plan([composed, decomposed])
+        #expect(plan.requests.first?.count == 2)
+    }
+}

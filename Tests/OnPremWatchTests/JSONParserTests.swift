@@ -73,4 +73,52 @@ import Testing
             #expect(try parse(text) == foundation, "\(text.prefix(60))")
         }
     }
+
+    // MARK: - Public corpora
+
+    static let here = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+
+    static let suiteFiles: [String] = {
+        let folder = here.appendingPathComponent("JSONTestSuite/test_parsing").path
+        return ((try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []).sorted()
+    }()
+
+    @Test("JSONTestSuite is all there")
+    func suiteIsThere() {
+        #expect(Self.suiteFiles.count == 318)
+    }
+
+    @Test("JSONTestSuite: y_ accepted, n_ refused with a typed error, i_ either, none crashes", arguments: suiteFiles)
+    func jsonTestSuite(file: String) throws {
+        let bytes = try [UInt8](Data(contentsOf: Self.here.appendingPathComponent("JSONTestSuite/test_parsing/\(file)")))
+        let result = Result { () throws(JSONParseError) in try JSONValue.parse(bytes) }
+        switch (file.prefix(2), result) {
+        case ("y_", .failure(let error)): Issue.record("\(file) refused: \(error)")
+        case ("n_", .success): Issue.record("\(file) accepted")
+        default: break
+        }
+    }
+
+    @Test("numbers are read correctly rounded: the same bits as Python's float(), over hard cases and random ones")
+    func numbersAgainstReference() throws {
+        let text = try String(contentsOf: Self.here.appendingPathComponent("json-numbers.txt"), encoding: .utf8)
+        var checked = 0
+        for line in text.split(separator: "\n") where !line.hasPrefix("#") {
+            let parts = line.split(separator: " ")
+            let number = String(parts[0])
+            let result = Result { () throws(JSONParseError) in try JSONValue.parse(Array(number.utf8)) }
+            if parts[1] == "out-of-range" {
+                #expect(throws: JSONParseError.self, "\(number)") { try result.get() }
+            } else {
+                let bits = try #require(UInt64(parts[1], radix: 16))
+                guard case .number(let value) = try result.get() else {
+                    Issue.record("\(number) is not a number")
+                    continue
+                }
+                #expect(value.bitPattern == bits, "\(number): \(value) against \(Double(bitPattern: bits))")
+            }
+            checked += 1
+        }
+        #expect(checked > 600)
+    }
 }
