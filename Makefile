@@ -17,7 +17,7 @@ RELEASE_FLAGS := -c release --static-swift-stdlib -Xswiftc -Osize -Xswiftc -Xcla
 STAGE := $(LAMBDA_SCRATCH)/stage
 ZIP := dist/onprem-watch.zip
 
-.PHONY: help deps build release stage package synth test demo replay bench hot-symbols clean
+.PHONY: help deps build release stage package synth test demo replay bench hot-symbols fuzz clean
 
 help:
 	@echo "make demo     build, start a local PostgreSQL and emulators, run the real job on sample events"
@@ -27,6 +27,7 @@ help:
 	@echo "make synth    dist/stack: the CloudFormation stack for CATALOG (default catalog.json), linted, with its cost"
 	@echo "make hot-symbols  regenerate bench/hot-symbols.txt, the Lambda build's function order (after larger changes)"
 	@echo "make bench    benchmarks against the Python peers (not part of make test)"
+	@echo "make fuzz     every libFuzzer target for FUZZ_SECONDS each (default 180), with executions, coverage, findings"
 
 deps:
 	@scripts/install-deps.sh
@@ -65,6 +66,17 @@ test: deps package
 	ONPREM_TEST_ZIP=$(CURDIR)/$(ZIP) ONPREM_TEST_ROOTFS="$$(scripts/make-rootfs.sh)" \
 		scripts/with-services.sh $(SWIFT) test
 	scripts/lint-scale.sh "$$($(SWIFT) build --show-bin-path)/onprem-watch" 2000
+	@# The packaged function against /next answers around every 16 KiB multiple up to 6 MB (it hung at each).
+	python3 scripts/size-sweep.py --stage $(STAGE) --handler echo --rounds 1
+	python3 scripts/size-sweep.py --stage $(STAGE) --handler metrics --rounds 1
+	@# A short fuzz run of every target: the long one is make fuzz.
+	FUZZ_SECONDS=$(TEST_FUZZ_SECONDS) scripts/fuzz.sh
+
+# libFuzzer targets (Fuzz/): FUZZ_SECONDS each, default 180; findings land in Fuzz/Crashes (README: Tests).
+FUZZ_SECONDS ?= 180
+TEST_FUZZ_SECONDS ?= 20
+fuzz: deps
+	FUZZ_SECONDS=$(FUZZ_SECONDS) scripts/fuzz.sh
 
 # The demo catalog (catalog.json) expects its PostgreSQL on port 54329.
 demo: stage

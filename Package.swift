@@ -11,7 +11,9 @@ let strict: [SwiftSetting] = [
 let package = Package(
     name: "onprem-watch",
     products: [
-        .executable(name: "onprem-watch", targets: ["onprem-watch"])
+        .executable(name: "onprem-watch", targets: ["onprem-watch"]),
+        // For the libFuzzer package in Fuzz/ only; nothing of it is in the function.
+        .library(name: "FuzzChecks", targets: ["FuzzChecks"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -65,6 +67,11 @@ let package = Package(
             swiftSettings: strict
         ),
 
+        // The properties the fuzz targets check (Fuzz/, make fuzz), shared with the tests that replay the corpora.
+        .target(
+            name: "FuzzChecks", dependencies: ["AWSClients", "CurlHTTP", "LambdaRuntime", "OnPremWatch", "StackSynth"],
+            swiftSettings: strict),
+
         // Benchmark only: PutMetricData requests and bytes, ours against naive batching (make bench).
         .executableTarget(name: "batching-bench", dependencies: ["AWSClients"], swiftSettings: strict),
 
@@ -74,6 +81,7 @@ let package = Package(
             name: "AWSSigningTests", dependencies: ["AWSSigning"],
             exclude: ["aws4_testsuite", "botocore_sign.py"], swiftSettings: strict),
         .testTarget(name: "AWSClientsTests", dependencies: ["AWSClients"], swiftSettings: strict),
+        .testTarget(name: "FuzzChecksTests", dependencies: ["FuzzChecks"], swiftSettings: strict),
         .testTarget(name: "UTCTimeTests", dependencies: ["UTCTime"], swiftSettings: strict),
         .testTarget(
             name: "LambdaRuntimeTests",

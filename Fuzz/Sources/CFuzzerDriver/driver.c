@@ -1,0 +1,1 @@
+// The header declares what libFuzzer defines; this file only makes the target a C target.
