@@ -8,7 +8,7 @@ EVENT ?= events/demo-query.json
 # where the debug build and the tests use Debian's shared ones.
 LAMBDA_SCRATCH := .build-lambda
 # Not a PIE (no 47,000 relocations to apply at start, as Go builds for Lambda), one section per function, and lld
-# placing the functions that run (bench/hot-symbols.txt, from `make hot-symbols`) together: README *Benchmarks*.
+# placing the functions that run (bench/hot-symbols.txt, from `make hot-symbols`) together: bench/README.md.
 HOT_SYMBOLS := bench/hot-symbols.txt
 RELEASE_FLAGS := -c release --static-swift-stdlib -Xswiftc -Osize -Xswiftc -Xclang-linker -Xswiftc -no-pie \
 	-Xswiftc -Xfrontend -Xswiftc -function-sections -Xswiftc -use-ld=lld \
@@ -45,12 +45,12 @@ stage: release
 	python3 scripts/package.py --binary "$$($(SWIFT) build $(RELEASE_FLAGS) --show-bin-path)/onprem-watch" \
 		--stage $(STAGE)
 
-# The deployment zip, reproducible and checked: it fails when a rule of README's *Deployment* is broken.
+# The deployment zip, reproducible and checked: it fails when a rule of docs/deployment.md is broken.
 package: release
 	python3 scripts/package.py --binary "$$($(SWIFT) build $(RELEASE_FLAGS) --show-bin-path)/onprem-watch" \
 		--stage $(STAGE) --zip $(ZIP)
 
-# The monitoring stack for the catalog (README: The monitoring stack), written by the release binary so that
+# The monitoring stack for the catalog (docs/monitoring-stack.md), written by the release binary so that
 # `make package synth` builds once, then checked with cfn-lint and statelint, and its state machines drawn.
 CATALOG ?= catalog.json
 STACK := dist/stack
@@ -72,7 +72,7 @@ test: deps package
 	@# A short fuzz run of every target: the long one is make fuzz.
 	FUZZ_SECONDS=$(TEST_FUZZ_SECONDS) scripts/fuzz.sh
 
-# libFuzzer targets (Fuzz/): FUZZ_SECONDS each, default 180; findings land in Fuzz/Crashes (README: Tests).
+# libFuzzer targets (Fuzz/): FUZZ_SECONDS each, default 180; findings land in Fuzz/Crashes (docs/testing.md).
 FUZZ_SECONDS ?= 180
 TEST_FUZZ_SECONDS ?= 20
 fuzz: deps

@@ -28,34 +28,45 @@ let package = Package(
         // Pins glibc symbols that got new versions after 2.34 (provided.al2023) to their old versions.
         .target(name: "CGlibcCompat"),
 
-        // MARK: - Layers
-        .target(name: "CurlHTTP", dependencies: ["CCurl"], swiftSettings: strict),
+        // MARK: - Layers, from the leaf up; each depends only on those above it.
+        // The vocabulary every layer shares, no C: deadlines, coded errors and their payload, JSON, file bytes, the
+        // sleep, CloudWatch's data rules.
+        .target(name: "Core", swiftSettings: strict),
+        .target(name: "UTCTime", swiftSettings: strict),
+        // The C edges: libcurl (HTTP) and libpq (PostgreSQL), each behind classes that own their handles.
+        .target(name: "CurlHTTP", dependencies: ["CCurl", "Core"], swiftSettings: strict),
+        .target(name: "PostgresClient", dependencies: ["CLibPQ", "Core"], swiftSettings: strict),
         .target(
             name: "AWSSigning", dependencies: ["UTCTime", .product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: strict),
-        .target(name: "UTCTime", swiftSettings: strict),
+        // What CloudWatch accepts and how a request says it, pure: datums, limits, planning, the form body, EMF.
+        .target(name: "MetricModel", dependencies: ["Core", "UTCTime", "AWSSigning"], swiftSettings: strict),
         .target(
-            name: "AWSClients", dependencies: ["UTCTime", "AWSSigning", "CurlHTTP", "LambdaRuntime", "CZlib"],
+            name: "AWSClients", dependencies: ["Core", "UTCTime", "AWSSigning", "MetricModel", "CurlHTTP", "CZlib"],
             swiftSettings: strict),
         .target(
             name: "LambdaRuntime",
-            dependencies: ["CurlHTTP", "UTCTime", .product(name: "Logging", package: "swift-log")],
+            dependencies: ["Core", "CurlHTTP", "UTCTime", .product(name: "Logging", package: "swift-log")],
             swiftSettings: strict
         ),
+        // The pure model: customers, queries, alarms, payloads.
+        .target(name: "CatalogModel", dependencies: ["Core", "MetricModel"], swiftSettings: strict),
+        // The collector: handlers, row mapping, sinks.
         .target(
             name: "OnPremWatch",
             dependencies: [
-                "LambdaRuntime", "CLibPQ", "AWSClients", "AWSSigning", "UTCTime",
-                .product(name: "Logging", package: "swift-log"),
+                "Core", "CatalogModel", "PostgresClient", "LambdaRuntime", "MetricModel", "AWSClients", "AWSSigning",
+                "UTCTime", .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strict
         ),
         // The CloudFormation stack around the function, generated from the catalog (pure): `onprem-watch synth`.
-        .target(name: "StackSynth", dependencies: ["OnPremWatch", "AWSClients"], swiftSettings: strict),
+        // It links neither libpq nor libcurl.
+        .target(name: "StackSynth", dependencies: ["Core", "CatalogModel", "MetricModel"], swiftSettings: strict),
         .target(
             name: "OnPremWatchCommands",
             dependencies: [
-                "OnPremWatch", "StackSynth", "LambdaRuntime", "CurlHTTP",
+                "Core", "CatalogModel", "OnPremWatch", "StackSynth", "LambdaRuntime",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -69,33 +80,45 @@ let package = Package(
 
         // The properties the fuzz targets check (Fuzz/, make fuzz), shared with the tests that replay the corpora.
         .target(
-            name: "FuzzChecks", dependencies: ["AWSClients", "CurlHTTP", "LambdaRuntime", "OnPremWatch", "StackSynth"],
+            name: "FuzzChecks", dependencies: ["Core", "MetricModel", "CurlHTTP", "CatalogModel", "StackSynth"],
             swiftSettings: strict),
 
         // Benchmark only: PutMetricData requests and bytes, ours against naive batching (make bench).
-        .executableTarget(name: "batching-bench", dependencies: ["AWSClients"], swiftSettings: strict),
+        .executableTarget(name: "batching-bench", dependencies: ["MetricModel"], swiftSettings: strict),
 
         // MARK: - Tests
-        .testTarget(name: "CurlHTTPTests", dependencies: ["CurlHTTP"], swiftSettings: strict),
+        .testTarget(name: "CurlHTTPTests", dependencies: ["Core", "CurlHTTP"], swiftSettings: strict),
         .testTarget(
             name: "AWSSigningTests", dependencies: ["AWSSigning"],
             exclude: ["aws4_testsuite", "botocore_sign.py"], swiftSettings: strict),
-        .testTarget(name: "AWSClientsTests", dependencies: ["AWSClients"], swiftSettings: strict),
+        .testTarget(name: "AWSClientsTests", dependencies: ["Core", "AWSClients"], swiftSettings: strict),
+        .testTarget(name: "MetricModelTests", dependencies: ["Core", "MetricModel"], swiftSettings: strict),
+        .testTarget(
+            name: "CoreTests", dependencies: ["Core"], exclude: ["JSONTestSuite", "json-numbers.txt"],
+            swiftSettings: strict),
+        .testTarget(name: "CatalogModelTests", dependencies: ["Core", "CatalogModel"], swiftSettings: strict),
         .testTarget(name: "FuzzChecksTests", dependencies: ["FuzzChecks"], swiftSettings: strict),
         .testTarget(name: "UTCTimeTests", dependencies: ["UTCTime"], swiftSettings: strict),
         .testTarget(
             name: "LambdaRuntimeTests",
-            dependencies: ["LambdaRuntime", .product(name: "Logging", package: "swift-log")],
+            dependencies: ["Core", "LambdaRuntime", .product(name: "Logging", package: "swift-log")],
             swiftSettings: strict
         ),
-        .testTarget(name: "StackSynthTests", dependencies: ["StackSynth", "OnPremWatch"], swiftSettings: strict),
         .testTarget(
-            name: "OnPremWatchTests", dependencies: ["OnPremWatch", "LambdaRuntime"],
-            exclude: ["JSONTestSuite", "json-numbers.txt"], swiftSettings: strict),
+            name: "StackSynthTests",
+            dependencies: ["Core", "CatalogModel", "MetricModel", "StackSynth", "PostgresClient", "AWSClients"],
+            swiftSettings: strict),
+        .testTarget(
+            name: "OnPremWatchTests",
+            dependencies: [
+                "Core", "CatalogModel", "PostgresClient", "OnPremWatch", "LambdaRuntime", "MetricModel", "AWSClients",
+            ],
+            swiftSettings: strict),
         .testTarget(
             name: "IntegrationTests",
             dependencies: [
-                "LambdaRuntime", "OnPremWatch", "CurlHTTP", .product(name: "Logging", package: "swift-log"),
+                "Core", "CatalogModel", "PostgresClient", "LambdaRuntime", "OnPremWatch", "MetricModel", "AWSClients",
+                "CurlHTTP", .product(name: "Logging", package: "swift-log"),
             ],
             // The Python helpers the tests run (boto3 against moto, the stack's end-to-end driver).
             exclude: ["create_secret.py", "read_metrics.py", "stack_e2e.py"],

@@ -1,17 +1,15 @@
 // swift-tools-version:6.1
 // The libFuzzer targets, a package of their own as swift-protobuf keeps its FuzzTesting: built only by
-// `make fuzz` (scripts/fuzz.sh) with `-sanitize=fuzzer,address`, never by `swift build` of the function. Each
-// target's main runs libFuzzer's driver over one property of FuzzChecks.
+// `make fuzz` (scripts/fuzz.sh) with `-sanitize=fuzzer,address`, never by `swift build` of the function. Its one
+// executable runs libFuzzer's driver over the property of FuzzChecks that FUZZ_TARGET names.
 import PackageDescription
-
-let targets = ["FuzzJSON", "FuzzHTTP1", "FuzzPayload", "FuzzCatalog", "FuzzPlanner"]
 
 let package = Package(
     name: "onprem-watch-fuzz",
     dependencies: [.package(name: "onprem-watch", path: "..")],
-    targets: [.target(name: "CFuzzerDriver")]
-        + targets.map { name in
-            .executableTarget(
-                name: name, dependencies: ["CFuzzerDriver", .product(name: "FuzzChecks", package: "onprem-watch")])
-        }
+    targets: [
+        .target(name: "CFuzzerDriver"),
+        .executableTarget(
+            name: "OnPremFuzz", dependencies: ["CFuzzerDriver", .product(name: "FuzzChecks", package: "onprem-watch")]),
+    ]
 )

@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """Writes bench/hot-symbols.txt: the binary's functions that run at start-up, in the runtime loop and in the real
-job, for the Lambda build's linker (`--symbol-ordering-file`, README *Benchmarks*).
+job, for the Lambda build's linker (`--symbol-ordering-file`, bench/README.md).
 
     make hot-symbols        # runs this under scripts/with-services.sh with the unstripped release binary
 

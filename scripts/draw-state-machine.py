@@ -5,7 +5,8 @@
 
 Writes one `<customer>-<interval>s.png` per state machine, at most --limit of them, through Graphviz's `dot`
 (Debian's `graphviz`). Tasks are boxes with their retries, Catch edges are dashed, a Parallel is a frame with a
-fork and a join, Choice is a diamond. README's pictures of the demo catalog are made by this script.
+fork and a join, Choice is a diamond. The pictures of the demo catalog in docs/monitoring-stack.md are made by
+this script.
 """
 import argparse
 import glob

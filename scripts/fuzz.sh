@@ -9,7 +9,6 @@ set -euo pipefail
 cd "$(dirname "$0")/../Fuzz"
 seconds=${FUZZ_SECONDS:-180}
 targets=${FUZZ_TARGETS:-"json http1 payload catalog planner"}
-declare -A binary=([json]=FuzzJSON [http1]=FuzzHTTP1 [payload]=FuzzPayload [catalog]=FuzzCatalog [planner]=FuzzPlanner)
 
 # lld: gold fails on the sanitized link (an internal error in its DWARF reader).
 swift build -c release -Xswiftc -sanitize=fuzzer,address -Xswiftc -use-ld=lld -Xswiftc -Xclang-linker \
@@ -24,7 +23,7 @@ for target in $targets; do
     log=.build/fuzz-$target.log
     before=$(ls "Crashes/$target" | wc -l)
     # -timeout: an input that takes 10 s is a hang; -rss_limit_mb: memory that grows without bound is a finding.
-    "$bin/${binary[$target]}" "$work" "Corpus/$target" -max_total_time="$seconds" -print_final_stats=1 \
+    FUZZ_TARGET=$target "$bin/OnPremFuzz" "$work" "Corpus/$target" -max_total_time="$seconds" -print_final_stats=1 \
         -timeout=10 -rss_limit_mb=2048 -artifact_prefix="Crashes/$target/" >"$log" 2>&1 || true
     after=$(ls "Crashes/$target" | wc -l)
     executions=$(grep -oE 'stat::number_of_executed_units: *[0-9]+' "$log" | grep -oE '[0-9]+$' || echo 0)

@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
-"""Writes a catalog of N customers with Q queries of one KPI each, every minute: the cost example of README's
-*The monitoring stack* at any scale, and the 2,000-customer catalog the stack tests lint.
+"""Writes a catalog of N customers with Q queries of one KPI each, every minute: the cost example of
+docs/monitoring-stack.md at any scale, and the 2,000-customer catalog the stack tests lint.
 
     scripts/generate-catalog.py --customers 2000 --queries 10 > /tmp/catalog-2000.json
 """

@@ -8,7 +8,7 @@ metrics handler, which refuses the padded event's unknown customer) is measured 
 
 The runtime hung at every multiple of 16 KiB until its receive loop was fixed. This exits 1 if any size gets no
 answer within --timeout; the "neighbours" column is how far each boundary size is from the slower of the sizes one
-under and one over (README: Tests).
+under and one over (docs/testing.md).
 
     scripts/size-sweep.py --stage .build-lambda/stage --handler echo
 """

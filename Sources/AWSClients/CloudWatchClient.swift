@@ -1,5 +1,6 @@
 public import AWSSigning
-public import LambdaRuntime
+public import Core
+public import MetricModel
 
 #if canImport(Glibc)
     import Glibc

@@ -1,4 +1,5 @@
-public import LambdaRuntime
+public import Core
+public import MetricModel
 
 /// Publishing failed after the retries the deadline allowed, named `CloudWatch.Reason`.
 ///

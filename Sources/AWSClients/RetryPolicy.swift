@@ -1,4 +1,4 @@
-import LambdaRuntime
+import Core
 
 /// Exponential backoff with full jitter, as AWS recommends: the pause before retry `n` is uniform in
 /// `0 ..< min(cap, base * 2^n)`.

@@ -1,4 +1,4 @@
-public import LambdaRuntime
+public import Core
 
 /// Reading a customer's database credentials from Secrets Manager failed, named `Secrets.Reason`.
 ///

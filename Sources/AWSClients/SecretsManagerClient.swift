@@ -1,6 +1,6 @@
 public import AWSSigning
+public import Core
 import CurlHTTP
-public import LambdaRuntime
 
 #if canImport(FoundationEssentials)
     import FoundationEssentials

@@ -1,6 +1,6 @@
 import AWSSigning
+import Core
 import CurlHTTP
-import LambdaRuntime
 
 /// SigV4-signed POSTs to one AWS endpoint over one libcurl handle, retried with backoff until the deadline on
 /// throttling, 5xx and network errors.

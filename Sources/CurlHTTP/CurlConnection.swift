@@ -1,4 +1,5 @@
 import CCurl
+import Core
 import Glibc
 
 /// Owns one libcurl easy handle in connect-only mode: libcurl resolves, connects (and speaks TLS for `https`), and

@@ -1,4 +1,5 @@
 import CCurl
+import Core
 
 /// Owns one libcurl easy handle and performs blocking HTTP requests on it.
 ///
@@ -116,13 +117,5 @@ public final class CurlEasy {
             sink.head.append(contentsOf: line)
         }
         return length
-    }
-}
-
-extension Duration {
-    /// The duration in whole milliseconds, rounded down (internal: `LambdaRuntime` exports the public one).
-    var milliseconds: Int64 {
-        let (seconds, attoseconds) = components
-        return seconds * 1000 + attoseconds / 1_000_000_000_000_000
     }
 }

@@ -1,7 +1,7 @@
-import AWSClients
+import CatalogModel
+import Core
 import CurlHTTP
-import LambdaRuntime
-import OnPremWatch
+import MetricModel
 import StackSynth
 
 /// The properties the fuzz targets check, one function per decoder we wrote ourselves.

@@ -1,3 +1,4 @@
+public import Core
 import CurlHTTP
 
 /// The Runtime API over one kept-alive libcurl connection (``CurlHTTP/HTTP1Client``).

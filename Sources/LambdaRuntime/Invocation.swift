@@ -1,3 +1,4 @@
+public import Core
 public import CurlHTTP
 
 /// One event handed out by `GET /runtime/invocation/next`, with every header the Runtime API sends.

@@ -1,3 +1,4 @@
+public import Core
 public import Logging
 
 /// What a handler knows about the invocation it serves.

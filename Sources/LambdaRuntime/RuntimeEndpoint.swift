@@ -1,3 +1,4 @@
+import Core
 /// Where the Runtime API lives, parsed from `AWS_LAMBDA_RUNTIME_API`.
 ///
 /// Lambda gives `host:port`; local emulators give a URL with a path prefix (cargo-lambda:
@@ -19,7 +20,7 @@ public struct RuntimeEndpoint: Equatable, Sendable {
     /// RuntimeEndpoint("http://[::]:9001/.rt")?.baseURL      // "http://[::1]:9001/.rt/2018-06-01"
     /// ```
     public init?(_ value: String) {
-        var rest = Substring(value.trimmingCharacters(in: " \t\r\n"))
+        var rest = Substring(value.trimmed(of: " \t\r\n"))
         var scheme = "http"
         if let range = rest.firstRange(of: "://") {
             scheme = String(rest[..<range.lowerBound]).lowercased()
@@ -60,15 +61,5 @@ public struct RuntimeEndpoint: Equatable, Sendable {
         path += requestID
         path += leaf
         return path
-    }
-}
-
-extension String {
-    /// Trims without Foundation, which the runtime layer does not import.
-    /// The string without leading and trailing characters from `set`.
-    public func trimmingCharacters(in set: String) -> String {
-        guard let first = firstIndex(where: { !set.contains($0) }), let last = lastIndex(where: { !set.contains($0) })
-        else { return "" }
-        return String(self[first...last])
     }
 }

@@ -1,3 +1,4 @@
+import Core
 public import Logging
 
 /// The runtime's main loop: fetch an invocation, run the handler, post the answer, repeat.

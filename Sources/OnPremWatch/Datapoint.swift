@@ -1,3 +1,4 @@
+import CatalogModel
 /// One metric value ready to publish: CloudWatch's datum, before batching.
 public struct Datapoint: Equatable, Sendable {
     public var name: String

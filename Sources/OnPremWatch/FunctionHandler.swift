@@ -1,4 +1,6 @@
+import CatalogModel
 public import LambdaRuntime
+import PostgresClient
 
 /// The handler chosen by `_HANDLER`: `metrics` (the default) or `echo`.
 ///

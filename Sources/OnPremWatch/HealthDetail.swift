@@ -1,7 +1,9 @@
+import CatalogModel
+import Core
+import MetricModel
 #if canImport(Glibc)
     import Glibc
 #endif
-import AWSClients
 import LambdaRuntime
 
 /// Collection health, so an alarm fires when collection itself breaks, not only when a KPI crosses its threshold.

@@ -1,7 +1,8 @@
 public import AWSClients
-public import AWSSigning
-public import LambdaRuntime
-import UTCTime
+import AWSSigning
+public import Core
+import LambdaRuntime
+public import MetricModel
 
 #if canImport(Glibc)
     import Glibc
@@ -73,7 +74,7 @@ public enum MetricsSink {
                 rejected: report.rejected.map { .init(name: $0.datum.name, reason: $0.reason) })
         case .emf(let namespace):
             var summary = Summary(sink: "emf")
-            for line in Self.emfLines(datums, namespace: namespace) {
+            for line in EMF.lines(datums, namespace: namespace) {
                 var bytes = Array(line.utf8)
                 bytes.append(0x0A)
                 _ = bytes.withUnsafeBytes { write(1, $0.baseAddress, $0.count) }
@@ -83,34 +84,5 @@ public enum MetricsSink {
             summary.datapoints = datums.reduce(0) { $0 + $1.datapointCount }
             return summary
         }
-    }
-
-    /// One EMF object per datum and slice of at most 100 values (EMF's limit per metric array). Counts are
-    /// expanded, since EMF has no counts.
-    public static func emfLines(_ datums: [MetricDatum], namespace: String) -> [String] {
-        var lines: [String] = []
-        for datum in datums {
-            var values: [Double] = []
-            for (value, count) in zip(datum.values, datum.counts) {
-                values += Array(repeating: value, count: max(1, Int(count)))
-            }
-            var start = 0
-            while start < values.count {
-                let slice = values[start..<min(start + 100, values.count)]
-                start += 100
-                let names = datum.dimensions.map { JSONText.quoted($0.name) }.joined(separator: ",")
-                let fields = datum.dimensions.map { ",\(JSONText.quoted($0.name)):\(JSONText.quoted($0.value))" }
-                    .joined()
-                let value =
-                    slice.count == 1 ? "\(slice.first ?? 0)" : "[\(slice.map { "\($0)" }.joined(separator: ","))]"
-                lines.append(
-                    "{\"_aws\":{\"Timestamp\":\(datum.timestampMs),\"CloudWatchMetrics\":[{\"Namespace\":"
-                        + "\(JSONText.quoted(namespace)),\"Dimensions\":[[\(names)]],\"Metrics\":[{\"Name\":"
-                        + "\(JSONText.quoted(datum.name)),\"Unit\":\(JSONText.quoted(datum.unit)),"
-                        + "\"StorageResolution\":\(datum.storageResolution)}]}]}\(fields),"
-                        + "\(JSONText.quoted(datum.name)):\(value)}")
-            }
-        }
-        return lines
     }
 }

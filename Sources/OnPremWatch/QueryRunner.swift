@@ -1,4 +1,6 @@
-import LambdaRuntime
+import CatalogModel
+import Core
+import PostgresClient
 
 /// Runs one catalog query for one customer: a read-only transaction with a `statement_timeout`, on a pooled
 /// connection that is checked by use and reopened once when the server went away since the last invocation.

@@ -1,4 +1,7 @@
-import AWSClients
+public import CatalogModel
+import Core
+import MetricModel
+public import PostgresClient
 
 #if canImport(FoundationEssentials)
     import FoundationEssentials

@@ -1,3 +1,4 @@
+import Core
 import LambdaRuntime
 
 #if canImport(FoundationEssentials)

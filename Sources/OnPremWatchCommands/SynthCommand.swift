@@ -1,4 +1,6 @@
 import ArgumentParser
+import CatalogModel
+import Core
 import OnPremWatch
 import StackSynth
 

@@ -1,4 +1,5 @@
-public import OnPremWatch
+public import CatalogModel
+import Core
 
 /// What the generated stack runs and watches, derived from the catalog alone (pure).
 ///

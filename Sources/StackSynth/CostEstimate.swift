@@ -1,5 +1,6 @@
-import AWSClients
-import OnPremWatch
+import CatalogModel
+import Core
+import MetricModel
 
 /// The generated stack's monthly bill, itemised, from the public price list (us-east-1, on-demand, no free tier).
 ///
@@ -146,7 +147,7 @@ public struct CostEstimate: Sendable {
             MetricDatum(
                 name: "QuerySucceeded", dimensions: [(name: "Customer", value: customer.opname)], unit: "Count",
                 timestampMs: 1_790_000_000_000, values: [1]))
-        return MetricsSink.emfLines(datums, namespace: "OnPremWatch").reduce(0) {
+        return EMF.lines(datums, namespace: "OnPremWatch").reduce(0) {
             $0 + $1.utf8.count + 1 + Price.logEventOverhead
         }
     }
@@ -170,7 +171,7 @@ public struct CostEstimate: Sendable {
         return "$\(count(Double(whole))).\(rest < 10 ? "0" : "")\(rest)"
     }
 
-    /// The table `synth` prints and README quotes.
+    /// The table `synth` prints and docs/monitoring-stack.md quotes.
     public var report: String {
         var lines = [
             "Monthly cost estimate, \(customers) customer\(customers == 1 ? "" : "s") "

@@ -1,4 +1,5 @@
-public import OnPremWatch
+import CatalogModel
+public import Core
 
 /// The CloudFormation templates of the whole monitoring stack (pure): a parent with the function and its roles,
 /// nested stacks with the customers' state machines, schedules and alarms, and one with the dashboards.

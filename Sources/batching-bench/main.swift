@@ -1,4 +1,4 @@
-import AWSClients
+import MetricModel
 
 #if canImport(Glibc)
     import Glibc

@@ -1,7 +1,12 @@
 import AWSSigning
+import CatalogModel
+import Core
 import Foundation
 import LambdaRuntime
+import MetricModel
 import Testing
+
+@testable import PostgresClient
 
 @testable import AWSClients
 

@@ -1,6 +1,11 @@
+import CatalogModel
+import Core
 import CurlHTTP
 import Foundation
+import MetricModel
 import Testing
+
+@testable import PostgresClient
 
 /// The deployment zip on a machine that has never seen the project: a Debian minbase root with only what
 /// provided.al2023 adds to it (libcurl4, libssl3), no libpq, no Swift. `make test` builds the zip

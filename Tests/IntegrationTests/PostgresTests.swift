@@ -1,7 +1,12 @@
+import CatalogModel
+import Core
 import Foundation
 import LambdaRuntime
 import Logging
+import MetricModel
 import Testing
+
+@testable import PostgresClient
 
 @testable import OnPremWatch
 
@@ -43,7 +48,8 @@ struct PostgresTests {
                                3::int8 as a_int8, 1.5::float4 as a_float4, 2.5::float8 as a_float8, 12.25::numeric as a_numeric,
                                true as a_bool, false as b_bool, null::int as a_null, 'NaN'::float8 as a_nan,
                                'NaN'::numeric as b_nan, 'Infinity'::float8 as a_inf, current_date as a_date,
-                               now() - interval '1 minute' as timestamp
+                               now() - interval '1 minute' as timestamp, '-1234.5'::money as a_money,
+                               1234567.89::money as b_money
                         """,
                     cloudwatchDimension: "types", units: ["a_int4": "Count"]),
                 QueryDefinition(
@@ -115,7 +121,7 @@ struct PostgresTests {
         #expect(
             values == [
                 "a_int2": 1, "a_int4": 2, "a_int8": 3, "a_float4": 1.5, "a_float8": 2.5, "a_numeric": 12.25,
-                "a_bool": 1, "b_bool": 0,
+                "a_bool": 1, "b_bool": 0, "a_money": -1234.5, "b_money": 1_234_567.89,
             ])
         let first = try #require(points.first)
         #expect(

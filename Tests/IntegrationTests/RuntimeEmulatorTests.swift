@@ -1,7 +1,12 @@
+import CatalogModel
+import Core
 import CurlHTTP
 import Foundation
 import LambdaRuntime
+import MetricModel
 import Testing
+
+@testable import PostgresClient
 
 /// The built binary against cargo-lambda's Runtime API emulator: the real loop, the real wire.
 @Suite(.serialized, .enabled(if: LiveServices.runtimeEmulator != nil, "needs ONPREM_TEST_EMULATOR (make test)"))

@@ -1,9 +1,14 @@
+import CatalogModel
+import Core
 import CurlHTTP
 import Foundation
 import LambdaRuntime
 import Logging
+import MetricModel
 import OnPremWatch
 import Testing
+
+@testable import PostgresClient
 
 /// The runtime loop over libcurl against a stand-in Runtime API that produces the faults cargo-lambda cannot.
 @Suite struct RuntimeFaultTests {

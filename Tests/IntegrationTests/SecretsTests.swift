@@ -1,8 +1,13 @@
 import AWSClients
+import CatalogModel
+import Core
 import Foundation
 import LambdaRuntime
 import Logging
+import MetricModel
 import Testing
+
+@testable import PostgresClient
 
 @testable import OnPremWatch
 

@@ -1,5 +1,10 @@
+import CatalogModel
+import Core
 import Foundation
+import MetricModel
 import Testing
+
+@testable import PostgresClient
 
 /// The generated stack, proved with the real tools: cfn-lint and statelint on the demo catalog's templates, and a
 /// generated state machine run by moto's Step Functions through the Runtime API emulator into our function

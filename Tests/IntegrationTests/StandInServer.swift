@@ -1,4 +1,9 @@
+import CatalogModel
+import Core
 import Foundation
+import MetricModel
+
+@testable import PostgresClient
 
 #if canImport(Glibc)
     import Glibc

@@ -1,5 +1,10 @@
+import CatalogModel
+import Core
 import CurlHTTP
 import Foundation
+import MetricModel
+
+@testable import PostgresClient
 
 /// Where the live services of `make test` are, from the environment the Makefile sets.
 enum LiveServices {

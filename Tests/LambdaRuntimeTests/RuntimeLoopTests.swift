@@ -1,3 +1,4 @@
+import Core
 import LambdaRuntime
 import Logging
 import Testing

@@ -1,6 +1,11 @@
 import AWSClients
+import CatalogModel
+import Core
 import LambdaRuntime
+import MetricModel
 import Testing
+
+@testable import PostgresClient
 
 @testable import OnPremWatch
 

@@ -1,7 +1,12 @@
 import AWSClients
+import CatalogModel
+import Core
 import Foundation
 import LambdaRuntime
+import MetricModel
 import Testing
+
+@testable import PostgresClient
 
 @testable import OnPremWatch
 
@@ -11,7 +16,7 @@ import Testing
         let datum = MetricDatum(
             name: "active_sessions", dimensions: [(name: "Customer", value: "c1"), (name: "Query", value: "q")],
             unit: "Count", timestampMs: 1_790_000_000_000, values: [5, 7], counts: [100, 50])
-        let lines = MetricsSink.emfLines([datum], namespace: "OnPremWatch")
+        let lines = EMF.lines([datum], namespace: "OnPremWatch")
         #expect(lines.count == 2, "150 values split into 100 and 50")
         let first = try #require(try JSONSerialization.jsonObject(with: Data(lines[0].utf8)) as? [String: Any])
         let aws = try #require(first["_aws"] as? [String: Any])

@@ -1,4 +1,9 @@
+import CatalogModel
+import Core
+import MetricModel
 import Testing
+
+@testable import PostgresClient
 
 @testable import OnPremWatch
 

@@ -1,4 +1,5 @@
-import OnPremWatch
+import CatalogModel
+import Core
 import Testing
 
 @testable import StackSynth
@@ -8,7 +9,7 @@ import Testing
         estimate.items.first { $0.name == name }?.monthly ?? .nan
     }
 
-    @Test("README's example, one customer with ten one-minute KPI queries, collects for under $4 a month")
+    @Test("The cost example (docs/monitoring-stack.md): one customer, ten one-minute KPI queries, under $4 a month")
     func example() {
         let plan = CollectionPlan(catalog: Fixtures.catalog(customers: 1))
         let estimate = CostEstimate(plan: plan, dashboards: 1)

@@ -1,11 +1,12 @@
-import OnPremWatch
+import CatalogModel
+import Core
 
 @testable import StackSynth
 
 /// Catalogs built as values, so the tests read the plan and templates without files.
 enum Fixtures {
-    /// README's cost example at any scale: every customer runs `queries` one-KPI queries every minute, each with an
-    /// alarm at the customer's threshold (what `scripts/generate-catalog.py` writes).
+    /// The cost example of docs/monitoring-stack.md at any scale: every customer runs `queries` one-KPI queries every
+    /// minute, each with an alarm at the customer's threshold (what `scripts/generate-catalog.py` writes).
     static func catalog(customers: Int, queries: Int = 10) -> Catalog {
         Catalog(
             customers: (1...max(1, customers)).prefix(customers).map { number in

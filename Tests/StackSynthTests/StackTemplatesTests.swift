@@ -1,4 +1,5 @@
-import OnPremWatch
+import CatalogModel
+import Core
 import Testing
 
 @testable import StackSynth

@@ -1,9 +1,22 @@
-import OnPremWatch
+import AWSClients
+import CatalogModel
+import Core
+import PostgresClient
 import Testing
 
 @testable import StackSynth
 
 @Suite struct StateMachineDefinitionTests {
+    @Test("the retried names are the error codes' own: the generator, which cannot link those types, spells them")
+    func transientNamesAreCodes() {
+        let codes = [
+            PostgresError.Code.connectFailed.name, PostgresError.Code.timeout.name, PostgresError.Code.connectionLost.name,
+            SecretsError.Code.unavailable.name, CloudWatchError.Code.throttled.name,
+            CloudWatchError.Code.publishFailed.name,
+        ]
+        #expect(StateMachineDefinition.transientErrors == codes)
+    }
+
     static let customer = Customer(opname: "Plant A", ip: "h", database: "d", version: "1")
     static func query(_ name: String) -> QueryDefinition {
         QueryDefinition(name: name, versions: ["1"], query: "s", cloudwatchDimension: name)

@@ -1,0 +1,85 @@
+import Core
+
+/// One KPI of a query that gets a CloudWatch alarm per customer (`onprem-watch synth`).
+///
+/// ```json
+/// "alarms": [{"metric": "active_sessions", "comparison": "GreaterThanThreshold", "statistic": "Maximum",
+///             "periods": 3, "datapointsToAlarm": 2, "period": 60, "missingData": "missing",
+///             "dimensions": {"region": "north"}}]
+/// ```
+///
+/// The threshold is the customer's: its `thresholds[metric]`, else its `threshold`. A catalog entry may fix one
+/// for every customer with `threshold`, which then wins.
+public struct AlarmSpec: Sendable, Equatable {
+    public var metric: String
+    public var comparison: String
+    public var statistic: String
+    /// Evaluation periods, and how many of them must breach.
+    public var periods: Int
+    public var datapointsToAlarm: Int
+    /// Seconds: 10 or 30 (high resolution, needs `storageResolution: 1`), or a multiple of 60.
+    public var period: Int
+    public var missingData: String
+    /// The row's own dimensions (text columns) that pick one series, besides `Customer` and `Query`.
+    public var dimensions: [String: String]
+    public var threshold: Double?
+
+    static let comparisons: Set<String> = [
+        "GreaterThanThreshold", "GreaterThanOrEqualToThreshold", "LessThanThreshold", "LessThanOrEqualToThreshold",
+    ]
+    static let statistics: Set<String> = ["Average", "Sum", "Minimum", "Maximum", "SampleCount"]
+    static let missingDataModes: Set<String> = ["breaching", "notBreaching", "ignore", "missing"]
+
+    public init(
+        metric: String, comparison: String = "GreaterThanThreshold", statistic: String = "Maximum", periods: Int = 3,
+        datapointsToAlarm: Int? = nil, period: Int = 60, missingData: String = "missing",
+        dimensions: [String: String] = [:], threshold: Double? = nil
+    ) {
+        self.metric = metric
+        self.comparison = comparison
+        self.statistic = statistic
+        self.periods = periods
+        self.datapointsToAlarm = datapointsToAlarm ?? periods
+        self.period = period
+        self.missingData = missingData
+        self.dimensions = dimensions
+        self.threshold = threshold
+    }
+
+    init(_ value: JSONValue, where place: String) throws(CatalogError) {
+        guard case .object(let fields) = value else { throw CatalogError(.invalid, "\(place): not an object") }
+        let metric = try FieldReader(fields: fields, place: place).requiredText("metric")
+        let reader = FieldReader(fields: fields, place: "\(place) (\"\(metric)\")")
+        func choice(_ key: String, _ allowed: Set<String>, _ fallback: String) throws(CatalogError) -> String {
+            let value = try reader.optionalText(key) ?? fallback
+            guard allowed.contains(value) else {
+                throw CatalogError(.invalid, "\(reader.place): \(key) \"\(value)\" is not one of \(allowed.sorted())")
+            }
+            return value
+        }
+        let periods = try reader.optionalInteger("periods", in: 1...100) ?? 3
+        let datapoints = try reader.optionalInteger("datapointsToAlarm", in: 1...periods) ?? periods
+        let period = try reader.optionalInteger("period", in: 10...86_400) ?? 60
+        guard period == 10 || period == 30 || period % 60 == 0 else {
+            throw CatalogError(.invalid, "\(reader.place): period must be 10, 30 or a multiple of 60 seconds")
+        }
+        var dimensions: [String: String] = [:]
+        if let value = fields["dimensions"], value != .null {
+            guard case .object(let map) = value else {
+                throw CatalogError(.invalid, "\(reader.place): dimensions must map dimension names to values")
+            }
+            for (name, value) in map {
+                guard let text = value.text, !text.isEmpty else {
+                    throw CatalogError(.invalid, "\(reader.place): dimensions.\(name) must be a string")
+                }
+                dimensions[name] = text
+            }
+        }
+        self.init(
+            metric: metric, comparison: try choice("comparison", Self.comparisons, "GreaterThanThreshold"),
+            statistic: try choice("statistic", Self.statistics, "Maximum"), periods: periods,
+            datapointsToAlarm: datapoints, period: period,
+            missingData: try choice("missingData", Self.missingDataModes, "missing"), dimensions: dimensions,
+            threshold: try reader.optionalNumber("threshold"))
+    }
+}

@@ -1,0 +1,307 @@
+import Core
+import MetricModel
+
+/// The customers and queries the function knows, shipped with it as `catalog.json`.
+///
+/// Loaded and validated once at init: a broken catalog stops the function before it serves anything, with a
+/// message that names the bad entry, rather than failing one invocation at a time.
+public struct Catalog: Sendable {
+    public var customers: [Customer]
+    public var queries: [QueryDefinition]
+
+    public init(customers: [Customer], queries: [QueryDefinition]) {
+        self.customers = customers
+        self.queries = queries
+    }
+
+    /// Reads a catalog from JSON and validates every entry.
+    ///
+    /// - Throws: ``CatalogError/Code/invalid`` naming the first bad entry.
+    public init(json bytes: [UInt8]) throws(CatalogError) {
+        let root: JSONValue
+        do {
+            root = try JSONValue.parse(bytes)
+        } catch {
+            throw CatalogError(.invalid, "catalog is not valid JSON: \(error)")
+        }
+        guard case .object(let fields) = root else { throw CatalogError(.invalid, "catalog is not a JSON object") }
+        guard case .array(let customers)? = fields["customers"] else {
+            throw CatalogError(.invalid, "catalog has no \"customers\" array")
+        }
+        guard case .array(let queries)? = fields["queries"] else {
+            throw CatalogError(.invalid, "catalog has no \"queries\" array")
+        }
+        var parsedCustomers: [Customer] = []
+        for (index, entry) in customers.enumerated() {
+            parsedCustomers.append(try Customer(entry, where: "customers[\(index)]"))
+        }
+        var parsedQueries: [QueryDefinition] = []
+        for (index, entry) in queries.enumerated() {
+            parsedQueries.append(try QueryDefinition(entry, where: "queries[\(index)]", requireVersions: true))
+        }
+        self.init(customers: parsedCustomers, queries: parsedQueries)
+        try validateUniqueness()
+    }
+
+    /// Two customers with one name, or two variants of a query for one version, would make lookups ambiguous.
+    private func validateUniqueness() throws(CatalogError) {
+        var names: Set<String> = []
+        for (index, customer) in customers.enumerated() where !names.insert(customer.opname).inserted {
+            throw CatalogError(.invalid, "customers[\(index)] (\"\(customer.opname)\"): opname is used twice")
+        }
+        var variants: Set<String> = []
+        for (index, query) in queries.enumerated() {
+            for version in query.versions where !variants.insert("\(query.name)\u{0}\(version)").inserted {
+                throw CatalogError(
+                    .invalid, "queries[\(index)] (\"\(query.name)\"): a second variant for version \"\(version)\"")
+            }
+        }
+    }
+
+    /// The customer named `opname`.
+    public func customer(named opname: String) throws(CatalogError) -> Customer {
+        guard let customer = customers.first(where: { $0.opname == opname }) else {
+            throw CatalogError(.unknownCustomer, "no customer \"\(opname)\" in the catalog")
+        }
+        return customer
+    }
+
+    /// The variant of query `name` for `version`.
+    public func query(named name: String, version: String) throws(CatalogError) -> QueryDefinition {
+        let variants = queries.filter { $0.name == name }
+        guard !variants.isEmpty else { throw CatalogError(.unknownQuery, "no query \"\(name)\" in the catalog") }
+        guard let variant = variants.first(where: { $0.versions.contains(version) }) else {
+            throw CatalogError(.noVariantForVersion, "query \"\(name)\" has no variant for version \"\(version)\"")
+        }
+        return variant
+    }
+
+    /// Every query with a variant for `version`, in catalog order, one variant per name.
+    public func queries(forVersion version: String) -> [QueryDefinition] {
+        queries.filter { $0.versions.contains(version) }
+    }
+}
+
+/// One customer deployment and how to reach its database.
+public struct Customer: Sendable, Equatable {
+    public var opname: String
+    public var ip: String
+    public var port: Int
+    public var database: String
+    public var version: String
+    public var threshold: Double?
+    public var user: String?
+    public var sslmode: String?
+    public var sslrootcert: String?
+    /// The Secrets Manager secret (name or ARN) with `username`/`password`.
+    public var secret: String?
+    /// Seconds between collections (`onprem-watch synth`); `nil` is one minute, or the query's own.
+    public var interval: Int?
+    /// Per KPI metric, the alarm threshold where it differs from ``threshold``.
+    public var thresholds: [String: Double]
+
+    static let sslModes: Set<String> = ["disable", "allow", "prefer", "require", "verify-ca", "verify-full"]
+
+    public init(
+        opname: String, ip: String, port: Int = 5432, database: String, version: String, threshold: Double? = nil,
+        user: String? = nil, sslmode: String? = nil, sslrootcert: String? = nil, secret: String? = nil,
+        interval: Int? = nil, thresholds: [String: Double] = [:]
+    ) {
+        self.opname = opname
+        self.ip = ip
+        self.port = port
+        self.database = database
+        self.version = version
+        self.threshold = threshold
+        self.user = user
+        self.sslmode = sslmode
+        self.sslrootcert = sslrootcert
+        self.secret = secret
+        self.interval = interval
+        self.thresholds = thresholds
+    }
+
+    /// Reads and validates one customer entry; `place` names it in errors (`customers[3]`, `payload customer`).
+    init(_ value: JSONValue, where place: String) throws(CatalogError) {
+        guard case .object(let fields) = value else { throw CatalogError(.invalid, "\(place): not an object") }
+        let reader = FieldReader(fields: fields, place: place)
+        let opname = try reader.requiredText("opname")
+        let named = FieldReader(fields: fields, place: "\(place) (\"\(opname)\")")
+        let portText = try named.optionalText("port") ?? "5432"
+        guard let port = Int(portText), (1...65535).contains(port) else {
+            throw CatalogError(.invalid, "\(named.place): port \"\(portText)\" is not a port number")
+        }
+        self.init(
+            opname: opname, ip: try named.requiredText("ip"), port: port, database: try named.requiredText("database"),
+            version: try named.requiredText("version"), threshold: try named.optionalNumber("threshold"),
+            user: try named.optionalText("user"), sslmode: try named.optionalText("sslmode"),
+            sslrootcert: try named.optionalText("sslrootcert"), secret: try named.optionalText("secret"),
+            interval: try CollectionInterval.validated(try named.optionalNumber("interval"), place: named.place),
+            thresholds: try named.numberMap("thresholds"))
+        if let sslmode, !Self.sslModes.contains(sslmode) {
+            throw CatalogError(
+                .invalid, "\(named.place): sslmode \"\(sslmode)\" is not one of \(Self.sslModes.sorted())")
+        }
+    }
+
+    /// The connection pool's key: customers sharing a server, database and login share a connection.
+    public var endpointKey: String {
+        [ip, String(port), database, user ?? "", sslmode ?? "", sslrootcert ?? "", secret ?? ""].joined(
+            separator: "\u{0}")
+    }
+}
+
+/// One variant of a named query.
+public struct QueryDefinition: Sendable, Equatable {
+    public var name: String
+    public var description: String?
+    public var tags: [String]
+    public var versions: [String]
+    public var query: String
+    public var cloudwatchDimension: String
+    /// Column (or JSON field) name to CloudWatch unit; unnamed columns are `None`.
+    public var units: [String: String]
+    public var timeoutMs: Int?
+    /// 1 for high-resolution metrics, 60 (the default) otherwise.
+    public var storageResolution: Int
+    /// Seconds between runs of this query, overriding the customer's (`onprem-watch synth`).
+    public var interval: Int?
+    /// The KPIs that get an alarm per customer (`onprem-watch synth`).
+    public var alarms: [AlarmSpec]
+
+    public init(
+        name: String, description: String? = nil, tags: [String] = [], versions: [String], query: String,
+        cloudwatchDimension: String, units: [String: String] = [:], timeoutMs: Int? = nil, storageResolution: Int = 60,
+        interval: Int? = nil, alarms: [AlarmSpec] = []
+    ) {
+        self.name = name
+        self.description = description
+        self.tags = tags
+        self.versions = versions
+        self.query = query
+        self.cloudwatchDimension = cloudwatchDimension
+        self.units = units
+        self.timeoutMs = timeoutMs
+        self.storageResolution = storageResolution
+        self.interval = interval
+        self.alarms = alarms
+    }
+
+    init(_ value: JSONValue, where place: String, requireVersions: Bool) throws(CatalogError) {
+        guard case .object(let fields) = value else { throw CatalogError(.invalid, "\(place): not an object") }
+        let name = try FieldReader(fields: fields, place: place).requiredText("name")
+        let reader = FieldReader(fields: fields, place: "\(place) (\"\(name)\")")
+        let versions = try reader.textList("versions")
+        if requireVersions && versions.isEmpty {
+            throw CatalogError(.invalid, "\(reader.place): versions must list at least one version")
+        }
+        var units: [String: String] = [:]
+        if let value = fields["units"] {
+            guard case .object(let map) = value else {
+                throw CatalogError(.invalid, "\(reader.place): units must map column names to units")
+            }
+            for (column, unit) in map {
+                guard case .string(let unit) = unit, PutMetricDataLimits.units.contains(unit) else {
+                    throw CatalogError(.invalid, "\(reader.place): units.\(column) is not a CloudWatch unit")
+                }
+                units[column] = unit
+            }
+        }
+        let timeout = try reader.optionalInteger("timeoutMs", in: 1...900_000)
+        let resolution = try reader.optionalInteger("storageResolution", in: 1...60) ?? 60
+        guard resolution == 1 || resolution == 60 else {
+            throw CatalogError(.invalid, "\(reader.place): storageResolution must be 1 or 60")
+        }
+        var alarms: [AlarmSpec] = []
+        switch fields["alarms"] {
+        case nil, .null?: break
+        case .array(let entries)?:
+            for (index, entry) in entries.enumerated() {
+                alarms.append(try AlarmSpec(entry, where: "\(reader.place).alarms[\(index)]"))
+            }
+        default: throw CatalogError(.invalid, "\(reader.place): alarms must be a list")
+        }
+        for alarm in alarms where alarm.period < 60 && resolution != 1 {
+            throw CatalogError(
+                .invalid, "\(reader.place): alarm on \(alarm.metric) has a \(alarm.period) s period; needs storageResolution 1")
+        }
+        self.init(
+            name: name, description: try reader.optionalText("description"), tags: try reader.textList("tags"),
+            versions: versions, query: try reader.requiredText("query"),
+            cloudwatchDimension: try reader.optionalText("cloudwatchDimension") ?? name, units: units,
+            timeoutMs: timeout, storageResolution: resolution,
+            interval: try CollectionInterval.validated(try reader.optionalNumber("interval"), place: reader.place),
+            alarms: alarms)
+    }
+}
+
+/// Reads typed fields from a JSON object, with errors that say where.
+struct FieldReader {
+    let fields: JSONObject
+    let place: String
+
+    func requiredText(_ key: String) throws(CatalogError) -> String {
+        guard let text = try optionalText(key), !text.isEmpty else {
+            throw CatalogError(.invalid, "\(place): \(key) is missing or empty")
+        }
+        return text
+    }
+
+    func optionalText(_ key: String) throws(CatalogError) -> String? {
+        guard let value = fields[key], value != .null else { return nil }
+        guard let text = value.text else { throw CatalogError(.invalid, "\(place): \(key) must be a string") }
+        return text
+    }
+
+    /// A finite number, given as a JSON number or as text (`"80"`); `NaN` and infinities are refused.
+    func optionalNumber(_ key: String) throws(CatalogError) -> Double? {
+        let value: Double
+        switch fields[key] {
+        case nil, .null?: return nil
+        case .number(let number)?: value = number
+        case .string(let text)?:
+            guard let number = Double(text) else { throw CatalogError(.invalid, "\(place): \(key) must be a number") }
+            value = number
+        default: throw CatalogError(.invalid, "\(place): \(key) must be a number")
+        }
+        guard value.isFinite else { throw CatalogError(.invalid, "\(place): \(key) must be a finite number") }
+        return value
+    }
+
+    /// A whole number in `range`, converted with a check: a value past `Int`'s range is an error, not a trap.
+    func optionalInteger(_ key: String, in range: ClosedRange<Int>) throws(CatalogError) -> Int? {
+        guard let value = try optionalNumber(key) else { return nil }
+        guard let whole = Int(exactly: value), range.contains(whole) else {
+            throw CatalogError(.invalid, "\(place): \(key) must be a whole number in \(range)")
+        }
+        return whole
+    }
+
+    func numberMap(_ key: String) throws(CatalogError) -> [String: Double] {
+        guard let value = fields[key], value != .null else { return [:] }
+        guard case .object(let map) = value else { throw CatalogError(.invalid, "\(place): \(key) must be an object") }
+        let entries = FieldReader(fields: map, place: "\(place): \(key)")
+        var result: [String: Double] = [:]
+        for name in map.keys {
+            guard let number = try entries.optionalNumber(name) else {
+                throw CatalogError(.invalid, "\(place): \(key).\(name) must be a number")
+            }
+            result[name] = number
+        }
+        return result
+    }
+
+    func textList(_ key: String) throws(CatalogError) -> [String] {
+        switch fields[key] {
+        case nil, .null?: return []
+        case .array(let items)?:
+            var result: [String] = []
+            for item in items {
+                guard let text = item.text else { throw CatalogError(.invalid, "\(place): \(key) must list strings") }
+                result.append(text)
+            }
+            return result
+        default: throw CatalogError(.invalid, "\(place): \(key) must be a list")
+        }
+    }
+}

@@ -1,0 +1,65 @@
+import Core
+import UTCTime
+
+/// One PutMetricData datum: a metric at a time, with one value or a set of distinct values and their counts.
+public struct MetricDatum: Equatable, Sendable {
+    public var name: String
+    /// Dimensions as (name, value), in the order given.
+    public var dimensions: [(name: String, value: String)]
+    public var unit: String
+    public var timestampMs: Int64
+    public var storageResolution: Int
+    /// Distinct values; with ``counts`` of the same length, how often each was seen.
+    public var values: [Double]
+    public var counts: [Double]
+
+    public init(
+        name: String, dimensions: [(name: String, value: String)], unit: String = "None", timestampMs: Int64,
+        storageResolution: Int = 60, values: [Double], counts: [Double]? = nil
+    ) {
+        self.name = name
+        self.dimensions = dimensions
+        self.unit = unit
+        self.timestampMs = timestampMs
+        self.storageResolution = storageResolution
+        self.values = values
+        self.counts = counts ?? Array(repeating: 1, count: values.count)
+    }
+
+    /// How many datapoints the datum stands for.
+    public var datapointCount: Int { Int(counts.reduce(0, +)) }
+
+    public static func == (lhs: MetricDatum, rhs: MetricDatum) -> Bool {
+        lhs.name == rhs.name && lhs.dimensions.elementsEqual(rhs.dimensions, by: { $0 == $1 }) && lhs.unit == rhs.unit
+            && lhs.timestampMs == rhs.timestampMs && lhs.storageResolution == rhs.storageResolution
+            && lhs.values == rhs.values && lhs.counts == rhs.counts
+    }
+
+    /// The datum as a JSON object, for error bodies and EMF.
+    public var json: String {
+        let dimensionsJSON = dimensions.map { "\(JSONText.quoted($0.name)):\(JSONText.quoted($0.value))" }
+            .joined(separator: ",")
+        return
+            "{\"name\":\(JSONText.quoted(name)),\"dimensions\":{\(dimensionsJSON)},\"unit\":\(JSONText.quoted(unit)),"
+            + "\"timestamp\":\(JSONText.quoted(UTCTime.rfc3339(epochMilliseconds: timestampMs))),"
+            + "\"storageResolution\":\(storageResolution),"
+            + "\"values\":[\(values.map { QueryProtocol.number($0) }.joined(separator: ","))],"
+            + "\"counts\":[\(counts.map { QueryProtocol.number($0) }.joined(separator: ","))]}"
+    }
+
+    /// What makes two datapoints the same series at the same moment, so they can share a datum.
+    ///
+    /// Bytes, not a `String`: strings compare by canonical equivalence, which would merge two metrics whose names
+    /// differ only in how an accent is encoded.
+    var seriesKey: [UInt8] {
+        var key: [UInt8] = []
+        key.append(contentsOf: "\(name)\u{0}\(unit)\u{0}\(timestampMs)\u{0}\(storageResolution)".utf8)
+        for dimension in dimensions {
+            key.append(0)
+            key.append(contentsOf: dimension.name.utf8)
+            key.append(1)
+            key.append(contentsOf: dimension.value.utf8)
+        }
+        return key
+    }
+}

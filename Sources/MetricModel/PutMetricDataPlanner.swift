@@ -1,0 +1,156 @@
+import Core
+/// Turns datapoints into as few valid PutMetricData requests as the limits allow: pure, no I/O.
+///
+/// 1. **Validate** every datum, since one bad datum fails a whole request: what cannot be fixed is rejected with
+///    a reason, never sent.
+/// 2. **Aggregate** datapoints of the same metric, dimensions, unit, resolution and timestamp into one datum's
+///    `Values`/`Counts`, at most 150 distinct values each, as AWS recommends for high-volume data.
+/// 3. **Batch** datums into requests of at most 1,000 datums and 1 MB of body.
+public struct PutMetricDataPlanner: Sendable {
+    public struct Rejected: Equatable, Sendable {
+        public var datum: MetricDatum
+        public var reason: String
+    }
+
+    public struct Plan: Sendable {
+        /// Each request's form-encoded body.
+        public var bodies: [[UInt8]]
+        /// The datums of each request, in the same order.
+        public var requests: [[MetricDatum]]
+        public var rejected: [Rejected]
+    }
+
+    public let namespace: String
+    public let nowMs: Int64
+
+    public init(namespace: String, nowMs: Int64) {
+        self.namespace = namespace
+        self.nowMs = nowMs
+    }
+
+    /// Why CloudWatch would refuse the namespace, if it would.
+    public static func namespaceProblem(_ namespace: String) -> String? {
+        if namespace.isEmpty || namespace.unicodeScalars.count > PutMetricDataLimits.nameLength {
+            return "namespace must be 1-255 characters"
+        }
+        if namespace.hasPrefix("AWS/") || namespace.hasPrefix(":") { return "namespace must not start with AWS/ or :" }
+        return nil
+    }
+
+    public func plan(_ datapoints: [MetricDatum]) -> Plan {
+        var rejected: [Rejected] = []
+        var valid: [MetricDatum] = []
+        for var datum in datapoints {
+            if let reason = problem(&datum) {
+                rejected.append(Rejected(datum: datum, reason: reason))
+            } else {
+                valid.append(datum)
+            }
+        }
+        let datums = Self.aggregate(valid)
+        var requests: [[MetricDatum]] = []
+        var bodies: [[UInt8]] = []
+        var current: [MetricDatum] = []
+        var currentBody = QueryProtocol.header(namespace: namespace)
+        for datum in datums {
+            let encoded = QueryProtocol.encode(datum, index: current.count + 1)
+            if !current.isEmpty
+                && (current.count == PutMetricDataLimits.datumsPerRequest
+                    || currentBody.count + encoded.count > PutMetricDataLimits.bodyBytes)
+            {
+                requests.append(current)
+                bodies.append(currentBody)
+                current = []
+                currentBody = QueryProtocol.header(namespace: namespace)
+                currentBody += QueryProtocol.encode(datum, index: 1)
+            } else {
+                currentBody += encoded
+            }
+            current.append(datum)
+        }
+        if !current.isEmpty {
+            requests.append(current)
+            bodies.append(currentBody)
+        }
+        return Plan(bodies: bodies, requests: requests, rejected: rejected)
+    }
+
+    /// Bodies as a client without aggregation sends them: `perRequest` datums a request, one value each. The
+    /// benchmark's baseline.
+    public func unaggregatedBodies(_ datums: [MetricDatum], perRequest: Int) -> [[UInt8]] {
+        stride(from: 0, to: datums.count, by: perRequest).map { start in
+            let chunk = datums[start..<min(start + perRequest, datums.count)]
+            return chunk.enumerated().reduce(QueryProtocol.header(namespace: namespace)) {
+                $0 + QueryProtocol.encode($1.element, index: $1.offset + 1)
+            }
+        }
+    }
+
+    /// Checks one datum against CloudWatch's rules, rounding tiny values to 0.
+    private func problem(_ datum: inout MetricDatum) -> String? {
+        if let problem = PutMetricDataLimits.metricNameProblem(datum.name) { return problem }
+        if datum.dimensions.count > PutMetricDataLimits.dimensionsPerDatum { return "more than 30 dimensions" }
+        for dimension in datum.dimensions {
+            if let problem = PutMetricDataLimits.dimensionProblem(dimension.name, isName: true) { return problem }
+            if let problem = PutMetricDataLimits.dimensionProblem(dimension.value, isName: false) {
+                return "\(problem) (dimension \(dimension.name))"
+            }
+        }
+        if !PutMetricDataLimits.units.contains(datum.unit) { return "unit \(datum.unit) is not a CloudWatch unit" }
+        if datum.storageResolution != 1 && datum.storageResolution != 60 { return "storage resolution must be 1 or 60" }
+        if datum.timestampMs < nowMs - PutMetricDataLimits.oldestAgeMs
+            || datum.timestampMs > nowMs + PutMetricDataLimits.newestAheadMs
+        {
+            return "timestamp outside 14 days ago to 2 hours ahead"
+        }
+        if datum.values.isEmpty || datum.values.count != datum.counts.count { return "values and counts do not match" }
+        for index in datum.values.indices {
+            let value = datum.values[index]
+            if !value.isFinite || abs(value) > PutMetricDataLimits.largestMagnitude {
+                return "value \(value) is out of range"
+            }
+            if abs(value) < PutMetricDataLimits.smallestMagnitude { datum.values[index] = 0 }
+        }
+        return nil
+    }
+
+    /// Merges datums of the same series and moment into distinct values with counts, in first-seen order, and
+    /// splits any series with more than 150 distinct values over several datums.
+    static func aggregate(_ datums: [MetricDatum]) -> [MetricDatum] {
+        var order: [[UInt8]] = []
+        var merged: [[UInt8]: (datum: MetricDatum, index: [Double: Int])] = [:]
+        for datum in datums {
+            let key = datum.seriesKey
+            if merged[key] == nil {
+                order.append(key)
+                var empty = datum
+                empty.values = []
+                empty.counts = []
+                merged[key] = (empty, [:])
+            }
+            for (value, count) in zip(datum.values, datum.counts) {
+                if let position = merged[key]!.index[value] {
+                    merged[key]!.datum.counts[position] += count
+                } else {
+                    merged[key]!.index[value] = merged[key]!.datum.values.count
+                    merged[key]!.datum.values.append(value)
+                    merged[key]!.datum.counts.append(count)
+                }
+            }
+        }
+        var result: [MetricDatum] = []
+        for key in order {
+            guard let datum = merged[key]?.datum else { continue }
+            var start = 0
+            while start < datum.values.count {
+                let end = min(start + PutMetricDataLimits.valuesPerDatum, datum.values.count)
+                var part = datum
+                part.values = Array(datum.values[start..<end])
+                part.counts = Array(datum.counts[start..<end])
+                result.append(part)
+                start = end
+            }
+        }
+        return result
+    }
+}

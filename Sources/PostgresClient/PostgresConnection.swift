@@ -1,0 +1,262 @@
+import CLibPQ
+public import Core
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// Owns one libpq connection (`PGconn`); every wait on it is bounded by a deadline.
+///
+/// Connects with `PQconnectStartParams` (keyword arrays, never a spliced connection string) and polls, and sends
+/// queries asynchronously and waits on the socket, so that at the deadline it can cancel the query with
+/// `PQcancel` and answer before Lambda kills the process.
+///
+/// - Note: Not `Sendable` on purpose: a `PGconn` must not be used from two threads at once.
+public final class PostgresConnection {
+    private let connection: OpaquePointer
+    /// Set when a pipeline was cancelled mid-way: the connection's state is unknown, so the pool drops it.
+    private var isBroken = false
+
+    private init(_ connection: OpaquePointer) { self.connection = connection }
+
+    deinit { PQfinish(connection) }
+
+    /// Opens a connection.
+    ///
+    /// - Parameters:
+    ///   - parameters: libpq keywords and values (`host`, `port`, `dbname`, `user`, `sslmode`, ...).
+    ///   - deadline: When to give up.
+    /// - Throws: `Postgres.ConnectFailed`, `Postgres.AuthFailed` or `Postgres.Timeout`.
+    public static func connect(parameters: [(String, String)], deadline: Deadline) throws(PostgresError) -> PostgresConnection
+    {
+        let keywords = parameters.map { strdup($0.0) }
+        let values = parameters.map { strdup($0.1) }
+        defer {
+            keywords.forEach { free($0) }
+            values.forEach { free($0) }
+        }
+        let keywordPointers = keywords.map { UnsafePointer($0) } + [nil]
+        let valuePointers = values.map { UnsafePointer($0) } + [nil]
+        guard let raw = PQconnectStartParams(keywordPointers, valuePointers, 0) else {
+            throw PostgresError(.connectFailed, "libpq could not allocate a connection")
+        }
+        let connection = PostgresConnection(raw)
+        // Verbose errors carry the SQLSTATE in the message (`FATAL:  28P01: ...`): libpq has no other way to give
+        // the code of a refused connection, and the message text is in the server's language.
+        _ = PQsetErrorVerbosity(raw, PQERRORS_VERBOSE)
+        guard PQstatus(raw) != CONNECTION_BAD else { throw connection.connectError() }
+        var status = PGRES_POLLING_WRITING
+        while status != PGRES_POLLING_OK {
+            switch status {
+            case PGRES_POLLING_FAILED:
+                throw connection.connectError()
+            case PGRES_POLLING_READING, PGRES_POLLING_WRITING:
+                guard connection.wait(forWrite: status == PGRES_POLLING_WRITING, until: deadline) else {
+                    throw PostgresError(.timeout, "connecting to the server took longer than the time left")
+                }
+            default:
+                break
+            }
+            status = PQconnectPoll(raw)
+        }
+        _ = PQsetErrorVerbosity(raw, PQERRORS_DEFAULT)
+        return connection
+    }
+
+    /// Whether the connection is up as far as the client knows (a server restart shows only on next use).
+    public var isUsable: Bool { !isBroken && PQstatus(connection) == CONNECTION_OK }
+
+    /// Whether no transaction is open, so the connection can go back to the pool.
+    public var isIdle: Bool { PQtransactionStatus(connection) == PQTRANS_IDLE }
+
+    /// Runs one statement with text parameters and returns its rows.
+    ///
+    /// `PQsendQueryParams` takes a single statement, so a query can never smuggle a second one.
+    ///
+    /// - Throws: `Postgres.QueryFailed` (with SQLSTATE), `Postgres.Timeout` (cancelled at the deadline, or the
+    ///   server's `statement_timeout`), `Postgres.ConnectionLost`.
+    public func execute(_ sql: String, parameters: [String] = [], deadline: Deadline) throws(PostgresError) -> ResultTable {
+        let values = parameters.map { strdup($0) }
+        defer { values.forEach { free($0) } }
+        let valuePointers = values.map { UnsafePointer($0) }
+        let sent = PQsendQueryParams(connection, sql, Int32(parameters.count), nil, valuePointers, nil, nil, 0)
+        guard sent == 1 else { throw lostOrFailed() }
+
+        var table: ResultTable?
+        var failure: PostgresError?
+        while true {
+            guard try waitUntilReady(deadline) else {
+                cancel()
+                throw PostgresError(.timeout, "the query ran past the time left and was cancelled")
+            }
+            guard let result = PQgetResult(connection) else { break }
+            defer { PQclear(result) }
+            switch PQresultStatus(result) {
+            case PGRES_TUPLES_OK:
+                table = Self.table(result)
+            case PGRES_COMMAND_OK, PGRES_EMPTY_QUERY:
+                table = table ?? ResultTable(columns: [], rows: [])
+            default:
+                failure = failure ?? Self.error(result)
+            }
+        }
+        if let failure {
+            if !isUsable { throw PostgresError(.connectionLost, failure.message) }
+            throw failure
+        }
+        return table ?? ResultTable(columns: [], rows: [])
+    }
+
+    /// Sends statements as one pipeline, in one round trip, and returns each statement's rows.
+    ///
+    /// The server runs them in order. After a failure it skips the rest up to the sync, and the first failure
+    /// is thrown once the pipeline is drained.
+    ///
+    /// - Throws: as ``execute(_:parameters:deadline:)``.
+    public func pipeline(_ statements: [(sql: String, parameters: [String])], deadline: Deadline) throws(PostgresError)
+        -> [ResultTable]
+    {
+        guard PQenterPipelineMode(connection) == 1 else { throw lostOrFailed() }
+        var allocations: [UnsafeMutablePointer<CChar>?] = []
+        defer { allocations.forEach { free($0) } }
+        // A send that fails part-way leaves the connection in pipeline mode with statements queued and no sync:
+        // its state is unknown, so it is marked broken and the pool drops it.
+        func sendFailed() -> PostgresError {
+            let error = lostOrFailed()
+            isBroken = true
+            return error
+        }
+        for statement in statements {
+            let values = statement.parameters.map { strdup($0) }
+            allocations += values
+            let pointers = values.map { UnsafePointer($0) }
+            guard PQsendQueryParams(connection, statement.sql, Int32(pointers.count), nil, pointers, nil, nil, 0) == 1
+            else { throw sendFailed() }
+        }
+        guard PQpipelineSync(connection) == 1 else { throw sendFailed() }
+
+        var tables: [ResultTable] = []
+        var current: ResultTable?
+        var failure: PostgresError?
+        reading: while true {
+            guard try waitUntilReady(deadline) else {
+                isBroken = true
+                requestCancel()
+                throw PostgresError(.timeout, "the query ran past the time left and was cancelled")
+            }
+            guard let result = PQgetResult(connection) else {
+                // The end of one statement's results.
+                tables.append(current ?? ResultTable(columns: [], rows: []))
+                current = nil
+                continue
+            }
+            defer { PQclear(result) }
+            switch PQresultStatus(result) {
+            case PGRES_PIPELINE_SYNC:
+                break reading
+            case PGRES_TUPLES_OK:
+                current = Self.table(result)
+            case PGRES_COMMAND_OK, PGRES_EMPTY_QUERY, PGRES_PIPELINE_ABORTED:
+                current = current ?? ResultTable(columns: [], rows: [])
+            default:
+                failure = failure ?? Self.error(result)
+            }
+        }
+        _ = PQexitPipelineMode(connection)
+        if let failure {
+            if !isUsable { throw PostgresError(.connectionLost, failure.message) }
+            throw failure
+        }
+        return tables
+    }
+
+    /// Reads input until a whole result is ready; `false` at the deadline.
+    private func waitUntilReady(_ deadline: Deadline) throws(PostgresError) -> Bool {
+        while PQisBusy(connection) == 1 {
+            guard wait(forWrite: false, until: deadline) else { return false }
+            guard PQconsumeInput(connection) == 1 else { throw lostOrFailed() }
+        }
+        return true
+    }
+
+    /// Asks the server to cancel the running query, then drains what it sends back for a short while; a
+    /// connection that does not settle is left unusable, and the pool drops it.
+    private func cancel() {
+        requestCancel()
+        let grace = Deadline(epochMilliseconds: Deadline.nowEpochMilliseconds() + 1000)
+        while (try? waitUntilReady(grace)) == true, let result = PQgetResult(connection) {
+            PQclear(result)
+        }
+    }
+
+    /// Asks the server, on a separate connection as libpq does, to cancel whatever this one is running.
+    private func requestCancel() {
+        guard let handle = PQgetCancel(connection) else { return }
+        var buffer = [CChar](repeating: 0, count: 256)
+        _ = PQcancel(handle, &buffer, Int32(buffer.count))
+        PQfreeCancel(handle)
+    }
+
+    /// Waits for the socket; `false` when the deadline passes first.
+    private func wait(forWrite: Bool, until deadline: Deadline) -> Bool {
+        let socket = PQsocket(connection)
+        guard socket >= 0 else { return true }
+        while true {
+            let remaining = deadline.remaining().milliseconds
+            if remaining <= 0 { return false }
+            var descriptor = pollfd(fd: socket, events: Int16(forWrite ? POLLOUT : POLLIN), revents: 0)
+            let ready = poll(&descriptor, 1, Int32(min(remaining, Int64(Int32.max))))
+            if ready > 0 { return true }
+            if ready == 0 { return false }
+            if errno != EINTR { return true }
+        }
+    }
+
+    private var lastMessage: String { String(cString: PQerrorMessage(connection)) }
+
+    private func lostOrFailed() -> PostgresError {
+        isUsable ? PostgresError(.queryFailed, lastMessage) : PostgresError(.connectionLost, lastMessage)
+    }
+
+    /// Tells a refused login from an unreachable server.
+    private func connectError() -> PostgresError {
+        Self.classifyConnectFailure(lastMessage)
+    }
+
+    /// A refused login by its SQLSTATE in a verbose libpq message (28P01 invalid_password, 28000
+    /// invalid_authorization_specification, which pg_hba.conf rejections and unknown roles give), whatever the
+    /// server's `lc_messages`; anything else is a failure to connect. A message without a server's answer
+    /// (refused, timed out, TLS) carries no SQLSTATE.
+    static func classifyConnectFailure(_ message: String) -> PostgresError {
+        for state in ["28P01", "28000"] where message.contains(":  \(state): ") {
+            return PostgresError(.authFailed, message, sqlState: state)
+        }
+        return PostgresError(.connectFailed, message)
+    }
+
+    private static func error(_ result: OpaquePointer) -> PostgresError {
+        let message = String(cString: PQresultErrorMessage(result))
+        let state = PQresultErrorField(result, Int32(UInt8(ascii: "C"))).map { String(cString: $0) }
+        // 57014 query_canceled: the server's statement_timeout fired.
+        if state == "57014" { return PostgresError(.timeout, message, sqlState: state) }
+        return PostgresError(.queryFailed, message, sqlState: state)
+    }
+
+    /// Copies a result out of libpq into values before the result is cleared.
+    private static func table(_ result: OpaquePointer) -> ResultTable {
+        let columnCount = PQnfields(result)
+        let rowCount = PQntuples(result)
+        let columns = (0..<columnCount).map { index in
+            ResultTable.Column(String(cString: PQfname(result, index)), ColumnKind(typeOID: PQftype(result, index)))
+        }
+        var rows: [[String?]] = []
+        rows.reserveCapacity(Int(rowCount))
+        for row in 0..<rowCount {
+            rows.append(
+                (0..<columnCount).map { column in
+                    PQgetisnull(result, row, column) == 1 ? nil : String(cString: PQgetvalue(result, row, column))
+                })
+        }
+        return ResultTable(columns: columns, rows: rows)
+    }
+}

@@ -1,0 +1,174 @@
+import Core
+import Foundation
+import Testing
+
+@testable import CatalogModel
+
+@Suite struct CatalogTests {
+    static let issueCatalog = """
+        {
+          "customers": [
+            {"opname": "Customer 1", "ip": "192.168.0.1", "port": "5432", "database": "postgres", "version": "2", "threshold": 100}
+          ],
+          "queries": [
+            {"name": "demo-query", "description": "A query for demo purposes", "tags": ["demo"], "versions": ["1"],
+             "query": "select row_to_json(row) from (select random() as test_metric) row", "cloudwatchDimension": "demo"},
+            {"name": "demo-query", "description": "A query for demo purposes", "tags": ["demo"], "versions": ["2"],
+             "query": "select row_to_json(row) from (select 5 + random() as test_metric) row", "cloudwatchDimension": "demo"}
+          ]
+        }
+        """
+
+    @Test("the operations teams' catalog loads, and the variant for the customer's version is chosen")
+    func loadsIssueCatalog() throws {
+        let catalog = try Catalog(json: Array(Self.issueCatalog.utf8))
+        let customer = try catalog.customer(named: "Customer 1")
+        #expect(customer.port == 5432)
+        #expect(customer.threshold == 100)
+        let query = try catalog.query(named: "demo-query", version: customer.version)
+        #expect(query.query.contains("5 + random()"))
+        #expect(catalog.queries(forVersion: "1").count == 1)
+    }
+
+    @Test("numbers are accepted where catalogs write strings, and optional fields are read")
+    func optionalFields() throws {
+        let json = """
+            {"customers": [{"opname": "c", "ip": "h", "port": 6432, "database": "d", "version": 3, "user": "u",
+                            "sslmode": "verify-full", "sslrootcert": "/ca.pem", "secret": "arn:secret"}],
+             "queries": [{"name": "q", "versions": [3], "query": "select 1 as one", "cloudwatchDimension": "q",
+                          "units": {"one": "Count"}, "timeoutMs": 2500, "storageResolution": 1}]}
+            """
+        let catalog = try Catalog(json: Array(json.utf8))
+        #expect(
+            catalog.customers[0]
+                == Customer(
+                    opname: "c", ip: "h", port: 6432, database: "d", version: "3", user: "u",
+                    sslmode: "verify-full", sslrootcert: "/ca.pem", secret: "arn:secret"))
+        let query = try catalog.query(named: "q", version: "3")
+        #expect(query.units == ["one": "Count"])
+        #expect(query.timeoutMs == 2500)
+        #expect(query.storageResolution == 1)
+    }
+
+    @Test(
+        "a broken catalog is refused with a message that names the bad entry",
+        arguments: [
+            (#"{"customers": [], "queries": [{"name": "q", "versions": [], "query": "s"}]}"#, "queries[0] (\"q\")"),
+            (
+                #"{"customers": [{"opname": "c", "ip": "h", "port": "x", "database": "d", "version": "1"}], "queries": []}"#,
+                "customers[0] (\"c\"): port"
+            ),
+            (
+                #"{"customers": [{"opname": "c", "ip": "h", "database": "d", "version": "1", "sslmode": "sometimes"}], "queries": []}"#,
+                "sslmode"
+            ),
+            (
+                #"{"customers": [], "queries": [{"name": "q", "versions": ["1"], "query": "s", "units": {"a": "Furlongs"}}]}"#,
+                "units.a"
+            ),
+            (
+                #"{"customers": [], "queries": [{"name": "q", "versions": ["1"], "query": "s", "storageResolution": 5}]}"#,
+                "storageResolution"
+            ),
+            (
+                #"{"customers": [], "queries": [{"name": "q", "versions": ["1"], "query": "a"}, {"name": "q", "versions": ["1"], "query": "b"}]}"#,
+                "queries[1] (\"q\"): a second variant"
+            ),
+            (
+                #"{"customers": [{"opname": "c", "ip": "h", "database": "d", "version": "1"}, {"opname": "c", "ip": "h", "database": "d", "version": "1"}], "queries": []}"#,
+                "customers[1] (\"c\"): opname is used twice"
+            ),
+            (#"{"customers": [{"ip": "h", "database": "d", "version": "1"}], "queries": []}"#, "customers[0]: opname"),
+            (
+                #"{"customers": [{"opname": "c", "ip": "h", "database": "d", "version": "1", "interval": 45}], "queries": []}"#,
+                "interval 45 must divide 60"
+            ),
+            (
+                #"{"customers": [], "queries": [{"name": "q", "versions": ["1"], "query": "s", "interval": 90}]}"#,
+                "be whole minutes"
+            ),
+            (
+                #"{"customers": [{"opname": "c", "ip": "h", "database": "d", "version": "1", "thresholds": {"a": "high"}}], "queries": []}"#,
+                "thresholds"
+            ),
+            (
+                #"{"customers": [], "queries": [{"name": "q", "versions": ["1"], "query": "s", "alarms": [{"metric": "m", "comparison": "Above"}]}]}"#,
+                "alarms[0] (\"m\"): comparison \"Above\""
+            ),
+            (
+                #"{"customers": [], "queries": [{"name": "q", "versions": ["1"], "query": "s", "alarms": [{"metric": "m", "periods": 2, "datapointsToAlarm": 3}]}]}"#,
+                "datapointsToAlarm must be a whole number in 1...2"
+            ),
+            (
+                #"{"customers": [], "queries": [{"name": "q", "versions": ["1"], "query": "s", "alarms": [{"metric": "m", "period": 90}]}]}"#,
+                "period must be 10, 30 or a multiple of 60"
+            ),
+            (
+                #"{"customers": [], "queries": [{"name": "q", "versions": ["1"], "query": "s", "alarms": [{"metric": "m", "period": 10}]}]}"#,
+                "needs storageResolution 1"
+            ),
+            (
+                #"{"customers": [], "queries": [{"name": "q", "versions": ["1"], "query": "s", "alarms": [{"comparison": "LessThanThreshold"}]}]}"#,
+                "alarms[0]: metric"
+            ),
+            ("not json", "not valid JSON"),
+            (#"{"queries": []}"#, "customers"),
+        ])
+    func refusesBrokenCatalogs(json: String, mention: String) {
+        do {
+            _ = try Catalog(json: Array(json.utf8))
+            Issue.record("accepted: \(json)")
+        } catch {
+            #expect(error.code == .invalid)
+            #expect(error.message.contains(mention), "\(error.message)")
+        }
+    }
+
+    @Test("the stack's fields: intervals, per-KPI thresholds and alarm specs with their defaults")
+    func stackFields() throws {
+        let json = """
+            {"customers": [{"opname": "c", "ip": "h", "database": "d", "version": "1", "threshold": 100,
+                            "interval": 300, "thresholds": {"lag": 5}}],
+             "queries": [{"name": "q", "versions": ["1"], "query": "s", "interval": 20, "storageResolution": 1,
+                          "alarms": [{"metric": "lag"},
+                                     {"metric": "errors", "comparison": "LessThanThreshold", "statistic": "Sum",
+                                      "periods": 5, "datapointsToAlarm": 2, "period": 10, "missingData": "breaching",
+                                      "dimensions": {"region": "north"}, "threshold": 7}]}]}
+            """
+        let catalog = try Catalog(json: Array(json.utf8))
+        #expect(catalog.customers[0].interval == 300)
+        #expect(catalog.customers[0].thresholds == ["lag": 5])
+        let query = try catalog.query(named: "q", version: "1")
+        #expect(query.interval == 20)
+        #expect(query.alarms == [
+            AlarmSpec(metric: "lag"),
+            AlarmSpec(
+                metric: "errors", comparison: "LessThanThreshold", statistic: "Sum", periods: 5, datapointsToAlarm: 2,
+                period: 10, missingData: "breaching", dimensions: ["region": "north"], threshold: 7),
+        ])
+        // The defaults: above the threshold at the maximum, three periods of a minute out of three.
+        let lag = query.alarms[0]
+        #expect(
+            [lag.comparison, lag.statistic, lag.missingData] == ["GreaterThanThreshold", "Maximum", "missing"])
+        #expect([lag.periods, lag.datapointsToAlarm, lag.period] as [Int] == [3, 3, 60])
+    }
+
+    @Test("lookups fail with the specific error names Step Functions matches on")
+    func lookupErrors() throws {
+        let catalog = try Catalog(json: Array(Self.issueCatalog.utf8))
+        let customer = #expect(throws: CatalogError.self) { try catalog.customer(named: "Nobody") }
+        #expect(customer?.errorType == "Catalog.UnknownCustomer")
+        let variant = #expect(throws: CatalogError.self) { try catalog.query(named: "demo-query", version: "9") }
+        #expect(variant?.errorType == "Catalog.NoVariantForVersion")
+        let unknown = #expect(throws: CatalogError.self) { try catalog.query(named: "missing", version: "1") }
+        #expect(unknown?.errorType == "Catalog.UnknownQuery")
+    }
+
+    @Test("the shipped demo catalog is valid")
+    func shippedCatalog() throws {
+        let path = #filePath.replacingOccurrences(of: "Tests/CatalogModelTests/CatalogTests.swift", with: "catalog.json")
+        let bytes = try #require(FileBytes.read(path))
+        let catalog = try Catalog(json: bytes)
+        #expect(catalog.customers.map(\.version) == ["1", "2"])
+    }
+}
