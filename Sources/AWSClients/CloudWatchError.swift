@@ -5,30 +5,7 @@ public import MetricModel
 ///
 /// It carries the datums that were not published, so that a Step Functions `Catch` can keep them.
 public struct CloudWatchError: CodedError, Sendable {
-    public struct Code: ErrorCode {
-        private enum Base: String {
-            case throttled = "CloudWatch.Throttled"
-            case publishFailed = "CloudWatch.PublishFailed"
-            case accessDenied = "CloudWatch.AccessDenied"
-            case invalidRequest = "CloudWatch.InvalidRequest"
-            case noCredentials = "CloudWatch.NoCredentials"
-        }
-        private let base: Base
-        private init(_ base: Base) { self.base = base }
-
-        /// CloudWatch kept answering `Throttling` until the deadline.
-        public static let throttled = Code(.throttled)
-        /// 5xx answers or network errors until the deadline.
-        public static let publishFailed = Code(.publishFailed)
-        /// 403: the signature or the permissions were refused (`cloudwatch:PutMetricData`).
-        public static let accessDenied = Code(.accessDenied)
-        /// Another 4xx: CloudWatch refused the request itself; retrying cannot help.
-        public static let invalidRequest = Code(.invalidRequest)
-        /// No `AWS_ACCESS_KEY_ID`/`AWS_SECRET_ACCESS_KEY` in the environment.
-        public static let noCredentials = Code(.noCredentials)
-
-        public var name: String { base.rawValue }
-    }
+    public typealias Code = ErrorCode<CloudWatchError>
 
     public let code: Code
     public let message: String
@@ -50,4 +27,17 @@ public struct CloudWatchError: CodedError, Sendable {
     public var errorDetails: [(key: String, json: String)] {
         [(key: "unpublished", json: "[" + unpublished.map(\.json).joined(separator: ",") + "]")]
     }
+}
+
+extension ErrorCode where Domain == CloudWatchError {
+    /// CloudWatch kept answering `Throttling` until the deadline.
+    public static var throttled: Self { Self("CloudWatch.Throttled") }
+    /// 5xx answers or network errors until the deadline.
+    public static var publishFailed: Self { Self("CloudWatch.PublishFailed") }
+    /// 403: the signature or the permissions were refused (`cloudwatch:PutMetricData`).
+    public static var accessDenied: Self { Self("CloudWatch.AccessDenied") }
+    /// Another 4xx: CloudWatch refused the request itself; retrying cannot help.
+    public static var invalidRequest: Self { Self("CloudWatch.InvalidRequest") }
+    /// No `AWS_ACCESS_KEY_ID`/`AWS_SECRET_ACCESS_KEY` in the environment.
+    public static var noCredentials: Self { Self("CloudWatch.NoCredentials") }
 }

@@ -4,27 +4,7 @@ public import Core
 ///
 /// Messages name the secret, never its value.
 public struct SecretsError: CodedError, Sendable {
-    public struct Code: ErrorCode {
-        private enum Base: String {
-            case notFound = "Secrets.NotFound"
-            case accessDenied = "Secrets.AccessDenied"
-            case invalid = "Secrets.Invalid"
-            case unavailable = "Secrets.Unavailable"
-        }
-        private let base: Base
-        private init(_ base: Base) { self.base = base }
-
-        /// No secret of that name or ARN.
-        public static let notFound = Code(.notFound)
-        /// 403: no `secretsmanager:GetSecretValue` on it, or a bad signature.
-        public static let accessDenied = Code(.accessDenied)
-        /// The secret is not JSON with `username` and `password`.
-        public static let invalid = Code(.invalid)
-        /// Throttling, 5xx or network errors until the deadline.
-        public static let unavailable = Code(.unavailable)
-
-        public var name: String { base.rawValue }
-    }
+    public typealias Code = ErrorCode<SecretsError>
 
     public let code: Code
     public let message: String
@@ -34,4 +14,15 @@ public struct SecretsError: CodedError, Sendable {
         self.message = message
     }
 
+}
+
+extension ErrorCode where Domain == SecretsError {
+    /// No secret of that name or ARN.
+    public static var notFound: Self { Self("Secrets.NotFound") }
+    /// 403: no `secretsmanager:GetSecretValue` on it, or a bad signature.
+    public static var accessDenied: Self { Self("Secrets.AccessDenied") }
+    /// The secret is not JSON with `username` and `password`.
+    public static var invalid: Self { Self("Secrets.Invalid") }
+    /// Throttling, 5xx or network errors until the deadline.
+    public static var unavailable: Self { Self("Secrets.Unavailable") }
 }

@@ -16,16 +16,30 @@ extension NamedError {
     public var errorDetails: [(key: String, json: String)] { [] }
 }
 
-/// A stable error code with a wire name in `Category.Reason` form.
-public protocol ErrorCode: Hashable, Sendable {
-    var name: String { get }
+/// A stable error code of one domain's errors, its wire name in `Category.Reason` form.
+///
+/// One generic type serves every error struct: a domain declares its codes as static members of
+/// `ErrorCode<ItsError>` in an extension, so codes can grow without breaking callers, and two domains' codes
+/// cannot be mixed up.
+///
+/// ```swift
+/// extension ErrorCode where Domain == PostgresError {
+///     public static var timeout: Self { Self("Postgres.Timeout") }
+/// }
+/// ```
+public struct ErrorCode<Domain>: Hashable, Sendable, CustomStringConvertible {
+    /// The wire name, `Category.Reason`.
+    public let name: String
+
+    public init(_ name: String) { self.name = name }
+
+    public var description: String { name }
 }
 
-/// The shape every error struct of this project shares: a ``ErrorCode`` and a safe message. Conforming types
-/// get `errorType`, `errorMessage` and `description` from it, and override what they need.
+/// The shape every error struct of this project shares: an ``ErrorCode`` of its own and a safe message.
+/// Conforming types get `errorType`, `errorMessage` and `description` from it, and override what they need.
 public protocol CodedError: NamedError, CustomStringConvertible {
-    associatedtype Code: ErrorCode
-    var code: Code { get }
+    var code: ErrorCode<Self> { get }
     var message: String { get }
 }
 

@@ -5,30 +5,7 @@ public import Core
 /// The message is libpq's own diagnostic (`PQerrorMessage`, `PQresultErrorMessage`), which names the server and
 /// the cause but never the query text or a password.
 public struct PostgresError: CodedError, Sendable {
-    public struct Code: ErrorCode {
-        private enum Base: String {
-            case connectFailed = "Postgres.ConnectFailed"
-            case authFailed = "Postgres.AuthFailed"
-            case timeout = "Postgres.Timeout"
-            case queryFailed = "Postgres.QueryFailed"
-            case connectionLost = "Postgres.ConnectionLost"
-        }
-        private let base: Base
-        private init(_ base: Base) { self.base = base }
-
-        /// The server could not be reached, or TLS could not be set up or verified.
-        public static let connectFailed = Code(.connectFailed)
-        /// The server refused the login.
-        public static let authFailed = Code(.authFailed)
-        /// The query or the connect ran past its time budget and was cancelled.
-        public static let timeout = Code(.timeout)
-        /// The server refused the query; the SQLSTATE says why.
-        public static let queryFailed = Code(.queryFailed)
-        /// The connection broke mid-query (the server restarted or the network dropped).
-        public static let connectionLost = Code(.connectionLost)
-
-        public var name: String { base.rawValue }
-    }
+    public typealias Code = ErrorCode<PostgresError>
 
     public let code: Code
     public let message: String
@@ -41,4 +18,17 @@ public struct PostgresError: CodedError, Sendable {
     }
 
     public var errorMessage: String { sqlState.map { "\(message) (SQLSTATE \($0))" } ?? message }
+}
+
+extension ErrorCode where Domain == PostgresError {
+    /// The server could not be reached, or TLS could not be set up or verified.
+    public static var connectFailed: Self { Self("Postgres.ConnectFailed") }
+    /// The server refused the login.
+    public static var authFailed: Self { Self("Postgres.AuthFailed") }
+    /// The query or the connect ran past its time budget and was cancelled.
+    public static var timeout: Self { Self("Postgres.Timeout") }
+    /// The server refused the query; the SQLSTATE says why.
+    public static var queryFailed: Self { Self("Postgres.QueryFailed") }
+    /// The connection broke mid-query (the server restarted or the network dropped).
+    public static var connectionLost: Self { Self("Postgres.ConnectionLost") }
 }

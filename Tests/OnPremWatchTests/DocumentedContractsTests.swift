@@ -30,8 +30,8 @@ import Testing
 
     @Test("every error name the code defines is in docs/errors.md")
     func errorNames() throws {
-        // The wire names are the raw values of the error codes' private enums, plus the fallback for other errors.
-        var names = try Self.matches(#"case \w+ = "([A-Z][A-Za-z]+\.[A-Z][A-Za-z]+)""#, in: Self.sources())
+        // The wire names are the error codes' (`Self("Category.Reason")`), plus the fallback for other errors.
+        var names = try Self.matches(#"Self\("([A-Z][A-Za-z]+\.[A-Z][A-Za-z]+)"\)"#, in: Self.sources())
         names.insert("Handler.Unhandled")
         #expect(names.count > 20)
         let document = try String(contentsOf: Self.root.appendingPathComponent("docs/errors.md"), encoding: .utf8)
