@@ -11,9 +11,14 @@ seconds=${FUZZ_SECONDS:-180}
 targets=${FUZZ_TARGETS:-"json http1 payload catalog planner"}
 
 # lld: gold fails on the sanitized link (an internal error in its DWARF reader).
-swift build -c release -Xswiftc -sanitize=fuzzer,address -Xswiftc -use-ld=lld -Xswiftc -Xclang-linker \
-    -Xswiftc -fuse-ld=lld 2>&1 | grep -v "Cannot export local symbol" | grep -E "error|warning: |Compiling|Build" || true
-bin=$(swift build -c release --show-bin-path)
+mkdir -p .build
+flags=(-c release -Xswiftc -sanitize=fuzzer,address -Xswiftc -use-ld=lld -Xswiftc -Xclang-linker -Xswiftc -fuse-ld=lld)
+if ! swift build "${flags[@]}" >.build/fuzz-build.log 2>&1; then
+    grep -v "Cannot export local symbol" .build/fuzz-build.log | grep -E "error" -A3 | head -40
+    echo "fuzz: the build failed (Fuzz/.build/fuzz-build.log)"
+    exit 1
+fi
+bin=$(swift build "${flags[@]}" --show-bin-path)
 
 printf '\n%-8s %12s %10s %8s %8s  %s\n' target executions exec/s cov corpus findings
 failed=0

@@ -86,3 +86,7 @@ public final class CloudWatchClient {
         return report
     }
 }
+
+/// Not `Sendable`, on purpose: it owns state (a C handle, a cache) that one thread at a time may use.
+@available(*, unavailable)
+extension CloudWatchClient: Sendable {}

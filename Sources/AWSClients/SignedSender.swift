@@ -69,3 +69,7 @@ final class SignedSender {
         }
     }
 }
+
+/// Not `Sendable`, on purpose: it owns state (a C handle, a cache) that one thread at a time may use.
+@available(*, unavailable)
+extension SignedSender: Sendable {}

@@ -11,28 +11,40 @@ import Core
 /// The threshold is the customer's: its `thresholds[metric]`, else its `threshold`. A catalog entry may fix one
 /// for every customer with `threshold`, which then wins.
 public struct AlarmSpec: Sendable, Equatable {
+    /// CloudWatch's `ComparisonOperator` values for a threshold alarm.
+    public enum Comparison: String, CaseIterable, Sendable {
+        case greaterThanThreshold = "GreaterThanThreshold"
+        case greaterThanOrEqualToThreshold = "GreaterThanOrEqualToThreshold"
+        case lessThanThreshold = "LessThanThreshold"
+        case lessThanOrEqualToThreshold = "LessThanOrEqualToThreshold"
+    }
+
+    /// CloudWatch's `Statistic` values.
+    public enum Statistic: String, CaseIterable, Sendable {
+        case average = "Average", sum = "Sum", minimum = "Minimum", maximum = "Maximum", sampleCount = "SampleCount"
+    }
+
+    /// CloudWatch's `TreatMissingData` values.
+    public enum MissingData: String, CaseIterable, Sendable {
+        case breaching, notBreaching, ignore, missing
+    }
+
     public var metric: String
-    public var comparison: String
-    public var statistic: String
+    public var comparison: Comparison
+    public var statistic: Statistic
     /// Evaluation periods, and how many of them must breach.
     public var periods: Int
     public var datapointsToAlarm: Int
     /// Seconds: 10 or 30 (high resolution, needs `storageResolution: 1`), or a multiple of 60.
     public var period: Int
-    public var missingData: String
+    public var missingData: MissingData
     /// The row's own dimensions (text columns) that pick one series, besides `Customer` and `Query`.
     public var dimensions: [String: String]
     public var threshold: Double?
 
-    static let comparisons: Set<String> = [
-        "GreaterThanThreshold", "GreaterThanOrEqualToThreshold", "LessThanThreshold", "LessThanOrEqualToThreshold",
-    ]
-    static let statistics: Set<String> = ["Average", "Sum", "Minimum", "Maximum", "SampleCount"]
-    static let missingDataModes: Set<String> = ["breaching", "notBreaching", "ignore", "missing"]
-
     public init(
-        metric: String, comparison: String = "GreaterThanThreshold", statistic: String = "Maximum", periods: Int = 3,
-        datapointsToAlarm: Int? = nil, period: Int = 60, missingData: String = "missing",
+        metric: String, comparison: Comparison = .greaterThanThreshold, statistic: Statistic = .maximum,
+        periods: Int = 3, datapointsToAlarm: Int? = nil, period: Int = 60, missingData: MissingData = .missing,
         dimensions: [String: String] = [:], threshold: Double? = nil
     ) {
         self.metric = metric
@@ -50,10 +62,13 @@ public struct AlarmSpec: Sendable, Equatable {
         guard case .object(let fields) = value else { throw CatalogError(.invalid, "\(place): not an object") }
         let metric = try FieldReader(fields: fields, place: place).requiredText("metric")
         let reader = FieldReader(fields: fields, place: "\(place) (\"\(metric)\")")
-        func choice(_ key: String, _ allowed: Set<String>, _ fallback: String) throws(CatalogError) -> String {
-            let value = try reader.optionalText(key) ?? fallback
-            guard allowed.contains(value) else {
-                throw CatalogError(.invalid, "\(reader.place): \(key) \"\(value)\" is not one of \(allowed.sorted())")
+        func choice<Choice: RawRepresentable & CaseIterable>(_ key: String, _ fallback: Choice) throws(CatalogError)
+            -> Choice where Choice.RawValue == String
+        {
+            guard let text = try reader.optionalText(key) else { return fallback }
+            guard let value = Choice(rawValue: text) else {
+                let allowed = Choice.allCases.map(\.rawValue).sorted()
+                throw CatalogError(.invalid, "\(reader.place): \(key) \"\(text)\" is not one of \(allowed)")
             }
             return value
         }
@@ -76,10 +91,10 @@ public struct AlarmSpec: Sendable, Equatable {
             }
         }
         self.init(
-            metric: metric, comparison: try choice("comparison", Self.comparisons, "GreaterThanThreshold"),
-            statistic: try choice("statistic", Self.statistics, "Maximum"), periods: periods,
+            metric: metric, comparison: try choice("comparison", Comparison.greaterThanThreshold),
+            statistic: try choice("statistic", Statistic.maximum), periods: periods,
             datapointsToAlarm: datapoints, period: period,
-            missingData: try choice("missingData", Self.missingDataModes, "missing"), dimensions: dimensions,
+            missingData: try choice("missingData", MissingData.missing), dimensions: dimensions,
             threshold: try reader.optionalNumber("threshold"))
     }
 }

@@ -113,3 +113,7 @@ public final class CurlConnection {
             message: "\(what): \(String(cString: curl_easy_strerror(code)))")
     }
 }
+
+/// Not `Sendable`, on purpose: it owns state (a C handle, a cache) that one thread at a time may use.
+@available(*, unavailable)
+extension CurlConnection: Sendable {}

@@ -119,3 +119,7 @@ public final class CurlEasy {
         return length
     }
 }
+
+/// Not `Sendable`, on purpose: it owns state (a C handle, a cache) that one thread at a time may use.
+@available(*, unavailable)
+extension CurlEasy: Sendable {}

@@ -15,3 +15,7 @@ final class CurlHeaderList {
 
     deinit { curl_slist_free_all(pointer) }
 }
+
+/// Not `Sendable`, on purpose: it owns state (a C handle, a cache) that one thread at a time may use.
+@available(*, unavailable)
+extension CurlHeaderList: Sendable {}

@@ -87,3 +87,7 @@ public final class HTTP1Client {
         }
     }
 }
+
+/// Not `Sendable`, on purpose: it owns state (a C handle, a cache) that one thread at a time may use.
+@available(*, unavailable)
+extension HTTP1Client: Sendable {}

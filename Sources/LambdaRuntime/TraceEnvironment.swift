@@ -68,3 +68,7 @@ final class TraceEnvironment {
         _ = text.withCString { strcpy(destination, $0) }
     }
 }
+
+/// Not `Sendable`, on purpose: it owns state (a C handle, a cache) that one thread at a time may use.
+@available(*, unavailable)
+extension TraceEnvironment: Sendable {}

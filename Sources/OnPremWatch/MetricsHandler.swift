@@ -29,11 +29,11 @@ public struct MetricsHandler: LambdaHandler {
     let health: HealthDetail
     private let runner: QueryRunner
     private let pool: ConnectionPool
-    private let sink: MetricsSink
+    private let sink: any MetricsSink
 
     public init(
         catalog: Catalog, allowInlineSQL: Bool = false, publishReserve: Duration = .seconds(1),
-        maxIdleConnections: Int = 8, sink: MetricsSink = .none, health: HealthDetail = .perQuery,
+        maxIdleConnections: Int = 8, sink: any MetricsSink = NoSink(), health: HealthDetail = .perQuery,
         credentials: @escaping CredentialLookup = { _, _ in nil }
     ) {
         self.catalog = catalog
@@ -65,7 +65,7 @@ public struct MetricsHandler: LambdaHandler {
             catalog: catalog, allowInlineSQL: environment["ONPREM_ALLOW_INLINE_SQL"] == "true",
             publishReserve: .milliseconds(Int64(environment["ONPREM_PUBLISH_RESERVE_MS"] ?? "") ?? 1000),
             maxIdleConnections: Int(environment["ONPREM_MAX_CONNECTIONS"] ?? "") ?? 8,
-            sink: try MetricsSink.from(environment: environment),
+            sink: try MetricsSinks.from(environment: environment),
             health: try HealthDetail.from(environment: environment),
             credentials: Self.secretsLookup(environment: environment))
     }
@@ -100,7 +100,7 @@ public struct MetricsHandler: LambdaHandler {
                     customer: customer, dimension: query.cloudwatchDimension, succeeded: true, since: queryStarted)
                 outcomes.append(
                     TaskOutput.QueryOutcome(
-                        query: query.name, status: "ok", durationMs: Self.elapsed(since: queryStarted),
+                        query: query.name, status: .ok, durationMs: Self.elapsed(since: queryStarted),
                         datapointCount: result.datapoints.count, skippedCount: result.skipped.count,
                         datapoints: result.datapoints.map(TaskOutput.datapoint),
                         skipped: result.skipped.map { .init(name: $0.name, row: $0.row, reason: $0.reason) }))
@@ -121,15 +121,15 @@ public struct MetricsHandler: LambdaHandler {
                     "query failed", metadata: ["query": "\(reference.name)", "errorType": "\(payload.errorType)"])
                 outcomes.append(
                     TaskOutput.QueryOutcome(
-                        query: reference.name, status: "error", durationMs: Self.elapsed(since: queryStarted),
+                        query: reference.name, status: .error, durationMs: Self.elapsed(since: queryStarted),
                         datapointCount: 0, skippedCount: 0, error: payload))
             }
         }
         // What is left of the invocation is the publishing budget; a failure here fails the task with the
         // unpublished datapoints in the error, never silently.
         let published = try sink.publish(datums, deadline: context.deadline)
-        let failures = outcomes.filter { $0.status != "ok" }.count
-        let status = failures == 0 ? "ok" : failures == outcomes.count ? "error" : "partial"
+        let failures = outcomes.filter { $0.status != .ok }.count
+        let status: TaskOutput.Status = failures == 0 ? .ok : failures == outcomes.count ? .error : .partial
         return TaskOutput(
             customer: customer.opname, status: status, queries: outcomes, datapointCount: total, published: published,
             durationMs: Self.elapsed(since: started)

@@ -96,3 +96,7 @@ final class QueryRunner {
         return parameters
     }
 }
+
+/// Not `Sendable`, on purpose: it owns state (a C handle, a cache) that one thread at a time may use.
+@available(*, unavailable)
+extension QueryRunner: Sendable {}

@@ -9,9 +9,17 @@ import LambdaRuntime
 
 /// The task's output for Step Functions: per query its status, datapoints and what was skipped, plus timings.
 struct TaskOutput: Encodable {
+    /// How a query, or the task as a whole, went; the wire values are part of the output's contract.
+    enum Status: String, Encodable {
+        case ok
+        /// Some queries of a multi-query task failed, the others' metrics are in the output.
+        case partial
+        case error
+    }
+
     struct QueryOutcome: Encodable {
         var query: String
-        var status: String
+        var status: Status
         var durationMs: Double
         var datapointCount: Int
         var skippedCount: Int
@@ -36,11 +44,11 @@ struct TaskOutput: Encodable {
     }
 
     var customer: String
-    var status: String
+    var status: Status
     var queries: [QueryOutcome]
     var datapointCount: Int
     /// What the sink published: requests, datums, datapoints (health included), bytes, retries, rejections.
-    var published: MetricsSink.Summary?
+    var published: PublishSummary?
     var durationMs: Double
     /// Present when per-datapoint lists were left out to stay under Step Functions' state size limit.
     var truncated: Bool?

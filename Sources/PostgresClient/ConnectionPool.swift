@@ -32,3 +32,7 @@ public final class ConnectionPool {
         }
     }
 }
+
+/// Not `Sendable`, on purpose: it owns state (a C handle, a cache) that one thread at a time may use.
+@available(*, unavailable)
+extension ConnectionPool: Sendable {}

@@ -260,3 +260,7 @@ public final class PostgresConnection {
         return ResultTable(columns: columns, rows: rows)
     }
 }
+
+/// Not `Sendable`, on purpose: it owns state (a C handle, a cache) that one thread at a time may use.
+@available(*, unavailable)
+extension PostgresConnection: Sendable {}

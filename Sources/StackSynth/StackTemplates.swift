@@ -279,14 +279,15 @@ public struct StackTemplates: Sendable {
             name: "\(customer.opname) | collection",
             description: "Collection for \(customer.opname) failed or stopped (QuerySucceeded)",
             metric: "QuerySucceeded", dimensions: [["Name": "Customer", "Value": .string(customer.opname)]],
-            statistic: "Minimum", period: plan.healthPeriod, periods: 3, datapointsToAlarm: 3, threshold: 1,
-            comparison: "LessThanThreshold", missingData: "breaching")
+            statistic: .minimum, period: plan.healthPeriod, periods: 3, datapointsToAlarm: 3, threshold: 1,
+            comparison: .lessThanThreshold, missingData: .breaching)
         return resources
     }
 
     static func alarmResource(
-        name: String, description: String, metric: String, dimensions: [JSONValue], statistic: String, period: Int,
-        periods: Int, datapointsToAlarm: Int, threshold: Double, comparison: String, missingData: String
+        name: String, description: String, metric: String, dimensions: [JSONValue], statistic: AlarmSpec.Statistic,
+        period: Int, periods: Int, datapointsToAlarm: Int, threshold: Double, comparison: AlarmSpec.Comparison,
+        missingData: AlarmSpec.MissingData
     ) -> JSONValue {
         let actions: JSONValue = ["Fn::If": ["HasTopic", [ref("AlarmTopicArn")], ref("AWS::NoValue")]]
         return [
@@ -295,10 +296,10 @@ public struct StackTemplates: Sendable {
                 "AlarmName": ["Fn::Join": ["", [ref("Name"), .string(String(" | \(name)".prefix(200)))]]],
                 "AlarmDescription": .string(String(description.prefix(1024))),
                 "Namespace": ref("Namespace"), "MetricName": .string(metric), "Dimensions": .array(dimensions),
-                "Statistic": .string(statistic), "Period": .number(Double(period)),
+                "Statistic": .string(statistic.rawValue), "Period": .number(Double(period)),
                 "EvaluationPeriods": .number(Double(periods)), "DatapointsToAlarm": .number(Double(datapointsToAlarm)),
-                "Threshold": .number(threshold), "ComparisonOperator": .string(comparison),
-                "TreatMissingData": .string(missingData), "AlarmActions": actions, "OKActions": actions,
+                "Threshold": .number(threshold), "ComparisonOperator": .string(comparison.rawValue),
+                "TreatMissingData": .string(missingData.rawValue), "AlarmActions": actions, "OKActions": actions,
             ],
         ]
     }

@@ -143,13 +143,14 @@ import Testing
         #expect(query.alarms == [
             AlarmSpec(metric: "lag"),
             AlarmSpec(
-                metric: "errors", comparison: "LessThanThreshold", statistic: "Sum", periods: 5, datapointsToAlarm: 2,
-                period: 10, missingData: "breaching", dimensions: ["region": "north"], threshold: 7),
+                metric: "errors", comparison: .lessThanThreshold, statistic: .sum, periods: 5, datapointsToAlarm: 2,
+                period: 10, missingData: .breaching, dimensions: ["region": "north"], threshold: 7),
         ])
         // The defaults: above the threshold at the maximum, three periods of a minute out of three.
         let lag = query.alarms[0]
         #expect(
-            [lag.comparison, lag.statistic, lag.missingData] == ["GreaterThanThreshold", "Maximum", "missing"])
+            [lag.comparison.rawValue, lag.statistic.rawValue, lag.missingData.rawValue]
+                == ["GreaterThanThreshold", "Maximum", "missing"])
         #expect([lag.periods, lag.datapointsToAlarm, lag.period] as [Int] == [3, 3, 60])
     }
 

@@ -239,7 +239,7 @@ struct PostgresTests {
             "ONPREM_NAMESPACE": "OnPremWatchHandlerTest",
         ]
         let handler = MetricsHandler(
-            catalog: catalog, publishReserve: .milliseconds(200), sink: try MetricsSink.from(environment: environment)
+            catalog: catalog, publishReserve: .milliseconds(200), sink: try MetricsSinks.from(environment: environment)
         ) { _, _ in (LiveServices.postgresUser, LiveServices.postgresPassword) }
         let output = try invoke(handler, #"{"customer": "Customer 1", "queries": ["rows", "broken"]}"#)
         let published = try #require(output["published"] as? [String: Any])

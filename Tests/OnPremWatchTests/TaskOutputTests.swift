@@ -14,9 +14,9 @@ import Testing
             name: "metric", value: 1, unit: "None", dimensions: ["Customer": "c", "Query": "q"],
             timestamp: "2026-01-01T00:00:00.000Z", storageResolution: 60)
         let outcome = TaskOutput.QueryOutcome(
-            query: "q", status: "ok", durationMs: 1, datapointCount: 10_000, skippedCount: 0,
+            query: "q", status: .ok, durationMs: 1, datapointCount: 10_000, skippedCount: 0,
             datapoints: Array(repeating: point, count: 10_000), skipped: [])
-        let output = TaskOutput(customer: "c", status: "ok", queries: [outcome], datapointCount: 10_000, durationMs: 1)
+        let output = TaskOutput(customer: "c", status: .ok, queries: [outcome], datapointCount: 10_000, durationMs: 1)
         let bytes = output.encoded()
         let text = String(decoding: bytes, as: UTF8.self)
         #expect(bytes.count <= TaskOutput.limit)

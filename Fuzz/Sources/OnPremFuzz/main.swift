@@ -6,7 +6,7 @@ import Glibc
 // payload, catalog, planner). A violation traps, so libFuzzer keeps the input as a finding.
 let name = getenv("FUZZ_TARGET").map { String(cString: $0) } ?? ""
 guard let selected = FuzzChecks.targets[name] else {
-    fputs("FUZZ_TARGET must be one of \(FuzzChecks.targets.keys.sorted())\n", stderr)
+    print("FUZZ_TARGET must be one of \(FuzzChecks.targets.keys.sorted())")
     exit(64)
 }
 nonisolated(unsafe) let property = selected

@@ -1,0 +1,41 @@
+public import AWSClients
+import AWSSigning
+public import Core
+public import MetricModel
+
+/// PutMetricData, signed, batched and aggregated (``AWSClients/CloudWatchClient``).
+public struct CloudWatchSink: MetricsSink {
+    public let client: CloudWatchClient
+    public var name: String { "cloudwatch" }
+
+    public init(client: CloudWatchClient) { self.client = client }
+
+    /// The client the environment describes: credentials, region, endpoint override, gzip.
+    ///
+    /// - Throws: `CloudWatch.NoCredentials` without `AWS_ACCESS_KEY_ID` and `AWS_SECRET_ACCESS_KEY`.
+    public init(environment: [String: String], namespace: String) throws {
+        guard let credentials = AWSCredentials(environment: environment) else {
+            throw CloudWatchError(.noCredentials, "AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY are not set")
+        }
+        let endpoint = CloudWatchClient.endpoint(environment: environment)
+        // gzip is on against AWS's own endpoints, off against overrides (the local emulator cannot read it).
+        let compresses =
+            environment["ONPREM_CLOUDWATCH_GZIP"].map { $0 == "true" } ?? endpoint.hasSuffix(".amazonaws.com")
+        self.init(
+            client: try CloudWatchClient(
+                endpoint: endpoint, region: environment["AWS_REGION"] ?? "us-east-1", credentials: credentials,
+                namespace: namespace, compresses: compresses))
+    }
+
+    public func publish(_ datums: [MetricDatum], deadline: Deadline) throws(CloudWatchError) -> PublishSummary {
+        let report = try client.publish(datums, deadline: deadline)
+        var summary = PublishSummary(sink: name)
+        summary.requests = report.requests
+        summary.datums = report.datums
+        summary.datapoints = report.datapoints
+        summary.bytes = report.bytes
+        summary.retries = report.retries
+        summary.rejected = report.rejected.map { .init(name: $0.datum.name, reason: $0.reason) }
+        return summary
+    }
+}

@@ -1,0 +1,28 @@
+public import AWSClients
+public import Core
+public import MetricModel
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// Embedded Metric Format lines on stdout, which CloudWatch Logs turns into metrics; no API call.
+public struct EMFSink: MetricsSink {
+    public let namespace: String
+    public var name: String { "emf" }
+
+    public init(namespace: String) { self.namespace = namespace }
+
+    public func publish(_ datums: [MetricDatum], deadline: Deadline) throws(CloudWatchError) -> PublishSummary {
+        var summary = PublishSummary(sink: name)
+        for line in EMF.lines(datums, namespace: namespace) {
+            var bytes = Array(line.utf8)
+            bytes.append(0x0A)
+            _ = bytes.withUnsafeBytes { write(1, $0.baseAddress, $0.count) }
+            summary.bytes += bytes.count
+        }
+        summary.datums = datums.count
+        summary.datapoints = datums.reduce(0) { $0 + $1.datapointCount }
+        return summary
+    }
+}
