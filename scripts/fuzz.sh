@@ -2,6 +2,7 @@
 # Builds the libFuzzer targets (Fuzz/, a package of its own) with AddressSanitizer and runs each one.
 #   FUZZ_SECONDS   how long each target runs (default 180)
 #   FUZZ_TARGETS   which targets (default: all of them)
+#   FUZZ_RUNS      stop each target after this many executions instead (with FUZZ_SECONDS as the upper bound)
 # Seeds come from Fuzz/Corpus/TARGET; what a run adds to the corpus stays in Fuzz/.build/corpus/TARGET. A
 # finding (crash, trap, violated property, hang, leak) is written to Fuzz/Crashes/TARGET/, where the unit tests
 # (FuzzCorpusTests) replay it in every `make test`: commit it with its fix. Exits 1 when a target found anything.
@@ -29,7 +30,8 @@ for target in $targets; do
     before=$(ls "Crashes/$target" | wc -l)
     # -timeout: an input that takes 10 s is a hang; -rss_limit_mb: memory that grows without bound is a finding.
     FUZZ_TARGET=$target "$bin/OnPremFuzz" "$work" "Corpus/$target" -max_total_time="$seconds" -print_final_stats=1 \
-        -timeout=10 -rss_limit_mb=2048 -artifact_prefix="Crashes/$target/" >"$log" 2>&1 || true
+        -timeout=10 -rss_limit_mb=2048 -artifact_prefix="Crashes/$target/" ${FUZZ_RUNS:+-runs=$FUZZ_RUNS} \
+        >"$log" 2>&1 || true
     after=$(ls "Crashes/$target" | wc -l)
     executions=$(grep -oE 'stat::number_of_executed_units: *[0-9]+' "$log" | grep -oE '[0-9]+$' || echo 0)
     rate=$(grep -oE 'stat::average_exec_per_sec: *[0-9]+' "$log" | grep -oE '[0-9]+$' || echo 0)
