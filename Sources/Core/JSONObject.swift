@@ -1,17 +1,30 @@
+#if canImport(Glibc)
+    import Glibc
+#endif
+
 /// A JSON object's members, with keys compared by their Unicode scalars, as JSON compares them.
 ///
 /// Swift's `String` equality is canonical equivalence: `"\u{e9}"` and `"e\u{301}"` are equal strings, so a
 /// `[String: JSONValue]` merges them into one key. They are two distinct keys in JSON, and two distinct columns in
 /// a `row_to_json` row, so one of the row's metrics was lost. Here each key stays a key of its own.
 public struct JSONObject: Equatable, Sendable, Sequence, ExpressibleByDictionaryLiteral {
-    /// A key that hashes and compares its UTF-8 bytes.
+    /// A key that hashes and compares its UTF-8 bytes, in one pass over contiguous storage each.
     struct MemberKey: Hashable, Sendable {
         let text: String
 
-        static func == (lhs: MemberKey, rhs: MemberKey) -> Bool { lhs.text.utf8.elementsEqual(rhs.text.utf8) }
+        static func == (lhs: MemberKey, rhs: MemberKey) -> Bool {
+            var left = lhs.text
+            var right = rhs.text
+            return left.withUTF8 { a in
+                right.withUTF8 { b in
+                    a.count == b.count && (a.isEmpty || memcmp(a.baseAddress!, b.baseAddress!, a.count) == 0)
+                }
+            }
+        }
 
         func hash(into hasher: inout Hasher) {
-            for byte in text.utf8 { hasher.combine(byte) }
+            var text = text
+            text.withUTF8 { hasher.combine(bytes: UnsafeRawBufferPointer($0)) }
         }
     }
 
