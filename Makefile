@@ -17,7 +17,7 @@ RELEASE_FLAGS := -c release --static-swift-stdlib -Xswiftc -Osize -Xswiftc -Xcla
 STAGE := $(LAMBDA_SCRATCH)/stage
 ZIP := dist/onprem-watch.zip
 
-.PHONY: help deps build release stage package synth test demo replay bench hot-symbols fuzz clean
+.PHONY: help deps build release stage package synth test lint demo replay bench hot-symbols fuzz clean
 
 help:
 	@echo "make demo     build, start a local PostgreSQL and emulators, run the real job on sample events"
@@ -61,7 +61,7 @@ synth: release
 	python3 scripts/draw-state-machine.py $(STACK) $(STACK)/pictures --limit 20
 
 # The package test runs the zip in a clean Debian root (scripts/make-rootfs.sh; made afresh under CI=true).
-test: deps package
+test: deps lint package
 	$(SWIFT) build --build-tests
 	ONPREM_TEST_ZIP=$(CURDIR)/$(ZIP) ONPREM_TEST_ROOTFS="$$(scripts/make-rootfs.sh)" \
 		scripts/with-services.sh $(SWIFT) test
@@ -77,6 +77,10 @@ FUZZ_SECONDS ?= 180
 TEST_FUZZ_SECONDS ?= 20
 fuzz: deps
 	FUZZ_SECONDS=$(FUZZ_SECONDS) scripts/fuzz.sh
+
+# The code as .swift-format says (swift-format ships with the toolchain); `swift format -i -r Sources Tests` fixes it.
+lint:
+	$(SWIFT) format lint --strict -r Sources Tests Fuzz/Sources Package.swift
 
 # The demo catalog (catalog.json) expects its PostgreSQL on port 54329.
 demo: stage

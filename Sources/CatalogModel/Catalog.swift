@@ -223,7 +223,8 @@ public struct QueryDefinition: Sendable, Equatable {
         }
         for alarm in alarms where alarm.period < 60 && resolution != 1 {
             throw CatalogError(
-                .invalid, "\(reader.place): alarm on \(alarm.metric) has a \(alarm.period) s period; needs storageResolution 1")
+                .invalid,
+                "\(reader.place): alarm on \(alarm.metric) has a \(alarm.period) s period; needs storageResolution 1")
         }
         self.init(
             name: name, description: try reader.optionalText("description"), tags: try reader.textList("tags"),

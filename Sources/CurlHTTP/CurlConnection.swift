@@ -25,7 +25,8 @@ public final class CurlConnection {
         }
         _ = onprem_curl_setopt_long(handle, CURLOPT_CONNECT_ONLY, 1)
         _ = onprem_curl_setopt_string(handle, CURLOPT_URL, origin)
-        _ = onprem_curl_setopt_long(handle, CURLOPT_CONNECTTIMEOUT_MS, timeout.map { max(1, Int($0.milliseconds)) } ?? 0)
+        _ = onprem_curl_setopt_long(
+            handle, CURLOPT_CONNECTTIMEOUT_MS, timeout.map { max(1, Int($0.milliseconds)) } ?? 0)
         let code = curl_easy_perform(handle)
         var socket: curl_socket_t = -1
         if code == CURLE_OK { _ = onprem_curl_getinfo_socket(handle, CURLINFO_ACTIVESOCKET, &socket) }

@@ -153,7 +153,8 @@ public enum HTTP1 {
                 body = Array(buffer[head.bodyStart...])
                 head.keepAlive = false
             }
-            return Parsed(response: HTTPResponse(status: head.status, fields: head.fields, body: body),
+            return Parsed(
+                response: HTTPResponse(status: head.status, fields: head.fields, body: body),
                 keepAlive: head.keepAlive)
         }
 
@@ -259,7 +260,8 @@ public enum HTTP1 {
         // echo invocation.
         return bytes.withUnsafeBytes { haystack -> Int? in
             needle.withUnsafeBytes { pattern -> Int? in
-                guard let base = haystack.baseAddress, let pointer = pattern.baseAddress, let first = pattern.first else {
+                guard let base = haystack.baseAddress, let pointer = pattern.baseAddress, let first = pattern.first
+                else {
                     return nil
                 }
                 var index = start

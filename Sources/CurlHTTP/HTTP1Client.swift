@@ -81,7 +81,8 @@ public final class HTTP1Client {
             guard open else {
                 throw HTTPClientError(
                     code: .connectionLost, curlCode: Int(CURLE_GOT_NOTHING.rawValue),
-                    message: !answered ? "the server closed the connection without answering"
+                    message: !answered
+                        ? "the server closed the connection without answering"
                         : "the server closed the connection mid-response")
             }
         }

@@ -1,4 +1,5 @@
 public import Core
+
 /// The Runtime API as the loop sees it: three calls, so the loop can be tested without a network.
 public protocol RuntimeClient {
     /// Waits, without a time limit, for the next invocation.

@@ -1,4 +1,5 @@
 import Core
+
 /// Where the Runtime API lives, parsed from `AWS_LAMBDA_RUNTIME_API`.
 ///
 /// Lambda gives `host:port`; local emulators give a URL with a path prefix (cargo-lambda:

@@ -1,4 +1,5 @@
 public import Core
+
 /// A failure of the runtime itself, as opposed to the handler's.
 public struct RuntimeError: CodedError, Equatable, Sendable {
     /// Stable codes; each has a wire name in `Runtime.Reason` form.

@@ -1,4 +1,5 @@
 import Core
+
 /// Turns datapoints into as few valid PutMetricData requests as the limits allow: pure, no I/O.
 ///
 /// 1. **Validate** every datum, since one bad datum fails a whole request: what cannot be fixed is rejected with

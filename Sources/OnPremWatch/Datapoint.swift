@@ -1,4 +1,5 @@
 import CatalogModel
+
 /// One metric value ready to publish: CloudWatch's datum, before batching.
 public struct Datapoint: Equatable, Sendable {
     public var name: String

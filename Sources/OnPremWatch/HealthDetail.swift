@@ -1,10 +1,11 @@
 import CatalogModel
 import Core
+import LambdaRuntime
 import MetricModel
+
 #if canImport(Glibc)
     import Glibc
 #endif
-import LambdaRuntime
 
 /// Collection health, so an alarm fires when collection itself breaks, not only when a KPI crosses its threshold.
 ///

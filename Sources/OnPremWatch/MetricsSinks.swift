@@ -7,7 +7,8 @@ import MetricModel
 /// The sinks this binary has, by the name `ONPREM_METRICS_SINK` gives.
 public enum MetricsSinks {
     /// Makes a sink from the environment and the validated namespace.
-    public typealias Factory = @Sendable (_ environment: [String: String], _ namespace: String) throws -> any MetricsSink
+    public typealias Factory =
+        @Sendable (_ environment: [String: String], _ namespace: String) throws -> any MetricsSink
 
     /// Every sink, by name; `cloudwatch` is the default.
     public static let all: [(name: String, make: Factory)] = [

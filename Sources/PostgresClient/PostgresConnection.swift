@@ -27,7 +27,8 @@ public final class PostgresConnection {
     ///   - parameters: libpq keywords and values (`host`, `port`, `dbname`, `user`, `sslmode`, ...).
     ///   - deadline: When to give up.
     /// - Throws: `Postgres.ConnectFailed`, `Postgres.AuthFailed` or `Postgres.Timeout`.
-    public static func connect(parameters: [(String, String)], deadline: Deadline) throws(PostgresError) -> PostgresConnection
+    public static func connect(parameters: [(String, String)], deadline: Deadline) throws(PostgresError)
+        -> PostgresConnection
     {
         let keywords = parameters.map { strdup($0.0) }
         let values = parameters.map { strdup($0.1) }
@@ -75,7 +76,9 @@ public final class PostgresConnection {
     ///
     /// - Throws: `Postgres.QueryFailed` (with SQLSTATE), `Postgres.Timeout` (cancelled at the deadline, or the
     ///   server's `statement_timeout`), `Postgres.ConnectionLost`.
-    public func execute(_ sql: String, parameters: [String] = [], deadline: Deadline) throws(PostgresError) -> ResultTable {
+    public func execute(_ sql: String, parameters: [String] = [], deadline: Deadline) throws(PostgresError)
+        -> ResultTable
+    {
         let values = parameters.map { strdup($0) }
         defer { values.forEach { free($0) } }
         let valuePointers = values.map { UnsafePointer($0) }

@@ -136,7 +136,9 @@ public struct CostEstimate: Sendable {
     /// Log bytes of one invocation with the EMF sink: a line per series and one health line, as the function
     /// writes them.
     static func emfBytes(_ query: QueryDefinition, customer: Customer) -> Int {
-        let dimensions = [(name: "Customer", value: customer.opname), (name: "Query", value: query.cloudwatchDimension)]
+        let dimensions = [
+            (name: "Customer", value: customer.opname), (name: "Query", value: query.cloudwatchDimension),
+        ]
         let names = Set(query.units.keys).union(query.alarms.map(\.metric)).sorted()
         var datums = (names.isEmpty ? ["metric"] : names).map { name in
             MetricDatum(

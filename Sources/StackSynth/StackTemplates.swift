@@ -151,7 +151,8 @@ public struct StackTemplates: Sendable {
             "Parameters": [
                 "Name": [
                     "Type": "String", "Default": "onprem-watch", "AllowedPattern": "^[A-Za-z0-9-]{1,32}$",
-                    "Description": "Names the function, its log group, state machines, schedules, alarms and dashboards",
+                    "Description":
+                        "Names the function, its log group, state machines, schedules, alarms and dashboards",
                 ],
                 "CodeBucket": ["Type": "String", "Description": "S3 bucket of dist/onprem-watch.zip"],
                 "CodeKey": ["Type": "String", "Default": "onprem-watch.zip", "Description": "S3 key of the zip"],
@@ -260,7 +261,8 @@ public struct StackTemplates: Sendable {
         for alarm in plan.alarms {
             let spec = alarm.spec
             let extra = spec.dimensions.sorted { $0.key < $1.key }
-            let series = ([alarm.query.name, spec.metric] + extra.map { "\($0.key)=\($0.value)" }).joined(separator: " ")
+            let series = ([alarm.query.name, spec.metric] + extra.map { "\($0.key)=\($0.value)" }).joined(
+                separator: " ")
             var dimensions: [JSONValue] = [
                 ["Name": "Customer", "Value": .string(customer.opname)],
                 ["Name": "Query", "Value": .string(alarm.query.cloudwatchDimension)],

@@ -92,7 +92,12 @@ public enum StateMachineDefinition {
                 "Collect": looping,
                 "Last round?": [
                     "Type": "Choice",
-                    "Choices": [["Variable": "$.round", "NumericGreaterThanEquals": .number(Double(group.rounds)), "Next": "Done"]],
+                    "Choices": [
+                        [
+                            "Variable": "$.round", "NumericGreaterThanEquals": .number(Double(group.rounds)),
+                            "Next": "Done",
+                        ]
+                    ],
                     "Default": "Wait",
                 ],
                 "Wait": ["Type": "Wait", "Seconds": .number(Double(group.interval)), "Next": "Next round"],

@@ -67,7 +67,8 @@ import Testing
         let expected = try String(contentsOfFile: "\(Self.root)/get-vanilla/get-vanilla.authz", encoding: .utf8)
         #expect(prepared.authorization(request, amzDate: "20150830T123600Z") == expected)
         for other in ["20150831T123600Z", "20160101T000000Z"] {
-            #expect(prepared.authorization(request, amzDate: other) == Self.signer.authorization(request, amzDate: other))
+            #expect(
+                prepared.authorization(request, amzDate: other) == Self.signer.authorization(request, amzDate: other))
         }
         prepared.prepare(amzDate: "20150831T000000Z")
         #expect(

@@ -140,12 +140,13 @@ import Testing
         #expect(catalog.customers[0].thresholds == ["lag": 5])
         let query = try catalog.query(named: "q", version: "1")
         #expect(query.interval == 20)
-        #expect(query.alarms == [
-            AlarmSpec(metric: "lag"),
-            AlarmSpec(
-                metric: "errors", comparison: .lessThanThreshold, statistic: .sum, periods: 5, datapointsToAlarm: 2,
-                period: 10, missingData: .breaching, dimensions: ["region": "north"], threshold: 7),
-        ])
+        #expect(
+            query.alarms == [
+                AlarmSpec(metric: "lag"),
+                AlarmSpec(
+                    metric: "errors", comparison: .lessThanThreshold, statistic: .sum, periods: 5, datapointsToAlarm: 2,
+                    period: 10, missingData: .breaching, dimensions: ["region": "north"], threshold: 7),
+            ])
         // The defaults: above the threshold at the maximum, three periods of a minute out of three.
         let lag = query.alarms[0]
         #expect(
@@ -167,7 +168,8 @@ import Testing
 
     @Test("the shipped demo catalog is valid")
     func shippedCatalog() throws {
-        let path = #filePath.replacingOccurrences(of: "Tests/CatalogModelTests/CatalogTests.swift", with: "catalog.json")
+        let path = #filePath.replacingOccurrences(
+            of: "Tests/CatalogModelTests/CatalogTests.swift", with: "catalog.json")
         let bytes = try #require(FileBytes.read(path))
         let catalog = try Catalog(json: bytes)
         #expect(catalog.customers.map(\.version) == ["1", "2"])

@@ -10,8 +10,9 @@ import Testing
 
     @Test("values of every kind, with whitespace anywhere JSON allows it")
     func values() throws {
-        #expect(try parse(#" {"a": [1, -2.5, 3e2, 0, -0.0, 1E-2], "b": {"c": null}, "d": true, "e": false, "f": ""} "#)
-            == ["a": [1, -2.5, 300, 0, -0.0, 0.01], "b": ["c": .null], "d": true, "e": false, "f": ""])
+        #expect(
+            try parse(#" {"a": [1, -2.5, 3e2, 0, -0.0, 1E-2], "b": {"c": null}, "d": true, "e": false, "f": ""} "#)
+                == ["a": [1, -2.5, 300, 0, -0.0, 0.01], "b": ["c": .null], "d": true, "e": false, "f": ""])
         #expect(try parse("[]") == [])
         #expect(try parse("{}") == [:])
         #expect(try parse("\t\r\n 42 \n") == 42)
@@ -33,7 +34,8 @@ import Testing
             ("", "unexpected end"), ("[1,]", "unexpected character"), ("{\"a\":1,}", "expected a key"),
             ("01", "leading zero"), ("1.", "invalid number"), (".5", "unexpected character"), ("-", "invalid number"),
             ("1e", "invalid number"), ("\"abc", "unterminated string"), ("\"\\x\"", "invalid escape"),
-            ("\"\\ud83d\"", "unpaired surrogate"), ("\"\\ude00\"", "unpaired surrogate"), ("\"\\u12G4\"", "invalid \\u"),
+            ("\"\\ud83d\"", "unpaired surrogate"), ("\"\\ude00\"", "unpaired surrogate"),
+            ("\"\\u12G4\"", "invalid \\u"),
             ("\"a\nb\"", "control character"), ("tru", "unexpected end"), ("nul1", "unexpected character"),
             ("{} {}", "unexpected text after"), ("{\"a\" 1}", "expected ':'"), ("[1 2]", "expected ',' or ']'"),
             ("NaN", "unexpected character"), ("// c\n1", "unexpected character"),
@@ -62,7 +64,9 @@ import Testing
             #"{"active_sessions": 300, "region": "east", "ratio": 0.1, "big": 12345678901234567890, "tiny": 1e-300}"#,
             #"{"nested": {"list": [true, false, null, "x", -1.5e10]}, "unicode": "\u00fc\ud83d\ude00"}"#,
         ]
-        for name in ["catalog.json", "events/demo-query.json", "events/several-queries.json", "events/customer-2-all.json"] {
+        for name in [
+            "catalog.json", "events/demo-query.json", "events/several-queries.json", "events/customer-2-all.json",
+        ] {
             if let text = try? String(contentsOfFile: root.appendingPathComponent(name).path, encoding: .utf8) {
                 texts.append(text)
             }
@@ -90,7 +94,8 @@ import Testing
 
     @Test("JSONTestSuite: y_ accepted, n_ refused with a typed error, i_ either, none crashes", arguments: suiteFiles)
     func jsonTestSuite(file: String) throws {
-        let bytes = try [UInt8](Data(contentsOf: Self.here.appendingPathComponent("JSONTestSuite/test_parsing/\(file)")))
+        let bytes = try [UInt8](
+            Data(contentsOf: Self.here.appendingPathComponent("JSONTestSuite/test_parsing/\(file)")))
         let result = Result { () throws(JSONParseError) in try JSONValue.parse(bytes) }
         switch (file.prefix(2), result) {
         case ("y_", .failure(let error)): Issue.record("\(file) refused: \(error)")

@@ -28,12 +28,14 @@ import Testing
     /// Responses of every framing the Runtime API and AWS may send; `closes` when the body runs to the close.
     static let responses: [(name: String, text: String, closes: Bool)] = [
         (
-            "next", "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nLambda-Runtime-Aws-Request-Id: 8476a536\r\n"
+            "next",
+            "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nLambda-Runtime-Aws-Request-Id: 8476a536\r\n"
                 + "Lambda-Runtime-Deadline-Ms: 1542409706888\r\nContent-Length: 12\r\n\r\n{\"n\":\"1234\"}", false
         ),
         ("accepted", "HTTP/1.1 202 Accepted\r\nContent-Length: 15\r\n\r\n{\"status\":\"OK\"}", false),
         (
-            "chunked", "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n3;ext=1\r\nabc\r\n10\r\n0123456789abcdef\r\n"
+            "chunked",
+            "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n3;ext=1\r\nabc\r\n10\r\n0123456789abcdef\r\n"
                 + "0\r\n\r\n", false
         ),
         (

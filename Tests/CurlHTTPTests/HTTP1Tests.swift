@@ -11,7 +11,9 @@ import Testing
     func request() {
         let post = HTTP1.request(
             method: "POST", target: "/p", host: "h:1", headers: [(name: "X-A", value: "1")], body: Array("ab".utf8))
-        #expect(String(decoding: post, as: UTF8.self) == "POST /p HTTP/1.1\r\nHost: h:1\r\nX-A: 1\r\nContent-Length: 2\r\n\r\nab")
+        #expect(
+            String(decoding: post, as: UTF8.self)
+                == "POST /p HTTP/1.1\r\nHost: h:1\r\nX-A: 1\r\nContent-Length: 2\r\n\r\nab")
         let get = HTTP1.request(method: "GET", target: "/n", host: "h:1", headers: [], body: [])
         #expect(String(decoding: get, as: UTF8.self) == "GET /n HTTP/1.1\r\nHost: h:1\r\n\r\n")
         let empty = HTTP1.request(method: "POST", target: "/e", host: "h", headers: [], body: [])
@@ -46,7 +48,8 @@ import Testing
 
     @Test("interim 1xx answers are skipped; 204 has no body")
     func interimAndEmpty() throws {
-        let parsed = try #require(try parse("HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 202 Accepted\r\nContent-Length: 2\r\n\r\nok"))
+        let parsed = try #require(
+            try parse("HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 202 Accepted\r\nContent-Length: 2\r\n\r\nok"))
         #expect(parsed.response.status == 202)
         #expect(try parse("HTTP/1.1 204 No Content\r\n\r\n")?.response.body == [])
     }
@@ -62,10 +65,12 @@ import Testing
         #expect(!closing.keepAlive)
     }
 
-    @Test("what is not HTTP/1.x is an error, not a hang", arguments: [
-        "SSH-2.0-OpenSSH\r\n\r\n", "HTTP/1.1 2x0 OK\r\n\r\n", "HTTP/1.1 200 OK\r\nno colon\r\n\r\n",
-        "HTTP/1.1 200 OK\r\nContent-Length: -1\r\n\r\n",
-    ])
+    @Test(
+        "what is not HTTP/1.x is an error, not a hang",
+        arguments: [
+            "SSH-2.0-OpenSSH\r\n\r\n", "HTTP/1.1 2x0 OK\r\n\r\n", "HTTP/1.1 200 OK\r\nno colon\r\n\r\n",
+            "HTTP/1.1 200 OK\r\nContent-Length: -1\r\n\r\n",
+        ])
     func malformed(text: String) {
         #expect(throws: HTTP1.ParseError.self) { try parse(text) }
     }

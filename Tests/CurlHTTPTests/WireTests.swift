@@ -49,7 +49,9 @@ import Testing
         }
     }
 
-    @Test("answers split into pieces of every kind read the same, on one kept-alive connection", arguments: fragmentations)
+    @Test(
+        "answers split into pieces of every kind read the same, on one kept-alive connection", arguments: fragmentations
+    )
     func fragmented(pieces: [Int]) throws {
         let answers: [[UInt8]] = [
             response(totalBytes: 300),

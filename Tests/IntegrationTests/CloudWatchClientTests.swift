@@ -6,9 +6,8 @@ import LambdaRuntime
 import MetricModel
 import Testing
 
-@testable import PostgresClient
-
 @testable import AWSClients
+@testable import PostgresClient
 
 /// The CloudWatch client against moto_server with signature checking on, and against a stand-in for the faults
 /// moto cannot produce.

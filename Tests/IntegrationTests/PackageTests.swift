@@ -105,7 +105,10 @@ struct PackageTests {
             #expect(Shell.run("touch -d '200\(attempt)-01-01' '\(task)/onprem-watch'") == 0)
             _ = try Command.output(
                 "/usr/bin/env",
-                ["python3", script, "--binary", "\(task)/onprem-watch", "--stage", "\(work)/stage", "--zip", "\(work)/\(attempt).zip"])
+                [
+                    "python3", script, "--binary", "\(task)/onprem-watch", "--stage", "\(work)/stage", "--zip",
+                    "\(work)/\(attempt).zip",
+                ])
             digests.append(try Command.output("/usr/bin/sha256sum", ["\(work)/\(attempt).zip"]).prefix(64).description)
         }
         let shipped = try Command.output("/usr/bin/sha256sum", [zip]).prefix(64).description

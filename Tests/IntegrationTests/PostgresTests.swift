@@ -6,9 +6,8 @@ import Logging
 import MetricModel
 import Testing
 
-@testable import PostgresClient
-
 @testable import OnPremWatch
+@testable import PostgresClient
 
 /// The metrics handler against the real PostgreSQL started by `make test` (databases ops_v1 and ops_v2).
 @Suite(.serialized, .enabled(if: LiveServices.postgresPort != nil, "needs ONPREM_TEST_PG_PORT (make test)"))

@@ -108,7 +108,8 @@ struct RuntimeEmulatorTests {
     @Test("a broken catalog is reported through /init/error as Catalog.Invalid, naming the bad entry")
     func brokenCatalog() throws {
         try LiveServices.withEmulator {
-            let path = FileManager.default.temporaryDirectory.appendingPathComponent("broken-catalog-\(getpid()).json").path
+            let path = FileManager.default.temporaryDirectory.appendingPathComponent("broken-catalog-\(getpid()).json")
+                .path
             try
                 #"{"customers": [{"opname": "c", "ip": "h", "port": "nope", "database": "d", "version": "1"}], "queries": []}"#
                 .write(toFile: path, atomically: true, encoding: .utf8)

@@ -117,13 +117,18 @@ import Testing
     @Test("a kept-alive connection the server closed is replaced, and the call sent once more on the new one")
     func closedIdleConnection() throws {
         let server = try StandInServer { request, _ in
-            if request.path.hasSuffix("/next") { return .thenClose(.respond(status: 200, headers: Self.nextHeaders, body: "{}")) }
+            if request.path.hasSuffix("/next") {
+                return .thenClose(.respond(status: 200, headers: Self.nextHeaders, body: "{}"))
+            }
             return .respond(status: 202)
         }
         defer { server.stop() }
         var loop = try loop(server)
         #expect(loop.run(limit: 1) == nil)
-        #expect(server.requests.map(\.path) == ["/2018-06-01/runtime/invocation/next", "/2018-06-01/runtime/invocation/req-1/response"])
+        #expect(
+            server.requests.map(\.path) == [
+                "/2018-06-01/runtime/invocation/next", "/2018-06-01/runtime/invocation/req-1/response",
+            ])
         #expect(server.connections == 2)
     }
 

@@ -7,9 +7,8 @@ import Logging
 import MetricModel
 import Testing
 
-@testable import PostgresClient
-
 @testable import OnPremWatch
+@testable import PostgresClient
 
 /// Customers whose login is a Secrets Manager secret, against moto (signatures checked) and the local PostgreSQL.
 @Suite(

@@ -40,7 +40,8 @@ import Testing
         "a request id that is not a plain token is refused: it would go into the request line of /response",
         arguments: ["a b", "a\rb", "a\tb", "../next", "..", "a/b", "a?b", "é", String(repeating: "a", count: 257)])
     func unsafeRequestID(id: String) {
-        let response = HTTPResponse(status: 200, headers: [(name: "Lambda-Runtime-Aws-Request-Id", value: id)], body: [1])
+        let response = HTTPResponse(
+            status: 200, headers: [(name: "Lambda-Runtime-Aws-Request-Id", value: id)], body: [1])
         let error = #expect(throws: RuntimeError.self) {
             try Invocation(response: response, now: 0)
         }

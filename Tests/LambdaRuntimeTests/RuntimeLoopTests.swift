@@ -55,89 +55,90 @@ struct ScriptedHandler: LambdaHandler {
 }
 
 extension ProcessEnvironmentTests {
-@Suite(.serialized) struct RuntimeLoopTests {
-    static func invocation(_ id: String, _ event: String, trace: String? = nil) -> Result<Invocation, RuntimeError> {
-        .success(
-            Invocation(
-                requestID: id, deadline: Deadline(epochMilliseconds: 0), traceID: trace, event: Array(event.utf8)))
-    }
-
-    func loop(_ client: ScriptedClient) -> RuntimeLoop<ScriptedClient, ScriptedHandler> {
-        var loop = RuntimeLoop(client: client, handler: ScriptedHandler(), logger: Logger(label: "test"))
-        loop.retryBackoff = .milliseconds(1)
-        return loop
-    }
-
-    @Test("a handler error is posted with its name and the loop serves the next invocation")
-    func handlerErrorContinues() {
-        var loop = loop(ScriptedClient(nextResults: [Self.invocation("1", "throw"), Self.invocation("2", "ok")]))
-        #expect(loop.run(limit: 2) == nil)
-        #expect(
-            loop.client.posted == [
-                .error("1", ErrorPayload(errorType: "Test.Failure", errorMessage: "asked to fail")),
-                .response("2", Array("ok".utf8)),
-            ])
-    }
-
-    @Test("a response over 6 MB becomes Runtime.ResponseTooLarge instead of a failed post")
-    func oversizedResponse() {
-        var loop = loop(ScriptedClient(nextResults: [Self.invocation("1", "big")]))
-        _ = loop.run(limit: 1)
-        guard case .error("1", let payload)? = loop.client.posted.first else {
-            Issue.record("no error posted: \(loop.client.posted)")
-            return
+    @Suite(.serialized) struct RuntimeLoopTests {
+        static func invocation(_ id: String, _ event: String, trace: String? = nil) -> Result<Invocation, RuntimeError>
+        {
+            .success(
+                Invocation(
+                    requestID: id, deadline: Deadline(epochMilliseconds: 0), traceID: trace, event: Array(event.utf8)))
         }
-        #expect(payload.errorType == "Runtime.ResponseTooLarge")
-    }
 
-    @Test("a 413 on /response is reported through /error")
-    func response413() {
-        var client = ScriptedClient(nextResults: [Self.invocation("1", "ok")])
-        client.respondFailure = RuntimeError(.responseTooLarge, "413")
-        var loop = loop(client)
-        _ = loop.run(limit: 1)
-        #expect(loop.client.posted.count == 1)
-        if case .error("1", let payload)? = loop.client.posted.first {
+        func loop(_ client: ScriptedClient) -> RuntimeLoop<ScriptedClient, ScriptedHandler> {
+            var loop = RuntimeLoop(client: client, handler: ScriptedHandler(), logger: Logger(label: "test"))
+            loop.retryBackoff = .milliseconds(1)
+            return loop
+        }
+
+        @Test("a handler error is posted with its name and the loop serves the next invocation")
+        func handlerErrorContinues() {
+            var loop = loop(ScriptedClient(nextResults: [Self.invocation("1", "throw"), Self.invocation("2", "ok")]))
+            #expect(loop.run(limit: 2) == nil)
+            #expect(
+                loop.client.posted == [
+                    .error("1", ErrorPayload(errorType: "Test.Failure", errorMessage: "asked to fail")),
+                    .response("2", Array("ok".utf8)),
+                ])
+        }
+
+        @Test("a response over 6 MB becomes Runtime.ResponseTooLarge instead of a failed post")
+        func oversizedResponse() {
+            var loop = loop(ScriptedClient(nextResults: [Self.invocation("1", "big")]))
+            _ = loop.run(limit: 1)
+            guard case .error("1", let payload)? = loop.client.posted.first else {
+                Issue.record("no error posted: \(loop.client.posted)")
+                return
+            }
             #expect(payload.errorType == "Runtime.ResponseTooLarge")
-        } else {
-            Issue.record("expected an error post")
+        }
+
+        @Test("a 413 on /response is reported through /error")
+        func response413() {
+            var client = ScriptedClient(nextResults: [Self.invocation("1", "ok")])
+            client.respondFailure = RuntimeError(.responseTooLarge, "413")
+            var loop = loop(client)
+            _ = loop.run(limit: 1)
+            #expect(loop.client.posted.count == 1)
+            if case .error("1", let payload)? = loop.client.posted.first {
+                #expect(payload.errorType == "Runtime.ResponseTooLarge")
+            } else {
+                Issue.record("expected an error post")
+            }
+        }
+
+        @Test("a 500 from /response stops the loop")
+        func response500Exits() {
+            var client = ScriptedClient(nextResults: [Self.invocation("1", "ok"), Self.invocation("2", "ok")])
+            client.respondFailure = RuntimeError(.nonRecoverable, "500")
+            var loop = loop(client)
+            #expect(loop.run(limit: 2)?.code == .nonRecoverable)
+            #expect(loop.client.nextCalls == 1)
+        }
+
+        @Test("a 500 from /next stops the loop at once")
+        func next500Exits() {
+            var loop = loop(ScriptedClient(nextResults: [.failure(RuntimeError(.nonRecoverable, "500"))]))
+            #expect(loop.run()?.code == .nonRecoverable)
+            #expect(loop.client.nextCalls == 1)
+        }
+
+        @Test("transport errors on /next are retried a bounded number of times")
+        func nextRetries() {
+            let failure = Result<Invocation, RuntimeError>.failure(RuntimeError(.transport, "refused"))
+            var recovering = loop(ScriptedClient(nextResults: [failure, failure, Self.invocation("1", "ok")]))
+            #expect(recovering.run(limit: 1) == nil)
+            #expect(recovering.client.posted == [.response("1", Array("ok".utf8))])
+
+            var failing = loop(ScriptedClient(nextResults: Array(repeating: failure, count: 10)))
+            #expect(failing.run()?.code == .transport)
+            #expect(failing.client.nextCalls == 5)
+        }
+
+        @Test("each invocation's trace id is in _X_AMZN_TRACE_ID, and cleared when absent")
+        func traceEnvironment() {
+            var loop = loop(
+                ScriptedClient(nextResults: [Self.invocation("1", "a", trace: "Root=1-x"), Self.invocation("2", "b")]))
+            _ = loop.run(limit: 2)
+            #expect(loop.handler.seenTraceIDs == ["Root=1-x", nil])
         }
     }
-
-    @Test("a 500 from /response stops the loop")
-    func response500Exits() {
-        var client = ScriptedClient(nextResults: [Self.invocation("1", "ok"), Self.invocation("2", "ok")])
-        client.respondFailure = RuntimeError(.nonRecoverable, "500")
-        var loop = loop(client)
-        #expect(loop.run(limit: 2)?.code == .nonRecoverable)
-        #expect(loop.client.nextCalls == 1)
-    }
-
-    @Test("a 500 from /next stops the loop at once")
-    func next500Exits() {
-        var loop = loop(ScriptedClient(nextResults: [.failure(RuntimeError(.nonRecoverable, "500"))]))
-        #expect(loop.run()?.code == .nonRecoverable)
-        #expect(loop.client.nextCalls == 1)
-    }
-
-    @Test("transport errors on /next are retried a bounded number of times")
-    func nextRetries() {
-        let failure = Result<Invocation, RuntimeError>.failure(RuntimeError(.transport, "refused"))
-        var recovering = loop(ScriptedClient(nextResults: [failure, failure, Self.invocation("1", "ok")]))
-        #expect(recovering.run(limit: 1) == nil)
-        #expect(recovering.client.posted == [.response("1", Array("ok".utf8))])
-
-        var failing = loop(ScriptedClient(nextResults: Array(repeating: failure, count: 10)))
-        #expect(failing.run()?.code == .transport)
-        #expect(failing.client.nextCalls == 5)
-    }
-
-    @Test("each invocation's trace id is in _X_AMZN_TRACE_ID, and cleared when absent")
-    func traceEnvironment() {
-        var loop = loop(
-            ScriptedClient(nextResults: [Self.invocation("1", "a", trace: "Root=1-x"), Self.invocation("2", "b")]))
-        _ = loop.run(limit: 2)
-        #expect(loop.handler.seenTraceIDs == ["Root=1-x", nil])
-    }
-}
 }

@@ -5,15 +5,15 @@ import LambdaRuntime
 import MetricModel
 import Testing
 
-@testable import PostgresClient
-
 @testable import OnPremWatch
+@testable import PostgresClient
 
 /// Regressions for what review and fuzzing found: each of these ended the process, lost a metric or split a
 /// series before its fix.
 @Suite struct HostileInputTests {
     static func catalog(alarm: String) -> String {
-        #"{"customers": [], "queries": [{"name": "q", "versions": ["1"], "query": "s", "alarms": [{"metric": "m", "# + alarm
+        #"{"customers": [], "queries": [{"name": "q", "versions": ["1"], "query": "s", "alarms": [{"metric": "m", "#
+            + alarm
             + "}]}]}"
     }
 

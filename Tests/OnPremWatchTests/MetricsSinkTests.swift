@@ -6,9 +6,8 @@ import LambdaRuntime
 import MetricModel
 import Testing
 
-@testable import PostgresClient
-
 @testable import OnPremWatch
+@testable import PostgresClient
 
 @Suite struct MetricsSinkTests {
     @Test("EMF lines carry the namespace, dimensions, unit and value, at most 100 values each")

@@ -3,9 +3,8 @@ import Core
 import MetricModel
 import Testing
 
-@testable import PostgresClient
-
 @testable import OnPremWatch
+@testable import PostgresClient
 
 @Suite struct RowMapperTests {
     let now: Int64 = 1_790_000_000_000

@@ -3,9 +3,8 @@ import Core
 import MetricModel
 import Testing
 
-@testable import PostgresClient
-
 @testable import OnPremWatch
+@testable import PostgresClient
 
 @Suite struct TaskOutputTests {
     @Test("an output over Step Functions' 256 KiB is summarised, not failed")

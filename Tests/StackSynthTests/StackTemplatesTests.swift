@@ -5,7 +5,9 @@ import Testing
 @testable import StackSynth
 
 @Suite struct StackTemplatesTests {
-    @Test("the parent holds the function (provided.al2023, in the VPC, per-customer health) and one nested stack per file")
+    @Test(
+        "the parent holds the function (provided.al2023, in the VPC, per-customer health) and one nested stack per file"
+    )
     func parent() throws {
         let templates = StackTemplates(plan: CollectionPlan(catalog: Fixtures.catalog(customers: 2)))
         #expect(templates.files.map(\.name) == ["template.json", "customers-001.json", "dashboards.json"])
@@ -78,16 +80,18 @@ import Testing
                 ])
         #expect([active["EvaluationPeriods"], active["DatapointsToAlarm"]] == [5, 2])
         #expect(active["TreatMissingData"] == "notBreaching")
-        #expect(active["AlarmActions"] == ["Fn::If": ["HasTopic", [["Ref": "AlarmTopicArn"]], ["Ref": "AWS::NoValue"]]])
+        #expect(
+            active["AlarmActions"] == ["Fn::If": ["HasTopic", [["Ref": "AlarmTopicArn"]], ["Ref": "AWS::NoValue"]]])
         let open = try #require(alarms.first { $0["MetricName"] == "open" })
         #expect(open["Threshold"] == 4)
         #expect(open["ComparisonOperator"] == "GreaterThanOrEqualToThreshold")
         let health = try #require(resources["\(prefix)Health"]?["Properties"])
         #expect(health["MetricName"] == "QuerySucceeded")
         #expect(health["Dimensions"] == [["Name": "Customer", "Value": "Plant A"]])
-        #expect([health["Statistic"], health["ComparisonOperator"], health["TreatMissingData"]] == [
-            "Minimum", "LessThanThreshold", "breaching",
-        ])
+        #expect(
+            [health["Statistic"], health["ComparisonOperator"], health["TreatMissingData"]] == [
+                "Minimum", "LessThanThreshold", "breaching",
+            ])
     }
 
     @Test("2,000 customers fit CloudFormation: every stack under 400 resources and 1 MB, each customer in one")
@@ -101,7 +105,8 @@ import Testing
         for file in templates.files {
             #expect(file.resources <= StackTemplates.resourcesPerStack, "\(file.name)")
             #expect(file.template.serialized().count <= StackTemplates.templateBytes, "\(file.name)")
-            #expect(file.template["Resources"]?.objectKeys.count ?? 0 == file.resources || file.name == "dashboards.json")
+            #expect(
+                file.template["Resources"]?.objectKeys.count ?? 0 == file.resources || file.name == "dashboards.json")
             for key in file.template["Resources"]?.objectKeys ?? [] where key.hasSuffix("Health") {
                 seen[key, default: 0] += 1
             }
@@ -113,7 +118,8 @@ import Testing
         // Each customer's stack depends only on its name: a new customer moves no one else.
         let grown = StackTemplates(plan: CollectionPlan(catalog: Fixtures.catalog(customers: 2001)))
         #expect(grown.customerStacks == templates.customerStacks)
-        #expect(stackOf(templates) == stackOf(grown).filter { $0.key != "C\(CollectionPlan.key("Customer 2001"))Health" })
+        #expect(
+            stackOf(templates) == stackOf(grown).filter { $0.key != "C\(CollectionPlan.key("Customer 2001"))Health" })
     }
 
     @Test("the dashboards: a row per customer, at most 500 rows each, the namespace left for CloudFormation")

@@ -10,7 +10,8 @@ import Testing
     @Test("the retried names are the error codes' own: the generator, which cannot link those types, spells them")
     func transientNamesAreCodes() {
         let codes = [
-            PostgresError.Code.connectFailed.name, PostgresError.Code.timeout.name, PostgresError.Code.connectionLost.name,
+            PostgresError.Code.connectFailed.name, PostgresError.Code.timeout.name,
+            PostgresError.Code.connectionLost.name,
             SecretsError.Code.unavailable.name, CloudWatchError.Code.throttled.name,
             CloudWatchError.Code.publishFailed.name,
         ]
@@ -35,7 +36,10 @@ import Testing
         #expect(branches.count == 2)
         let task = try #require(branches[0]["States", "Run sessions"])
         #expect(task["Resource"] == "arn:aws:states:::lambda:invoke")
-        #expect(task["Parameters"] == ["FunctionName": "${FunctionArn}", "Payload": ["customer": "Plant A", "query": "sessions"]])
+        #expect(
+            task["Parameters"] == [
+                "FunctionName": "${FunctionArn}", "Payload": ["customer": "Plant A", "query": "sessions"],
+            ])
         #expect(task["Catch"] == [["ErrorEquals": ["States.ALL"], "Next": "sessions failed"]])
         let failed = try #require(branches[0]["States", "sessions failed"])
         #expect(failed["Type"] == "Pass")
@@ -47,7 +51,8 @@ import Testing
     func retries() throws {
         let group = CollectionPlan.Group(interval: 60, queries: [Self.query("q")])
         let task = try #require(
-            StateMachineDefinition.make(customer: Self.customer, group: group)["States", "Collect", "Branches", 0,
+            StateMachineDefinition.make(customer: Self.customer, group: group)[
+                "States", "Collect", "Branches", 0,
                 "States", "Run q"])
         let retry = try #require(task["Retry"]).items
         #expect(retry.count == 2)
@@ -88,7 +93,8 @@ import Testing
         let long = String(repeating: "x", count: 100)
         let group = CollectionPlan.Group(interval: 60, queries: [Self.query(long + "1"), Self.query(long + "2")])
         let branches = try #require(
-            StateMachineDefinition.make(customer: Self.customer, group: group)["States", "Collect", "Branches"]).items
+            StateMachineDefinition.make(customer: Self.customer, group: group)["States", "Collect", "Branches"]
+        ).items
         let names = branches.flatMap { $0["States"]?.objectKeys ?? [] }
         #expect(Set(names).count == 4)
         #expect(names.allSatisfy { $0.count <= 80 })
