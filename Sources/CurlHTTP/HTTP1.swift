@@ -111,9 +111,6 @@ public enum HTTP1 {
             buffer.append(contentsOf: bytes)
         }
 
-        /// The bytes received so far (tests).
-        var received: Int { buffer.count }
-
         /// The response, once the bytes received hold all of it.
         ///
         /// - Parameter closed: Whether the peer has closed the connection, which ends a body without a length.
