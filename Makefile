@@ -80,7 +80,8 @@ fuzz: deps
 
 # The code as .swift-format says (swift-format ships with the toolchain); `swift format -i -r Sources Tests` fixes it.
 lint:
-	$(SWIFT) format lint --strict -r Sources Tests Fuzz/Sources Package.swift
+	$(SWIFT) format lint --strict -r Sources Tests Fuzz/Sources Package.swift Fuzz/Package.swift
+	@scripts/license-headers.py
 
 # The demo catalog (catalog.json) expects its PostgreSQL on port 54329.
 demo: stage

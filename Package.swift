@@ -1,11 +1,31 @@
 // swift-tools-version:6.1
+//===----------------------------------------------------------------------===//
+//
+// This source file is part of the OnPremWatch open source project
+//
+// Copyright (c) 2026 the OnPremWatch project authors
+// Licensed under Apache License v2.0
+//
+// See LICENSE for license information
+//
+// SPDX-License-Identifier: Apache-2.0
+//
+//===----------------------------------------------------------------------===//
+
 import PackageDescription
 
-/// Strict settings for every target, as swift-log does: Swift 6 mode comes from the tools version.
+/// Strict settings for every target, the ones swift-log sets: Swift 6 mode comes from the tools version.
 let strict: [SwiftSetting] = [
+    // SE-0335: existential types spelled `any`.
     .enableUpcomingFeature("ExistentialAny"),
+    // SE-0409: an import is internal unless it says `public import`, so a module's API names its dependencies.
     .enableUpcomingFeature("InternalImportsByDefault"),
+    // SE-0444: a file sees the members of the modules it imports itself, not those another file imported.
     .enableUpcomingFeature("MemberImportVisibility"),
+    // SE-0461: a nonisolated async function runs on its caller's actor unless it says `@concurrent`.
+    .enableUpcomingFeature("NonisolatedNonsendingByDefault"),
+    // Every public type says whether it is Sendable: conforms, or is marked unavailable.
+    .unsafeFlags(["-Xfrontend", "-require-explicit-sendable"]),
 ]
 
 let package = Package(

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: Apache-2.0
 """`make bench`: OnPremWatch against what users would run instead, side by side, in one run.
 
 1. The runtime alone (the `echo` handler) against awslambdaric, AWS's Python runtime client: cold start (exec to

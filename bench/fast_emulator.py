@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """A small, fast Lambda Runtime API emulator for benchmarks.
 
 cargo-lambda's emulator is right for correctness but costs about 20 ms a round trip and sends no Content-Type

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: Apache-2.0
 """Writes bench/hot-symbols.txt: the binary's functions that run at start-up, in the runtime loop and in the real
 job, for the Lambda build's linker (`--symbol-ordering-file`, bench/README.md).
 

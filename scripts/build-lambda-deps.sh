@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # Builds the two C libraries the Lambda binary links statically, from Debian's own source packages (security
 # patches applied by dpkg-source), and prints the pkg-config directory that points SwiftPM at them:
 #

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # The demo: runs the staged function (bootstrap, binary and catalog, as Lambda would) against the Runtime API
 # emulator and the local PostgreSQL with the demo databases, invokes it with every event in events/, and prints
 # each answer. Run through scripts/with-services.sh.

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: Apache-2.0
 """Draws the state machines of a generated stack (onprem-watch synth) as PNG, from their definitions.
 
     scripts/draw-state-machine.py dist/stack docs/state-machines

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # Builds the libFuzzer targets (Fuzz/, a package of its own) with AddressSanitizer and runs each one.
 #   FUZZ_SECONDS   how long each target runs (default 180)
 #   FUZZ_TARGETS   which targets (default: all of them)

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: Apache-2.0
 """Writes a catalog of N customers with Q queries of one KPI each, every minute: the cost example of
 docs/monitoring-stack.md at any scale, and the 2,000-customer catalog the stack tests lint.
 

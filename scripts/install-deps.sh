@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # Installs what building, testing, the demo and the benchmark need, on a fresh Debian 12 machine.
 # Idempotent and quick when everything is present: it asks apt and pip only for what is missing.
 set -euo pipefail

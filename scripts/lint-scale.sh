@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # The scale proof of the generated stack: a catalog of 2,000 customers with ten KPI queries each must give templates
 # that CloudFormation accepts (cfn-lint) and state machines that statelint accepts. make test runs it after the
 # suite, on both cores, because it takes minutes of cfn-lint that would starve the suite's timing-sensitive tests.

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: Apache-2.0
 """Lints a generated stack (onprem-watch synth): cfn-lint on every template, statelint on every state machine.
 
     scripts/lint-stack.py dist/stack

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # Makes a clean root filesystem that stands in for provided.al2023 in the package test, and prints its path:
 # Debian's minbase (glibc, no compiler, no PostgreSQL, nothing of this project) plus only what provided.al2023 has
 # and minbase lacks: libcurl4 and libssl3. No libpq.

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: Apache-2.0
 """Creates the IAM user, access key and allow-all policy that moto_server's signature checking needs.
 
 moto_server started with INITIAL_NO_AUTH_ACTION_COUNT=4 accepts these four calls unsigned; every call after

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: Apache-2.0
 """Stages and zips the function for Lambda's provided.al2023 (x86_64), and checks the result.
 
     scripts/package.py --binary PATH --stage DIR [--zip dist/onprem-watch.zip]

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # Replays one event through the handler with the demo login, publishing to the local CloudWatch emulator
 # (run through scripts/with-services.sh).
 set -euo pipefail

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: Apache-2.0
 """Prints one task output (or error) of the demo as a short table."""
 import json
 import sys

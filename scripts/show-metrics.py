@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: Apache-2.0
 """Reads back from the local CloudWatch emulator what the demo published, and prints it."""
 import datetime
 import os

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: Apache-2.0
 """The packaged function against `/next` answers of every size around each 16 KiB multiple, up to Lambda's 6 MB.
 
 A one-connection Runtime API on a raw socket: each `/next` answer (head and body) goes out in one write, as

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # Starts the local services (cargo-lambda's Runtime API emulator, a PostgreSQL 15 server with the demo
 # databases and TLS), exports where they are, runs the command given, and stops them however it ends.
 #

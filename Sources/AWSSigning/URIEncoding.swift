@@ -1,6 +1,19 @@
+//===----------------------------------------------------------------------===//
+//
+// This source file is part of the OnPremWatch open source project
+//
+// Copyright (c) 2026 the OnPremWatch project authors
+// Licensed under Apache License v2.0
+//
+// See LICENSE for license information
+//
+// SPDX-License-Identifier: Apache-2.0
+//
+//===----------------------------------------------------------------------===//
+
 /// RFC 3986 percent-encoding as SigV4 defines it: everything but `A-Z a-z 0-9 - _ . ~` is encoded, in
 /// uppercase hex, byte by byte of the UTF-8.
-public enum URIEncoding {
+public enum URIEncoding: Sendable {
     ///
     /// - Parameter spaceAsPlus: Writes a space as `+`, as HTML forms do, instead of `%20`.
     public static func encode(_ text: String, spaceAsPlus: Bool = false) -> String {

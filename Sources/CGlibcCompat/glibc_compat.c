@@ -1,3 +1,16 @@
+//===----------------------------------------------------------------------===//
+//
+// This source file is part of the OnPremWatch open source project
+//
+// Copyright (c) 2026 the OnPremWatch project authors
+// Licensed under Apache License v2.0
+//
+// See LICENSE for license information
+//
+// SPDX-License-Identifier: Apache-2.0
+//
+//===----------------------------------------------------------------------===//
+
 /* Keeps the binary loadable on glibc 2.34 (provided.al2023) although it is built against glibc 2.36.
  *
  * glibc 2.35 gave hypotf a new symbol version, and the static Swift runtime calls hypotf, so a binary linked here

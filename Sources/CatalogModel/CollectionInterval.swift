@@ -1,8 +1,21 @@
+//===----------------------------------------------------------------------===//
+//
+// This source file is part of the OnPremWatch open source project
+//
+// Copyright (c) 2026 the OnPremWatch project authors
+// Licensed under Apache License v2.0
+//
+// See LICENSE for license information
+//
+// SPDX-License-Identifier: Apache-2.0
+//
+//===----------------------------------------------------------------------===//
+
 /// How often a customer's queries run, in seconds.
 ///
 /// Under a minute it must divide 60: one scheduled execution a minute runs 60/interval rounds with a `Wait` between
 /// them. From a minute up it must be whole minutes, the finest rate a schedule takes.
-public enum CollectionInterval {
+public enum CollectionInterval: Sendable {
     public static let `default` = 60
 
     static func validated(_ value: Double?, place: String) throws(CatalogError) -> Int? {

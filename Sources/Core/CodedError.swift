@@ -1,3 +1,16 @@
+//===----------------------------------------------------------------------===//
+//
+// This source file is part of the OnPremWatch open source project
+//
+// Copyright (c) 2026 the OnPremWatch project authors
+// Licensed under Apache License v2.0
+//
+// See LICENSE for license information
+//
+// SPDX-License-Identifier: Apache-2.0
+//
+//===----------------------------------------------------------------------===//
+
 /// An error with a stable wire name, reported to Lambda as `errorType`.
 ///
 /// Step Functions `Retry` and `Catch` match `ErrorEquals` against this name, case-sensitively, so a name is part of

@@ -1,9 +1,22 @@
+//===----------------------------------------------------------------------===//
+//
+// This source file is part of the OnPremWatch open source project
+//
+// Copyright (c) 2026 the OnPremWatch project authors
+// Licensed under Apache License v2.0
+//
+// See LICENSE for license information
+//
+// SPDX-License-Identifier: Apache-2.0
+//
+//===----------------------------------------------------------------------===//
+
 #if canImport(Glibc)
     import Glibc
 #endif
 
 /// Whole-file reads without Foundation's file APIs.
-public enum FileBytes {
+public enum FileBytes: Sendable {
     /// The file's bytes, or `nil` when it cannot be opened or read.
     public static func read(_ path: String) -> [UInt8]? {
         guard let file = fopen(path, "rb") else { return nil }

@@ -1,5 +1,18 @@
+//===----------------------------------------------------------------------===//
+//
+// This source file is part of the OnPremWatch open source project
+//
+// Copyright (c) 2026 the OnPremWatch project authors
+// Licensed under Apache License v2.0
+//
+// See LICENSE for license information
+//
+// SPDX-License-Identifier: Apache-2.0
+//
+//===----------------------------------------------------------------------===//
+
 /// JSON string escaping, for the few places that write JSON by hand on a hot or failure path.
-public enum JSONText {
+public enum JSONText: Sendable {
     /// `value` as a JSON string literal, quotes included.
     public static func quoted(_ value: String) -> String {
         var out = "\""

@@ -1,3 +1,16 @@
+//===----------------------------------------------------------------------===//
+//
+// This source file is part of the OnPremWatch open source project
+//
+// Copyright (c) 2026 the OnPremWatch project authors
+// Licensed under Apache License v2.0
+//
+// See LICENSE for license information
+//
+// SPDX-License-Identifier: Apache-2.0
+//
+//===----------------------------------------------------------------------===//
+
 #if canImport(Glibc)
     import Glibc
 #endif
@@ -6,7 +19,7 @@
 ///
 /// ``CurlConnection`` moves bytes and ``HTTP1Client`` drives the exchange; this type has no I/O, so every framing
 /// rule is tested as bytes in, values out.
-public enum HTTP1 {
+public enum HTTP1: Sendable {
     /// The bytes of one request: request line, `Host`, the caller's fields, `Content-Length` when there is a body
     /// (or the method is not GET), the blank line, the body.
     public static func request(
@@ -42,7 +55,7 @@ public enum HTTP1 {
     }
 
     /// A response that is complete in the bytes received so far.
-    public struct Parsed {
+    public struct Parsed: Sendable {
         public var response: HTTPResponse
         /// Whether the connection can carry another request: not after `Connection: close`, nor after a body
         /// that ran to the end of the connection.
@@ -69,7 +82,7 @@ public enum HTTP1 {
     /// Each byte is looked at a bounded number of times whatever the split of the stream: the end of the head is
     /// searched for only in what is new, and a chunked body is taken apart chunk by chunk as the chunks complete.
     /// Starting again from the first byte on every read made a large chunked body quadratic.
-    public struct ResponseDecoder {
+    public struct ResponseDecoder: Sendable {
         /// Everything received since the request was sent.
         private var buffer: [UInt8] = []
         /// Where the head being looked for starts: after any interim `1xx` responses.
@@ -253,8 +266,8 @@ public enum HTTP1 {
 
     private static func find(_ needle: [UInt8], in bytes: [UInt8], from start: Int) -> Int? {
         guard start >= 0, bytes.count - start >= needle.count else { return nil }
-        // memchr to each candidate first byte, then memcmp: the byte-by-byte loop over array slices was 5% of an
-        // echo invocation.
+        // memchr to each candidate first byte, then memcmp: a byte-by-byte loop over array slices showed in the
+        // echo benchmark's profile (bench/README.md).
         return bytes.withUnsafeBytes { haystack -> Int? in
             needle.withUnsafeBytes { pattern -> Int? in
                 guard let base = haystack.baseAddress, let pointer = pattern.baseAddress, let first = pattern.first

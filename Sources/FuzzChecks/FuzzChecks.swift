@@ -1,3 +1,16 @@
+//===----------------------------------------------------------------------===//
+//
+// This source file is part of the OnPremWatch open source project
+//
+// Copyright (c) 2026 the OnPremWatch project authors
+// Licensed under Apache License v2.0
+//
+// See LICENSE for license information
+//
+// SPDX-License-Identifier: Apache-2.0
+//
+//===----------------------------------------------------------------------===//
+
 import CatalogModel
 import Core
 import CurlHTTP
@@ -10,7 +23,7 @@ import StackSynth
 /// trap on a violation so libFuzzer keeps the input; the unit tests (`FuzzCorpusTests`) run every corpus and
 /// crash file through the same functions, so a fixed finding stays fixed. A crash or trap inside the code under
 /// test is a finding in both.
-public enum FuzzChecks {
+public enum FuzzChecks: Sendable {
     /// The targets by name: the folder names under `Fuzz/Corpus` and `Fuzz/Crashes`.
     public static let targets: [String: @Sendable ([UInt8]) -> String?] = [
         "json": json, "http1": http1, "payload": payload, "catalog": catalog, "planner": planner,

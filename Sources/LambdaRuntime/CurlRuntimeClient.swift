@@ -1,3 +1,16 @@
+//===----------------------------------------------------------------------===//
+//
+// This source file is part of the OnPremWatch open source project
+//
+// Copyright (c) 2026 the OnPremWatch project authors
+// Licensed under Apache License v2.0
+//
+// See LICENSE for license information
+//
+// SPDX-License-Identifier: Apache-2.0
+//
+//===----------------------------------------------------------------------===//
+
 public import Core
 import CurlHTTP
 
@@ -72,3 +85,7 @@ public struct CurlRuntimeClient: RuntimeClient {
         }
     }
 }
+
+/// Not `Sendable`, on purpose: it holds handles that one thread at a time may use.
+@available(*, unavailable)
+extension CurlRuntimeClient: Sendable {}

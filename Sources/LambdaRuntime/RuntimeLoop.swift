@@ -1,3 +1,16 @@
+//===----------------------------------------------------------------------===//
+//
+// This source file is part of the OnPremWatch open source project
+//
+// Copyright (c) 2026 the OnPremWatch project authors
+// Licensed under Apache License v2.0
+//
+// See LICENSE for license information
+//
+// SPDX-License-Identifier: Apache-2.0
+//
+//===----------------------------------------------------------------------===//
+
 import Core
 public import Logging
 
@@ -112,3 +125,7 @@ public struct RuntimeLoop<Client: RuntimeClient, Handler: LambdaHandler> {
             errorMessage: "response of \(count) bytes is over the limit of \(RuntimeAPI.maxResponseBytes)")
     }
 }
+
+/// Not `Sendable`, on purpose: it holds handles that one thread at a time may use.
+@available(*, unavailable)
+extension RuntimeLoop: Sendable {}

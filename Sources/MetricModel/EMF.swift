@@ -1,7 +1,20 @@
+//===----------------------------------------------------------------------===//
+//
+// This source file is part of the OnPremWatch open source project
+//
+// Copyright (c) 2026 the OnPremWatch project authors
+// Licensed under Apache License v2.0
+//
+// See LICENSE for license information
+//
+// SPDX-License-Identifier: Apache-2.0
+//
+//===----------------------------------------------------------------------===//
+
 import Core
 
 /// CloudWatch's Embedded Metric Format: datums as the JSON log lines CloudWatch Logs turns into metrics (pure).
-public enum EMF {
+public enum EMF: Sendable {
     /// One EMF object per datum and slice of at most 100 values (EMF's limit per metric array). Counts are
     /// expanded, since EMF has no counts.
     public static func lines(_ datums: [MetricDatum], namespace: String) -> [String] {

@@ -1,5 +1,18 @@
+//===----------------------------------------------------------------------===//
+//
+// This source file is part of the OnPremWatch open source project
+//
+// Copyright (c) 2026 the OnPremWatch project authors
+// Licensed under Apache License v2.0
+//
+// See LICENSE for license information
+//
+// SPDX-License-Identifier: Apache-2.0
+//
+//===----------------------------------------------------------------------===//
+
 /// CloudWatch's PutMetricData limits, per request and per datum.
-public enum PutMetricDataLimits {
+public enum PutMetricDataLimits: Sendable {
     public static let datumsPerRequest = 1000
     public static let bodyBytes = 1_000_000
     public static let dimensionsPerDatum = 30

@@ -1,3 +1,16 @@
+//===----------------------------------------------------------------------===//
+//
+// This source file is part of the OnPremWatch open source project
+//
+// Copyright (c) 2026 the OnPremWatch project authors
+// Licensed under Apache License v2.0
+//
+// See LICENSE for license information
+//
+// SPDX-License-Identifier: Apache-2.0
+//
+//===----------------------------------------------------------------------===//
+
 public import AWSClients
 import AWSSigning
 public import Core
@@ -39,3 +52,7 @@ public struct CloudWatchSink: MetricsSink {
         return summary
     }
 }
+
+/// Not `Sendable`, on purpose: it holds handles that one thread at a time may use.
+@available(*, unavailable)
+extension CloudWatchSink: Sendable {}

@@ -1,3 +1,16 @@
+//===----------------------------------------------------------------------===//
+//
+// This source file is part of the OnPremWatch open source project
+//
+// Copyright (c) 2026 the OnPremWatch project authors
+// Licensed under Apache License v2.0
+//
+// See LICENSE for license information
+//
+// SPDX-License-Identifier: Apache-2.0
+//
+//===----------------------------------------------------------------------===//
+
 public import AWSClients
 public import Core
 public import MetricModel
@@ -7,7 +20,7 @@ public import MetricModel
 #endif
 
 /// Embedded Metric Format lines on stdout, which CloudWatch Logs turns into metrics; no API call.
-public struct EMFSink: MetricsSink {
+public struct EMFSink: MetricsSink, Sendable {
     public let namespace: String
     public var name: String { "emf" }
 

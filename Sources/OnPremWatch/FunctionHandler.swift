@@ -1,3 +1,16 @@
+//===----------------------------------------------------------------------===//
+//
+// This source file is part of the OnPremWatch open source project
+//
+// Copyright (c) 2026 the OnPremWatch project authors
+// Licensed under Apache License v2.0
+//
+// See LICENSE for license information
+//
+// SPDX-License-Identifier: Apache-2.0
+//
+//===----------------------------------------------------------------------===//
+
 import CatalogModel
 public import LambdaRuntime
 import PostgresClient
@@ -30,3 +43,7 @@ public enum FunctionHandler: LambdaHandler {
         }
     }
 }
+
+/// Not `Sendable`, on purpose: it holds handles that one thread at a time may use.
+@available(*, unavailable)
+extension FunctionHandler: Sendable {}

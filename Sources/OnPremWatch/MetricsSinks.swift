@@ -1,3 +1,16 @@
+//===----------------------------------------------------------------------===//
+//
+// This source file is part of the OnPremWatch open source project
+//
+// Copyright (c) 2026 the OnPremWatch project authors
+// Licensed under Apache License v2.0
+//
+// See LICENSE for license information
+//
+// SPDX-License-Identifier: Apache-2.0
+//
+//===----------------------------------------------------------------------===//
+
 import AWSClients
 import AWSSigning
 import Core
@@ -5,7 +18,7 @@ import LambdaRuntime
 import MetricModel
 
 /// The sinks this binary has, by the name `ONPREM_METRICS_SINK` gives.
-public enum MetricsSinks {
+public enum MetricsSinks: Sendable {
     /// Makes a sink from the environment and the validated namespace.
     public typealias Factory =
         @Sendable (_ environment: [String: String], _ namespace: String) throws -> any MetricsSink

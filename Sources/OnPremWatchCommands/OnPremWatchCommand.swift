@@ -1,8 +1,21 @@
+//===----------------------------------------------------------------------===//
+//
+// This source file is part of the OnPremWatch open source project
+//
+// Copyright (c) 2026 the OnPremWatch project authors
+// Licensed under Apache License v2.0
+//
+// See LICENSE for license information
+//
+// SPDX-License-Identifier: Apache-2.0
+//
+//===----------------------------------------------------------------------===//
+
 public import ArgumentParser
 import Glibc
 
 /// `onprem-watch`: the Lambda function, and the tools around it.
-public struct OnPremWatchCommand: ParsableCommand {
+public struct OnPremWatchCommand: ParsableCommand, Sendable {
     public static let configuration = CommandConfiguration(
         commandName: "onprem-watch",
         abstract: "PostgreSQL KPIs of on-premises deployments to Amazon CloudWatch, as an AWS Lambda function.",

@@ -1,3 +1,16 @@
+//===----------------------------------------------------------------------===//
+//
+// This source file is part of the OnPremWatch open source project
+//
+// Copyright (c) 2026 the OnPremWatch project authors
+// Licensed under Apache License v2.0
+//
+// See LICENSE for license information
+//
+// SPDX-License-Identifier: Apache-2.0
+//
+//===----------------------------------------------------------------------===//
+
 import ArgumentParser
 import Core
 import LambdaRuntime
@@ -24,9 +37,9 @@ struct ServeCommand: ParsableCommand {
 }
 
 /// The serve loop itself, callable without the argument parser.
-public enum Serve {
+public enum Serve: Sendable {
     /// How serving ended.
-    public enum Outcome: Equatable {
+    public enum Outcome: Equatable, Sendable {
         /// The invocation limit was reached.
         case finished
         /// `AWS_LAMBDA_RUNTIME_API` is missing or unreadable; the message says what to do.

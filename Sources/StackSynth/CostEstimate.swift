@@ -1,3 +1,16 @@
+//===----------------------------------------------------------------------===//
+//
+// This source file is part of the OnPremWatch open source project
+//
+// Copyright (c) 2026 the OnPremWatch project authors
+// Licensed under Apache License v2.0
+//
+// See LICENSE for license information
+//
+// SPDX-License-Identifier: Apache-2.0
+//
+//===----------------------------------------------------------------------===//
+
 import CatalogModel
 import Core
 import MetricModel
@@ -8,7 +21,7 @@ import MetricModel
 /// one series per metric name (a query whose text columns become dimensions publishes one series per row value).
 public struct CostEstimate: Sendable {
     /// Prices in USD (aws.amazon.com/{step-functions,lambda,eventbridge,cloudwatch}/pricing, November 2026).
-    public enum Price {
+    public enum Price: Sendable {
         public static let expressRequest = 1.00 / 1_000_000
         /// Per GB-second; Express bills memory in 64 MB blocks and time in 100 ms steps.
         public static let expressGBSecond = 0.000_016_67
@@ -31,7 +44,7 @@ public struct CostEstimate: Sendable {
     public struct Assumptions: Sendable {
         public var sink = "emf"
         public var memoryMB = 128
-        /// Billed time of one query invocation: the local benchmark's is 5 ms; a database across a VPN is slower.
+        /// Billed time of one query invocation: a database across a VPN is slower than the local benchmark's.
         public var invocationMs = 50.0
         public init() {}
     }

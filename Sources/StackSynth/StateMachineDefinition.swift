@@ -1,3 +1,16 @@
+//===----------------------------------------------------------------------===//
+//
+// This source file is part of the OnPremWatch open source project
+//
+// Copyright (c) 2026 the OnPremWatch project authors
+// Licensed under Apache License v2.0
+//
+// See LICENSE for license information
+//
+// SPDX-License-Identifier: Apache-2.0
+//
+//===----------------------------------------------------------------------===//
+
 public import CatalogModel
 public import Core
 
@@ -10,7 +23,7 @@ public import Core
 /// waits the interval, counts the round (`States.MathAdd`) and runs the next.
 ///
 /// `${FunctionArn}` is left for CloudFormation's `DefinitionSubstitutions`.
-public enum StateMachineDefinition {
+public enum StateMachineDefinition: Sendable {
     /// Lambda's errors worth a retry (Step Functions' own advice for Lambda tasks).
     public static let lambdaServiceErrors = [
         "Lambda.ServiceException", "Lambda.AWSLambdaException", "Lambda.SdkClientException",

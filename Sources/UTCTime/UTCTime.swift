@@ -1,6 +1,19 @@
+//===----------------------------------------------------------------------===//
+//
+// This source file is part of the OnPremWatch open source project
+//
+// Copyright (c) 2026 the OnPremWatch project authors
+// Licensed under Apache License v2.0
+//
+// See LICENSE for license information
+//
+// SPDX-License-Identifier: Apache-2.0
+//
+//===----------------------------------------------------------------------===//
+
 /// UTC calendar formatting of Unix time, without Foundation's formatters or the C library's `gmtime`: log
 /// lines, SigV4 dates and CloudWatch timestamps all need it on hot paths.
-public enum UTCTime {
+public enum UTCTime: Sendable {
     /// `2026-11-21T12:34:56.789Z` (RFC 3339 with milliseconds).
     public static func rfc3339(epochMilliseconds: Int64) -> String {
         let (seconds, millis) = floorDivide(epochMilliseconds, 1000)

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """Signs the requests on stdin with botocore's SigV4Auth and prints, as JSON, each one's Authorization header
 and canonical request.
 

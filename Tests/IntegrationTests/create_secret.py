@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """Creates a secret in moto's Secrets Manager, signed with the test key."""
 import os
 import sys

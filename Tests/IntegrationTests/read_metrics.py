@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """Reads a metric's statistics back from moto's CloudWatch, signed with the test key; prints JSON."""
 import datetime
 import json

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: Apache-2.0
 """Runs state machines that `onprem-watch synth` generated, for real, and prints what happened as JSON.
 
     stack_e2e.py BINARY WORKDIR

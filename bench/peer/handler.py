@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """The benchmark peer: the same job as OnPremWatch, written the way a team would write it in Python on Lambda.
 
 Kept in the repository only to be measured against (`make bench`). It runs on awslambdaric, as Lambda's Python
