@@ -175,6 +175,8 @@ public struct QueryDefinition: Sendable, Equatable {
     /// Column (or JSON field) name to CloudWatch unit; unnamed columns are `None`.
     public var units: [String: String]
     public var timeoutMs: Int?
+    /// Rows beyond this many are read and counted but not turned into metrics; the output says how many were cut.
+    public var maxRows: Int
     /// 1 for high-resolution metrics, 60 (the default) otherwise.
     public var storageResolution: Int
     /// Seconds between runs of this query, overriding the customer's (`onprem-watch synth`).
@@ -185,7 +187,7 @@ public struct QueryDefinition: Sendable, Equatable {
     public init(
         name: String, description: String? = nil, tags: [String] = [], versions: [String], query: String,
         cloudwatchDimension: String, units: [String: String] = [:], timeoutMs: Int? = nil, storageResolution: Int = 60,
-        interval: Int? = nil, alarms: [AlarmSpec] = []
+        interval: Int? = nil, alarms: [AlarmSpec] = [], maxRows: Int = QueryDefinition.defaultMaxRows
     ) {
         self.name = name
         self.description = description
@@ -195,10 +197,17 @@ public struct QueryDefinition: Sendable, Equatable {
         self.cloudwatchDimension = cloudwatchDimension
         self.units = units
         self.timeoutMs = timeoutMs
+        self.maxRows = maxRows
         self.storageResolution = storageResolution
         self.interval = interval
         self.alarms = alarms
     }
+
+    /// The row limit of a query that sets none: enough for any KPI query, and well inside a 15-minute invocation.
+    public static let defaultMaxRows = 100_000
+
+    /// The largest `maxRows` a catalog may set.
+    public static let maxRowsLimit = 10_000_000
 
     init(_ value: JSONValue, where place: String, requireVersions: Bool) throws(CatalogError) {
         guard case .object(let fields) = value else { throw CatalogError(.invalid, "\(place): not an object") }
@@ -245,7 +254,8 @@ public struct QueryDefinition: Sendable, Equatable {
             cloudwatchDimension: try reader.optionalText("cloudwatchDimension") ?? name, units: units,
             timeoutMs: timeout, storageResolution: resolution,
             interval: try CollectionInterval.validated(try reader.optionalNumber("interval"), place: reader.place),
-            alarms: alarms)
+            alarms: alarms,
+            maxRows: try reader.optionalInteger("maxRows", in: 1...Self.maxRowsLimit) ?? Self.defaultMaxRows)
     }
 }
 

@@ -49,6 +49,7 @@ public struct CloudWatchSink: MetricsSink {
         summary.bytes = report.bytes
         summary.retries = report.retries
         summary.rejected = report.rejected.map { .init(name: $0.datum.name, reason: $0.reason) }
+        summary.rejectedCount = report.rejected.count
         return summary
     }
 }

@@ -95,58 +95,98 @@ public struct MetricsHandler: LambdaHandler {
         case .inline(let inline): customer = inline
         }
         let references = payload.queries ?? catalog.queries(forVersion: customer.version).map { .named($0.name) }
+        // Datums go to the sink as batches fill, during the queries: what is left of the invocation after the
+        // last query is for the last batch. A publish failure fails the task with the unpublished datums in the
+        // error, never silently.
+        let buffer = PublishBuffer(sink: sink, deadline: context.deadline)
+        let budget = OutputBudget()
         var outcomes: [TaskOutput.QueryOutcome] = []
         var total = 0
-        var datums: [MetricDatum] = []
         for reference in references {
             let queryStarted = Deadline.nowEpochMilliseconds()
+            var collection: QueryCollection?
             do {
                 let query: QueryDefinition
                 switch reference {
                 case .named(let name): query = try catalog.query(named: name, version: customer.version)
                 case .inline(let inline): query = inline
                 }
-                let result = try run(query, for: customer, context: context)
-                total += result.datapoints.count
-                datums += result.datapoints.map(Self.datum)
-                datums += health.datums(
-                    customer: customer, dimension: query.cloudwatchDimension, succeeded: true, since: queryStarted)
+                collection = QueryCollection(
+                    mapper: RowMapper(customer: customer.opname, query: query, nowMs: queryStarted), buffer: buffer,
+                    budget: budget)
+                try run(query, for: customer, into: &collection!, context: context)
+                let rows = collection!
+                total += rows.datapointCount
+                buffer.add(
+                    health.datums(
+                        customer: customer, dimension: query.cloudwatchDimension, succeeded: true,
+                        since: queryStarted))
+                if rows.rowsCut > 0 {
+                    context.logger.warning(
+                        "rows cut at the query's maxRows",
+                        metadata: ["query": "\(query.name)", "maxRows": "\(query.maxRows)", "rowsCut": "\(rows.rowsCut)"])
+                }
                 outcomes.append(
                     TaskOutput.QueryOutcome(
-                        query: query.name, status: .ok, durationMs: Self.elapsed(since: queryStarted),
-                        datapointCount: result.datapoints.count, skippedCount: result.skipped.count,
-                        datapoints: result.datapoints.map(TaskOutput.datapoint),
-                        skipped: result.skipped.map { .init(name: $0.name, row: $0.row, reason: $0.reason) }))
+                        query: query.name, status: rows.rowsCut > 0 ? .partial : .ok,
+                        durationMs: Self.elapsed(since: queryStarted), rows: rows.rows,
+                        rowsCut: rows.rowsCut > 0 ? rows.rowsCut : nil, datapointCount: rows.datapointCount,
+                        skippedCount: rows.skippedCount, datapoints: rows.datapoints, skipped: rows.skipped))
             } catch {
-                if payload.isSingleQuery {
-                    // Collection health is published even when the task fails, so the collection alarm fires.
-                    let failed = health.datums(
-                        customer: customer, dimension: healthDimension(reference, customer: customer),
-                        succeeded: false, since: queryStarted)
-                    _ = try? sink.publish(failed, deadline: context.deadline)
-                    throw error
-                }
-                datums += health.datums(
+                let failed = health.datums(
                     customer: customer, dimension: healthDimension(reference, customer: customer), succeeded: false,
                     since: queryStarted)
+                // Rows streamed before the failure were mapped and their datums are on their way: they count.
+                total += collection?.datapointCount ?? 0
+                if payload.isSingleQuery {
+                    // Collection health is published even when the task fails, so the collection alarm fires.
+                    buffer.add(failed)
+                    do {
+                        try buffer.flush()
+                    } catch let publishing {
+                        // The query's error is the task's; what could not be published is said here.
+                        context.logger.error(
+                            "publishing failed too",
+                            metadata: [
+                                "errorType": "\(publishing.code.name)",
+                                "unpublished": "\(publishing.unpublished.reduce(0) { $0 + $1.datapointCount })",
+                            ])
+                    }
+                    throw error
+                }
+                buffer.add(failed)
                 let payload = ErrorPayload(error)
                 context.logger.warning(
                     "query failed", metadata: ["query": "\(reference.name)", "errorType": "\(payload.errorType)"])
                 outcomes.append(
                     TaskOutput.QueryOutcome(
                         query: reference.name, status: .error, durationMs: Self.elapsed(since: queryStarted),
-                        datapointCount: 0, skippedCount: 0, error: payload))
+                        rows: collection?.rows, datapointCount: collection?.datapointCount ?? 0,
+                        skippedCount: collection?.skippedCount ?? 0, error: payload))
+            }
+            if buffer.failure != nil {
+                // The datums still pending join the failure's unpublished ones.
+                do { try buffer.flush() } catch { throw Self.stopped(error, after: collection) }
             }
         }
-        // What is left of the invocation is the publishing budget; a failure here fails the task with the
-        // unpublished datapoints in the error, never silently.
-        let published = try sink.publish(datums, deadline: context.deadline)
-        let failures = outcomes.filter { $0.status != .ok }.count
-        let status: TaskOutput.Status = failures == 0 ? .ok : failures == outcomes.count ? .error : .partial
+        try buffer.flush()
+        let failures = outcomes.filter { $0.status == .error }.count
+        let partial = outcomes.contains { $0.status != .ok }
+        let status: TaskOutput.Status = failures == outcomes.count && failures > 0 ? .error : partial ? .partial : .ok
         return TaskOutput(
-            customer: customer.opname, status: status, queries: outcomes, datapointCount: total, published: published,
-            durationMs: Self.elapsed(since: started)
+            customer: customer.opname, status: status, queries: outcomes, datapointCount: total,
+            published: buffer.summary, durationMs: Self.elapsed(since: started),
+            truncated: budget.isExhausted ? true : nil
         ).encoded()
+    }
+
+    /// A publish failure during a query, with how far collection got: the rows after it were read but not mapped.
+    static func stopped(_ failure: CloudWatchError, after collection: QueryCollection?) -> CloudWatchError {
+        guard let collection, collection.rowsAfterFailure > 0 else { return failure }
+        return CloudWatchError(
+            failure.code,
+            "\(failure.message); collection stopped: \(collection.rowsAfterFailure) rows after the failure were not "
+                + "turned into metrics", unpublished: failure.unpublished)
     }
 
     /// The `Query` dimension of a query's health datums, the same on failure as on success (the query's
@@ -164,10 +204,12 @@ public struct MetricsHandler: LambdaHandler {
         }
     }
 
-    /// Runs one query within the invocation's time, keeping ``publishReserve`` back, and maps its rows.
-    private func run(_ query: QueryDefinition, for customer: Customer, context: LambdaContext) throws
-        -> RowMapper.Output
-    {
+    /// Runs one query within the invocation's time, keeping ``publishReserve`` back, streaming its rows into
+    /// `collection`.
+    private func run(
+        _ query: QueryDefinition, for customer: Customer, into collection: inout QueryCollection,
+        context: LambdaContext
+    ) throws {
         let now = Deadline.nowEpochMilliseconds()
         let remaining = context.deadline.epochMilliseconds - now
         let reserve = min(publishReserve.milliseconds, remaining / 4)
@@ -175,9 +217,9 @@ public struct MetricsHandler: LambdaHandler {
         if let timeout = query.timeoutMs { budget = min(budget, Int64(timeout)) }
         guard budget > 0 else { throw PostgresError(.timeout, "no time left before the invocation's deadline") }
         let queryDeadline = Deadline(epochMilliseconds: now + budget)
-        let table = try runner.run(
-            query, on: customer, credentials: try credentials(customer, queryDeadline), deadline: queryDeadline)
-        return RowMapper(customer: customer.opname, query: query, nowMs: Deadline.nowEpochMilliseconds()).map(table)
+        try runner.run(
+            query, on: customer, credentials: try credentials(customer, queryDeadline), into: &collection,
+            deadline: queryDeadline)
     }
 
     /// Reads a customer's `secret` from Secrets Manager (cached, `ONPREM_SECRET_TTL_SECONDS`, default 300);

@@ -22,15 +22,15 @@ final class QueryRunner {
 
     init(pool: ConnectionPool) { self.pool = pool }
 
-    /// Runs `query` on `customer`'s database.
+    /// Runs `query` on `customer`'s database and hands its rows to `receiver` as they arrive.
     ///
     /// - Parameters:
     ///   - credentials: A login to use instead of libpq's defaults (`PGUSER`, `PGPASSWORD`).
     ///   - deadline: When the query must be done; both the connect and the statement timeout derive from it.
     func run(
         _ query: QueryDefinition, on customer: Customer, credentials: (user: String, password: String)? = nil,
-        deadline: Deadline
-    ) throws(PostgresError) -> ResultTable {
+        into receiver: inout some RowReceiver, deadline: Deadline
+    ) throws(PostgresError) {
         let key = customer.endpointKey
         let pooled = pool.take(key).flatMap { $0.isUsable ? $0 : nil }
         var connection: PostgresConnection
@@ -39,31 +39,43 @@ final class QueryRunner {
         } else {
             connection = try connect(customer, credentials: credentials, deadline: deadline)
         }
+        var counted = Counted(inner: receiver)
+        defer { receiver = counted.inner }
         do throws(PostgresError) {
             defer { finish(connection, key: key) }
-            return try runPipeline(query, on: connection, deadline: deadline)
-        } catch  where pooled != nil && error.code == .connectionLost {
+            try runPipeline(query, on: connection, into: &counted, deadline: deadline)
+        } catch where pooled != nil && error.code == .connectionLost && counted.rows == 0 {
             // The server restarted (or dropped us) while the function was frozen: reconnect once. The query
-            // is read-only, so running it again is safe.
+            // is read-only and no row of it was handed over, so running it again duplicates nothing.
             connection = try connect(customer, credentials: credentials, deadline: deadline)
             defer { finish(connection, key: key) }
-            return try runPipeline(query, on: connection, deadline: deadline)
+            try runPipeline(query, on: connection, into: &counted, deadline: deadline)
         }
     }
 
-    /// BEGIN READ ONLY, the statement timeout, the query and COMMIT, in one round trip.
-    private func runPipeline(_ query: QueryDefinition, on connection: PostgresConnection, deadline: Deadline)
-        throws(PostgresError) -> ResultTable
-    {
+    /// Runs `query` and returns its rows as one table (tests, small results).
+    func run(
+        _ query: QueryDefinition, on customer: Customer, credentials: (user: String, password: String)? = nil,
+        deadline: Deadline
+    ) throws(PostgresError) -> ResultTable {
+        var table = TableReceiver()
+        try run(query, on: customer, credentials: credentials, into: &table, deadline: deadline)
+        return table.table
+    }
+
+    /// BEGIN READ ONLY, the statement timeout, the query and COMMIT, in one round trip; the query's rows stream.
+    private func runPipeline(
+        _ query: QueryDefinition, on connection: PostgresConnection, into receiver: inout some RowReceiver,
+        deadline: Deadline
+    ) throws(PostgresError) {
         let timeoutMs = max(1, deadline.remaining().milliseconds)
-        let results = try connection.pipeline(
+        _ = try connection.pipeline(
             [
                 (sql: "BEGIN TRANSACTION READ ONLY", parameters: []),
                 (sql: "SELECT set_config('statement_timeout', $1, true)", parameters: [String(timeoutMs)]),
                 (sql: query.query, parameters: []),
                 (sql: "COMMIT", parameters: []),
-            ], deadline: deadline)
-        return results.count > 2 ? results[2] : ResultTable(columns: [], rows: [])
+            ], streaming: 2, into: &receiver, deadline: deadline)
     }
 
     private func connect(
@@ -113,3 +125,24 @@ final class QueryRunner {
 /// Not `Sendable`, on purpose: it owns state (a C handle, a cache) that one thread at a time may use.
 @available(*, unavailable)
 extension QueryRunner: Sendable {}
+
+/// Counts the rows handed to the receiver it wraps, so a retry can tell whether any were.
+private struct Counted<Inner: RowReceiver>: RowReceiver {
+    var inner: Inner
+    var rows = 0
+
+    mutating func columns(_ columns: [ResultTable.Column]) { inner.columns(columns) }
+
+    mutating func row(_ row: ResultRow) {
+        rows += 1
+        inner.row(row)
+    }
+}
+
+/// Keeps the streamed rows as a table.
+private struct TableReceiver: RowReceiver {
+    var table = ResultTable(columns: [], rows: [])
+
+    mutating func columns(_ columns: [ResultTable.Column]) { table.columns = columns }
+    mutating func row(_ row: ResultRow) { table.rows.append(row.cells) }
+}

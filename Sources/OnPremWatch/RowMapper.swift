@@ -60,22 +60,44 @@ public struct RowMapper: Sendable {
         var timestampMs: Int64?
     }
 
-    public func map(_ table: ResultTable) -> Output {
-        var output = Output()
-        let isJSONForm = table.columns.count == 1 && table.columns[0].kind == .json
+    /// What the mapper reads off a result's columns once, before its rows.
+    public struct Layout: Sendable {
+        public var columns: [ResultTable.Column]
+        /// A single `json`/`jsonb` column: the `row_to_json` form.
+        public var isJSONForm: Bool
+    }
+
+    /// The layout of a result with `columns`, and the columns skipped as a whole (types no metric can come from).
+    public func layout(_ columns: [ResultTable.Column]) -> (layout: Layout, skipped: [SkippedValue]) {
+        let isJSONForm = columns.count == 1 && columns[0].kind == .json
+        var skipped: [SkippedValue] = []
         if !isJSONForm {
-            for column in table.columns {
+            for column in columns {
                 if case .unsupported(let oid) = column.kind {
-                    output.skipped.append(
+                    skipped.append(
                         SkippedValue(name: column.name, row: nil, reason: "unsupported column type (OID \(oid))"))
                 }
             }
         }
+        return (Layout(columns: columns, isJSONForm: isJSONForm), skipped)
+    }
+
+    /// Maps one row (the `index`th, 0-based) into `output`: rows stream through here one at a time.
+    public func map(row cells: [String?], index: Int, layout: Layout, into output: inout Output) {
+        let row =
+            layout.isJSONForm
+            ? jsonRow(cells.first ?? nil, index: index, output: &output) : plainRow(layout.columns, cells)
+        guard let row else { return }
+        emit(row, index: index, into: &output)
+    }
+
+    /// Maps a whole result.
+    public func map(_ table: ResultTable) -> Output {
+        var output = Output()
+        let (layout, skipped) = layout(table.columns)
+        output.skipped = skipped
         for (index, cells) in table.rows.enumerated() {
-            let row =
-                isJSONForm ? jsonRow(cells.first ?? nil, index: index, output: &output) : plainRow(table.columns, cells)
-            guard let row else { continue }
-            emit(row, index: index, into: &output)
+            map(row: cells, index: index, layout: layout, into: &output)
         }
         return output
     }

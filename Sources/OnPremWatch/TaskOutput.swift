@@ -34,6 +34,10 @@ struct TaskOutput: Encodable {
         var query: String
         var status: Status
         var durationMs: Double
+        /// Rows the query returned, mapped or cut.
+        var rows: Int?
+        /// Rows past the query's `maxRows`: read and counted, not turned into metrics.
+        var rowsCut: Int?
         var datapointCount: Int
         var skippedCount: Int
         var datapoints: [DatapointOutput]?

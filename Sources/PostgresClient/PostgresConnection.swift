@@ -132,6 +132,19 @@ public final class PostgresConnection {
     public func pipeline(_ statements: [(sql: String, parameters: [String])], deadline: Deadline) throws(PostgresError)
         -> [ResultTable]
     {
+        var none = NoReceiver()
+        return try pipeline(statements, streaming: nil, into: &none, deadline: deadline)
+    }
+
+    /// Sends statements as one pipeline, in one round trip, and hands the rows of statement `streamed` to
+    /// `receiver` one at a time, in libpq's single-row mode, as they arrive: memory holds one row of it, whatever
+    /// the row count. The other statements' rows are returned as tables; the streamed one's table is empty.
+    ///
+    /// - Throws: as ``execute(_:parameters:deadline:)``. Rows handed over before a failure stay handed over.
+    public func pipeline(
+        _ statements: [(sql: String, parameters: [String])], streaming streamed: Int?,
+        into receiver: inout some RowReceiver, deadline: Deadline
+    ) throws(PostgresError) -> [ResultTable] {
         guard PQenterPipelineMode(connection) == 1 else { throw lostOrFailed() }
         var allocations: [UnsafeMutablePointer<CChar>?] = []
         defer { allocations.forEach { free($0) } }
@@ -154,7 +167,12 @@ public final class PostgresConnection {
         var tables: [ResultTable] = []
         var current: ResultTable?
         var failure: PostgresError?
-        reading: while true {
+        // The statement whose results are being read; single-row mode must be chosen for a statement right after
+        // the previous one's results end, before libpq reads any of its own.
+        var reading = 0
+        var columnsSent = false
+        if streamed == 0 { _ = PQsetSingleRowMode(connection) }
+        results: while true {
             guard try waitUntilReady(deadline) else {
                 isBroken = true
                 requestCancel()
@@ -164,14 +182,28 @@ public final class PostgresConnection {
                 // The end of one statement's results.
                 tables.append(current ?? ResultTable(columns: [], rows: []))
                 current = nil
+                reading += 1
+                if reading == streamed { _ = PQsetSingleRowMode(connection) }
                 continue
             }
             defer { PQclear(result) }
-            switch PQresultStatus(result) {
+            let status = PQresultStatus(result)
+            switch status {
             case PGRES_PIPELINE_SYNC:
-                break reading
-            case PGRES_TUPLES_OK:
-                current = Self.table(result)
+                break results
+            case PGRES_SINGLE_TUPLE, PGRES_TUPLES_OK:
+                guard reading == streamed else {
+                    current = Self.table(result)
+                    break
+                }
+                if !columnsSent {
+                    receiver.columns(Self.columns(result))
+                    columnsSent = true
+                }
+                // A zero-row TUPLES_OK ends single-row mode; a full one means libpq refused the mode, and its
+                // rows are handed over the same way.
+                for row in 0..<PQntuples(result) { receiver.row(ResultRow(result, index: row)) }
+                if status == PGRES_TUPLES_OK { current = ResultTable(columns: [], rows: []) }
             case PGRES_COMMAND_OK, PGRES_EMPTY_QUERY, PGRES_PIPELINE_ABORTED:
                 current = current ?? ResultTable(columns: [], rows: [])
             default:
@@ -258,13 +290,17 @@ public final class PostgresConnection {
         return PostgresError(.queryFailed, message, sqlState: state)
     }
 
+    private static func columns(_ result: OpaquePointer) -> [ResultTable.Column] {
+        (0..<PQnfields(result)).map { index in
+            ResultTable.Column(String(cString: PQfname(result, index)), ColumnKind(typeOID: PQftype(result, index)))
+        }
+    }
+
     /// Copies a result out of libpq into values before the result is cleared.
     private static func table(_ result: OpaquePointer) -> ResultTable {
         let columnCount = PQnfields(result)
         let rowCount = PQntuples(result)
-        let columns = (0..<columnCount).map { index in
-            ResultTable.Column(String(cString: PQfname(result, index)), ColumnKind(typeOID: PQftype(result, index)))
-        }
+        let columns = Self.columns(result)
         var rows: [[String?]] = []
         rows.reserveCapacity(Int(rowCount))
         for row in 0..<rowCount {
@@ -280,3 +316,9 @@ public final class PostgresConnection {
 /// Not `Sendable`, on purpose: it owns state (a C handle, a cache) that one thread at a time may use.
 @available(*, unavailable)
 extension PostgresConnection: Sendable {}
+
+/// The receiver of a pipeline that streams nothing.
+private struct NoReceiver: RowReceiver {
+    mutating func columns(_ columns: [ResultTable.Column]) {}
+    mutating func row(_ row: ResultRow) {}
+}
