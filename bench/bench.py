@@ -28,6 +28,7 @@ import time
 import zipfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from cloudwatch_standin import CloudWatchStandin  # noqa: E402
 from fast_emulator import Emulator, cpu_ns, peak_rss_kib  # noqa: E402
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -185,6 +186,86 @@ def soak(emulator, argv, env, count):
     return first, last, elapsed
 
 
+ROW_QUERY = ("select 'cell-' || g as cell, g::float8 as load, (g % 7) as errors "
+             "from generate_series(1, {rows}) g")
+
+
+def rows_catalog(directory, counts):
+    """The demo catalog plus one query per row count: a text dimension (every row its own cell) and two numbers."""
+    with open(os.path.join(os.path.dirname(HERE), "catalog.json")) as f:
+        catalog = json.load(f)
+    for count in counts:
+        catalog["queries"].append({"name": f"rows-{count}", "versions": ["1"], "cloudwatchDimension": "rows",
+                                   "maxRows": max(counts), "timeoutMs": 600_000,
+                                   "query": ROW_QUERY.format(rows=count)})
+        with open(os.path.join(directory, f"rows-{count}.json"), "w") as f:
+            json.dump({"customer": "Customer 1", "query": f"rows-{count}"}, f)
+    path = os.path.join(directory, "catalog.json")
+    with open(path, "w") as f:
+        json.dump(catalog, f)
+    return path
+
+
+def run_rows(argv, env, cwd, event, standin, stdout=None):
+    """One replay of a rows event in a fresh process: wall, CPU and peak RSS from the process's own rusage,
+    the requests the stand-in saw, and the output's last line (`None` when stdout is discarded)."""
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        started = time.monotonic()
+        process = subprocess.Popen([*argv, event], env=env, cwd=cwd, stdout=stdout or out, stderr=err)
+        _, status, usage = os.wait4(process.pid, 0)
+        wall = time.monotonic() - started
+        process.returncode = os.waitstatus_to_exitcode(status)
+        out.seek(0)
+        err.seek(0)
+        last = (out.read().decode(errors="replace").strip().splitlines() or [""])[-1]
+        if process.returncode != 0:
+            raise RuntimeError(f"{argv[-1]} {event} failed: {last[-300:]!r} {err.read()[-500:]!r}")
+    return dict(wall=wall, cpu=usage.ru_utime + usage.ru_stime, rss=usage.ru_maxrss / 1024,
+                requests=standin.take_counts()["requests"], output=None if stdout else json.loads(last))
+
+
+def rows_table(stage, counts, report):
+    """Rows from 1 to a million: ours (PutMetricData and EMF) against the Python peer, each in a fresh process."""
+    standin = CloudWatchStandin()
+    with tempfile.TemporaryDirectory() as tmp:
+        catalog = rows_catalog(tmp, counts)
+        env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_LAMBDA")}
+        env.update(ONPREM_CATALOG=catalog, AWS_LAMBDA_LOG_LEVEL="ERROR", LAMBDA_TASK_ROOT=stage,
+                   PGPASSWORD=os.environ.get("ONPREM_TEST_PG_PASSWORD", ""), ONPREM_NAMESPACE="OnPremWatchBench",
+                   ONPREM_METRICS_SINK="cloudwatch", AWS_REGION="eu-west-1", AWS_DEFAULT_REGION="eu-west-1",
+                   AWS_ENDPOINT_URL=standin.url, AWS_ACCESS_KEY_ID="bench", AWS_SECRET_ACCESS_KEY="bench")
+        peer_dir = os.path.join(HERE, "peer")
+        runners = {
+            "ours": ([os.path.join(stage, "onprem-watch"), "replay", "--timeout-ms", "900000"], env, None),
+            "peer": ([sys.executable, os.path.join(peer_dir, "replay.py")], dict(env, PYTHONPATH=peer_dir), peer_dir),
+        }
+        table = []
+        for count in counts:
+            event = os.path.join(tmp, f"rows-{count}.json")
+            figures = {}
+            for name, (argv, run_env, cwd) in runners.items():
+                figures[name] = run_rows(argv, run_env, cwd, event, standin)
+                datapoints = figures[name]["output"].get("datapointCount", 0)
+                figures[name]["per_point"] = figures[name]["cpu"] / max(1, datapoints) * 1e6
+            argv, run_env, cwd = runners["ours"]
+            figures["emf"] = run_rows(argv, dict(run_env, ONPREM_METRICS_SINK="emf"), cwd, event, standin,
+                                      stdout=subprocess.DEVNULL)
+            ours, peer, emf = figures["ours"], figures["peer"], figures["emf"]
+            table.append([f"{count:,}", f"{ours['wall']:.2f} s", f"{ours['cpu']:.2f} s", f"{ours['rss']:.1f} MiB",
+                          f"{ours['requests']:,}", f"{ours['per_point']:.2f} µs", f"{emf['wall']:.2f} s",
+                          f"{emf['rss']:.1f} MiB", f"{peer['wall']:.2f} s", f"{peer['cpu']:.2f} s",
+                          f"{peer['rss']:.1f} MiB", f"{peer['requests']:,}", f"{peer['per_point']:.2f} µs",
+                          ratio(ours["per_point"], peer["per_point"])])
+            print(f"rows {count:,}: ours {ours['wall']:.2f} s, peer {peer['wall']:.2f} s", file=sys.stderr)
+    standin.close()
+    report("Rows at scale: one query of N rows (a text dimension, every row its own cell, and two numbers: two "
+           "datapoints a row), each run a fresh `replay` process against the local PostgreSQL, PutMetricData to "
+           "the counting stand-in ([cloudwatch_standin.py](cloudwatch_standin.py)); EMF lines to /dev/null")
+    report.table(["rows", "ours wall", "ours CPU", "ours peak RSS", "ours requests", "ours CPU/datapoint",
+                  "ours EMF wall", "ours EMF peak RSS", "peer wall", "peer CPU", "peer peak RSS", "peer requests",
+                  "peer CPU/datapoint", "CPU/datapoint ratio"], table)
+
+
 class Report:
     """Prints each line and keeps it for bench/results.md."""
 
@@ -233,11 +314,18 @@ def main():
     parser.add_argument("--job-warm", type=int, default=1000)
     parser.add_argument("--soak", type=int, default=10_000)
     parser.add_argument("--skip-callgrind", action="store_true")
+    parser.add_argument("--rows", default="1,1000,10000,100000,1000000",
+                        help="the row counts of the rows table, comma-separated; empty skips it")
+    parser.add_argument("--only-rows", action="store_true", help="run the rows table alone")
     args = parser.parse_args()
     stage = os.path.abspath(args.stage)
     report = Report()
     report(f"make bench, {datetime.date.today()}, {machine()}")
     report()
+    counts = [int(count) for count in args.rows.split(",") if count]
+    if args.only_rows:
+        rows_table(stage, counts, report)
+        return
 
     # --- the runtime alone, and the packaged bootstrap -------------------------------------------------------------
     # callgrind counts a stripped copy, as shipped.
@@ -322,6 +410,9 @@ def main():
         [label, f"{batching[key]['requests']:,}", f"{batching[key]['bytes']:,}", f"{batching[key]['requests'] / 10_000:.4f}"]
         for label, key in (("ours: aggregated, batched", "ours"), ("one request per datapoint", "perDatapoint"),
                            ("one request per 1,000 datums", "per1000"))])
+
+    if counts:
+        rows_table(stage, counts, report)
 
     with open(os.path.join(HERE, "results.md"), "w") as f:
         f.write("# Last `make bench` run\n\n" + "\n".join(report.lines) + "\n")

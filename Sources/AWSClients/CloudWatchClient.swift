@@ -42,11 +42,12 @@ public final class CloudWatchClient {
     ///   - endpoint: `https://monitoring.{region}.amazonaws.com`, or an override such as a local emulator.
     public init(
         endpoint: String, region: String, credentials: AWSCredentials, namespace: String,
-        compresses: Bool = false, retry: RetryPolicy = RetryPolicy()
+        compresses: Bool = false, retry: RetryPolicy = RetryPolicy(), concurrency: Int = CloudWatchClient.concurrency
     ) throws(CloudWatchError) {
         guard
             let sender = SignedSender(
-                endpoint: endpoint, region: region, service: "monitoring", credentials: credentials, retry: retry)
+                endpoint: endpoint, region: region, service: "monitoring", credentials: credentials, retry: retry,
+                concurrency: concurrency)
         else { throw CloudWatchError(.publishFailed, "libcurl could not create a handle") }
         self.sender = sender
         self.namespace = namespace
@@ -54,6 +55,11 @@ public final class CloudWatchClient {
     }
 
     public var endpoint: String { sender.endpoint }
+
+    /// PutMetricData requests in flight at once by default: a large result's requests cost about a round trip per
+    /// this many, and the account's request rate stays well inside CloudWatch's per-region quota (throttling is
+    /// retried anyway).
+    public static let concurrency = 4
 
     /// The endpoint AWS tools would use: `AWS_ENDPOINT_URL_CLOUDWATCH`, then `AWS_ENDPOINT_URL`, then the region's.
     public static func endpoint(environment: [String: String]) -> String {
@@ -69,32 +75,44 @@ public final class CloudWatchClient {
     public func publish(_ datums: [MetricDatum], deadline: Deadline) throws(CloudWatchError) -> Report {
         let plan = PutMetricDataPlanner(namespace: namespace, nowMs: Deadline.nowEpochMilliseconds()).plan(datums)
         var report = Report(rejected: plan.rejected)
-        for (index, body) in plan.bodies.enumerated() {
-            var sent = body
-            var headers = [(name: "Content-Type", value: "application/x-www-form-urlencoded; charset=utf-8")]
+        var sent: [[UInt8]] = []
+        var headers: [[(name: String, value: String)]] = []
+        for body in plan.bodies {
+            var fields = [(name: "Content-Type", value: "application/x-www-form-urlencoded; charset=utf-8")]
             if compresses, body.count > Self.gzipThreshold, let compressed = Gzip.compress(body) {
-                sent = compressed
-                headers.append((name: "Content-Encoding", value: "gzip"))
+                sent.append(compressed)
+                fields.append((name: "Content-Encoding", value: "gzip"))
+            } else {
+                sent.append(body)
             }
-            do {
-                report.retries += try sender.send(
-                    sent, headers: headers, operation: "PutMetricData", deadline: deadline
-                )
-                .retries
-            } catch {
-                let code: CloudWatchError.Code =
-                    switch error.kind {
-                    case .throttled: .throttled
-                    case .server, .network: .publishFailed
-                    case .accessDenied: .accessDenied
-                    case .notFound, .client: .invalidRequest
-                    }
-                throw CloudWatchError(code, error.message, unpublished: Array(plan.requests[index...].joined()))
+            headers.append(fields)
+        }
+        var firstFailure: AWSFailure?
+        var unpublished: [MetricDatum] = []
+        for (index, outcome) in sender.sendAll(sent, headers: headers, operation: "PutMetricData", deadline: deadline)
+            .enumerated()
+        {
+            switch outcome {
+            case .success(let success):
+                report.retries += success.retries
+                report.requests += 1
+                report.datums += plan.requests[index].count
+                report.datapoints += plan.requests[index].reduce(0) { $0 + $1.datapointCount }
+                report.bytes += sent[index].count
+            case .failure(let failure):
+                firstFailure = firstFailure ?? failure
+                unpublished += plan.requests[index]
             }
-            report.requests += 1
-            report.datums += plan.requests[index].count
-            report.datapoints += plan.requests[index].reduce(0) { $0 + $1.datapointCount }
-            report.bytes += sent.count
+        }
+        if let error = firstFailure {
+            let code: CloudWatchError.Code =
+                switch error.kind {
+                case .throttled: .throttled
+                case .server, .network: .publishFailed
+                case .accessDenied: .accessDenied
+                case .notFound, .client: .invalidRequest
+                }
+            throw CloudWatchError(code, error.message, unpublished: unpublished)
         }
         return report
     }

@@ -26,6 +26,8 @@ public final class CurlEasy {
     private let errorBuffer: UnsafeMutablePointer<CChar>
     /// The current request's headers, kept alive for as long as libcurl may read them.
     private var headerList: CurlHeaderList?
+    /// Where the current transfer's response goes, alive for as long as the transfer runs.
+    private var sink: Sink?
 
     /// Where the current transfer's response is collected; passed to the C callbacks as their context.
     private final class Sink {
@@ -60,8 +62,39 @@ public final class CurlEasy {
     /// - Returns: The response, whatever its status.
     /// - Throws: ``HTTPClientError`` when no HTTP response arrived (connect failure, timeout, dropped connection).
     public func perform(_ request: HTTPRequest) throws(HTTPClientError) -> HTTPResponse {
+        prepare(request)
+        let code: CURLcode = request.body.withUnsafeBufferPointer { body in
+            if request.method != "GET" {
+                _ = onprem_curl_setopt_ptr(
+                    handle, CURLOPT_POSTFIELDS, UnsafeRawPointer(body.baseAddress) ?? UnsafeRawPointer(errorBuffer))
+                _ = onprem_curl_setopt_off(handle, CURLOPT_POSTFIELDSIZE_LARGE, curl_off_t(body.count))
+            }
+            return curl_easy_perform(handle)
+        }
+        return try response(after: code)
+    }
+
+    /// The raw handle, for ``CurlMulti`` to drive.
+    var rawHandle: UnsafeMutableRawPointer { handle }
+
+    /// Sets every option of `request` for a transfer that ``CurlMulti`` drives: libcurl copies the body, since the
+    /// transfer outlives this call.
+    func prepareCopyingBody(_ request: HTTPRequest) {
+        prepare(request)
+        if request.method != "GET" {
+            _ = onprem_curl_setopt_off(handle, CURLOPT_POSTFIELDSIZE_LARGE, curl_off_t(request.body.count))
+            request.body.withUnsafeBufferPointer { body in
+                _ = onprem_curl_setopt_ptr(
+                    handle, CURLOPT_COPYPOSTFIELDS, UnsafeRawPointer(body.baseAddress) ?? UnsafeRawPointer(errorBuffer))
+            }
+        }
+    }
+
+    /// Sets every per-request option but the body.
+    private func prepare(_ request: HTTPRequest) {
         errorBuffer[0] = 0
         let sink = Sink(collectsHeaders: request.collectsHeaders)
+        self.sink = sink
         let context = Unmanaged.passUnretained(sink).toOpaque()
 
         _ = onprem_curl_setopt_string(handle, CURLOPT_URL, request.url)
@@ -80,22 +113,20 @@ public final class CurlEasy {
         headerList = lines.isEmpty ? nil : CurlHeaderList(lines)
         _ = onprem_curl_setopt_slist(handle, CURLOPT_HTTPHEADER, headerList?.pointer)
 
-        let code: CURLcode = request.body.withUnsafeBufferPointer { body in
-            if request.method == "GET" {
-                _ = onprem_curl_setopt_long(handle, CURLOPT_HTTPGET, 1)
-                _ = onprem_curl_setopt_string(handle, CURLOPT_CUSTOMREQUEST, nil)
-            } else {
-                _ = onprem_curl_setopt_long(handle, CURLOPT_POST, 1)
-                _ = onprem_curl_setopt_string(
-                    handle, CURLOPT_CUSTOMREQUEST, request.method == "POST" ? nil : request.method)
-                _ = onprem_curl_setopt_ptr(
-                    handle, CURLOPT_POSTFIELDS, UnsafeRawPointer(body.baseAddress) ?? UnsafeRawPointer(errorBuffer))
-                _ = onprem_curl_setopt_off(handle, CURLOPT_POSTFIELDSIZE_LARGE, curl_off_t(body.count))
-            }
-            return curl_easy_perform(handle)
+        if request.method == "GET" {
+            _ = onprem_curl_setopt_long(handle, CURLOPT_HTTPGET, 1)
+            _ = onprem_curl_setopt_string(handle, CURLOPT_CUSTOMREQUEST, nil)
+        } else {
+            _ = onprem_curl_setopt_long(handle, CURLOPT_POST, 1)
+            _ = onprem_curl_setopt_string(
+                handle, CURLOPT_CUSTOMREQUEST, request.method == "POST" ? nil : request.method)
         }
+    }
 
-        guard code == CURLE_OK else { throw failure(code) }
+    /// The response of the transfer that ended with `code`.
+    func response(after code: CURLcode) throws(HTTPClientError) -> HTTPResponse {
+        defer { sink = nil }
+        guard code == CURLE_OK, let sink else { throw failure(code) }
         var status = 0
         _ = onprem_curl_getinfo_long(handle, CURLINFO_RESPONSE_CODE, &status)
         let fields = HeaderFields(bytes: sink.head, lines: 0..<sink.head.count)

@@ -66,7 +66,13 @@ public struct MetricDatum: Equatable, Sendable {
     /// differ only in how an accent is encoded.
     var seriesKey: [UInt8] {
         var key: [UInt8] = []
-        key.append(contentsOf: "\(name)\u{0}\(unit)\u{0}\(timestampMs)\u{0}\(storageResolution)".utf8)
+        key.reserveCapacity(64)
+        key += name.utf8
+        key.append(0)
+        key += unit.utf8
+        key.append(0)
+        withUnsafeBytes(of: timestampMs) { key += $0 }
+        withUnsafeBytes(of: storageResolution) { key += $0 }
         for dimension in dimensions {
             key.append(0)
             key.append(contentsOf: dimension.name.utf8)

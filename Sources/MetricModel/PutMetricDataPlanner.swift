@@ -66,8 +66,11 @@ public struct PutMetricDataPlanner: Sendable {
         var bodies: [[UInt8]] = []
         var current: [MetricDatum] = []
         var currentBody = QueryProtocol.header(namespace: namespace)
+        var encoder = QueryProtocol.Encoder()
+        var encoded: [UInt8] = []
         for datum in datums {
-            let encoded = QueryProtocol.encode(datum, index: current.count + 1)
+            encoded.removeAll(keepingCapacity: true)
+            encoder.append(datum, index: current.count + 1, to: &encoded)
             if !current.isEmpty
                 && (current.count == PutMetricDataLimits.datumsPerRequest
                     || currentBody.count + encoded.count > PutMetricDataLimits.bodyBytes)
@@ -76,10 +79,10 @@ public struct PutMetricDataPlanner: Sendable {
                 bodies.append(currentBody)
                 current = []
                 currentBody = QueryProtocol.header(namespace: namespace)
-                currentBody += QueryProtocol.encode(datum, index: 1)
-            } else {
-                currentBody += encoded
+                encoded.removeAll(keepingCapacity: true)
+                encoder.append(datum, index: 1, to: &encoded)
             }
+            currentBody += encoded
             current.append(datum)
         }
         if !current.isEmpty {
@@ -131,30 +134,50 @@ public struct PutMetricDataPlanner: Sendable {
     /// Merges datums of the same series and moment into distinct values with counts, in first-seen order, and
     /// splits any series with more than 150 distinct values over several datums.
     static func aggregate(_ datums: [MetricDatum]) -> [MetricDatum] {
-        var order: [[UInt8]] = []
-        var merged: [[UInt8]: (datum: MetricDatum, index: [Double: Int])] = [:]
+        var positions: [[UInt8]: Int] = [:]
+        positions.reserveCapacity(datums.count)
+        var merged: [MetricDatum] = []
+        merged.reserveCapacity(datums.count)
+        // Value to position in its datum, made only for a series seen more than once: most series of a large
+        // result are seen once, with one value.
+        var valueIndexes: [Int: [Double: Int]] = [:]
         for datum in datums {
             let key = datum.seriesKey
-            if merged[key] == nil {
-                order.append(key)
+            let position: Int
+            if let seen = positions[key] {
+                position = seen
+            } else {
+                position = merged.count
+                positions[key] = position
+                if datum.values.count == 1 {
+                    merged.append(datum)
+                    continue
+                }
                 var empty = datum
                 empty.values = []
                 empty.counts = []
-                merged[key] = (empty, [:])
+                merged.append(empty)
+                valueIndexes[position] = [:]
             }
+            var index = valueIndexes.removeValue(forKey: position) ?? [merged[position].values[0]: 0]
             for (value, count) in zip(datum.values, datum.counts) {
-                if let position = merged[key]!.index[value] {
-                    merged[key]!.datum.counts[position] += count
+                if let at = index[value] {
+                    merged[position].counts[at] += count
                 } else {
-                    merged[key]!.index[value] = merged[key]!.datum.values.count
-                    merged[key]!.datum.values.append(value)
-                    merged[key]!.datum.counts.append(count)
+                    index[value] = merged[position].values.count
+                    merged[position].values.append(value)
+                    merged[position].counts.append(count)
                 }
             }
+            valueIndexes[position] = index
         }
         var result: [MetricDatum] = []
-        for key in order {
-            guard let datum = merged[key]?.datum else { continue }
+        result.reserveCapacity(merged.count)
+        for datum in merged {
+            if datum.values.count <= PutMetricDataLimits.valuesPerDatum {
+                result.append(datum)
+                continue
+            }
             var start = 0
             while start < datum.values.count {
                 let end = min(start + PutMetricDataLimits.valuesPerDatum, datum.values.count)

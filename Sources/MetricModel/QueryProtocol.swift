@@ -23,24 +23,82 @@ enum QueryProtocol {
 
     /// One datum's fields, each prefixed with `&`.
     static func encode(_ datum: MetricDatum, index: Int) -> [UInt8] {
-        let prefix = "&MetricData.member.\(index)."
-        var text = "\(prefix)MetricName=\(encode(datum.name))"
-        for (position, dimension) in datum.dimensions.enumerated() {
-            text += "\(prefix)Dimensions.member.\(position + 1).Name=\(encode(dimension.name))"
-            text += "\(prefix)Dimensions.member.\(position + 1).Value=\(encode(dimension.value))"
-        }
-        text += "\(prefix)Unit=\(encode(datum.unit))"
-        text += "\(prefix)Timestamp=\(encode(UTCTime.rfc3339(epochMilliseconds: datum.timestampMs)))"
-        text += "\(prefix)StorageResolution=\(datum.storageResolution)"
-        if datum.values.count == 1 && datum.counts == [1] {
-            text += "\(prefix)Value=\(encode(number(datum.values[0])))"
-        } else {
-            for (position, value) in datum.values.enumerated() {
-                text += "\(prefix)Values.member.\(position + 1)=\(encode(number(value)))"
-                text += "\(prefix)Counts.member.\(position + 1)=\(encode(number(datum.counts[position])))"
+        var encoder = Encoder()
+        var bytes: [UInt8] = []
+        encoder.append(datum, index: index, to: &bytes)
+        return bytes
+    }
+
+    /// Writes datums' fields straight into a body: a large result is hundreds of thousands of datums, each of a
+    /// dozen fields, so no field becomes a `String` of its own.
+    struct Encoder {
+        /// The last timestamp written and its encoded form: the datums of one collection share their time.
+        private var timestamp: (ms: Int64, bytes: [UInt8])?
+
+        mutating func append(_ datum: MetricDatum, index: Int, to body: inout [UInt8]) {
+            let member = Array("&MetricData.member.\(index).".utf8)
+            /// `&MetricData.member.N.<path>=`, where a list's member number goes between `list` and `leaf`.
+            func key(_ list: StaticString, _ number: Int? = nil, _ leaf: StaticString = "") {
+                body += member
+                body += UnsafeRawBufferPointer(start: list.utf8Start, count: list.utf8CodeUnitCount)
+                if let number { body += String(number).utf8 }
+                body += UnsafeRawBufferPointer(start: leaf.utf8Start, count: leaf.utf8CodeUnitCount)
+                body.append(UInt8(ascii: "="))
+            }
+            key("MetricName")
+            Self.appendEncoded(datum.name, to: &body)
+            for (position, dimension) in datum.dimensions.enumerated() {
+                key("Dimensions.member.", position + 1, ".Name")
+                Self.appendEncoded(dimension.name, to: &body)
+                key("Dimensions.member.", position + 1, ".Value")
+                Self.appendEncoded(dimension.value, to: &body)
+            }
+            key("Unit")
+            Self.appendEncoded(datum.unit, to: &body)
+            key("Timestamp")
+            if timestamp?.ms != datum.timestampMs {
+                var bytes: [UInt8] = []
+                Self.appendEncoded(UTCTime.rfc3339(epochMilliseconds: datum.timestampMs), to: &bytes)
+                timestamp = (datum.timestampMs, bytes)
+            }
+            body += timestamp?.bytes ?? []
+            key("StorageResolution")
+            body += String(datum.storageResolution).utf8
+            if datum.values.count == 1 && datum.counts == [1] {
+                key("Value")
+                Self.appendEncoded(number(datum.values[0]), to: &body)
+            } else {
+                for (position, value) in datum.values.enumerated() {
+                    key("Values.member.", position + 1)
+                    Self.appendEncoded(number(value), to: &body)
+                    key("Counts.member.", position + 1)
+                    Self.appendEncoded(number(datum.counts[position]), to: &body)
+                }
             }
         }
-        return Array(text.utf8)
+
+        /// ``QueryProtocol/encode(_:)`` written into `body`.
+        static func appendEncoded(_ text: String, to body: inout [UInt8]) {
+            var text = text
+            text.withUTF8 { bytes in
+                for byte in bytes {
+                    switch byte {
+                    case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"),
+                        UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"), UInt8(ascii: "_"),
+                        UInt8(ascii: "."), UInt8(ascii: "~"):
+                        body.append(byte)
+                    case 0x20:
+                        body.append(UInt8(ascii: "+"))
+                    default:
+                        body.append(UInt8(ascii: "%"))
+                        body.append(hex(byte >> 4))
+                        body.append(hex(byte & 0x0F))
+                    }
+                }
+            }
+        }
+
+        private static func hex(_ nibble: UInt8) -> UInt8 { nibble < 10 ? nibble + 48 : nibble + 55 }
     }
 
     /// Form encoding as Python's `urlencode` writes it: unreserved characters as they are, space as `+`,

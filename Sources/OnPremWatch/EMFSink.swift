@@ -28,12 +28,19 @@ public struct EMFSink: MetricsSink, Sendable {
 
     public func publish(_ datums: [MetricDatum], deadline: Deadline) throws(CloudWatchError) -> PublishSummary {
         var summary = PublishSummary(sink: name)
-        for line in EMF.lines(datums, namespace: namespace) {
-            var bytes = Array(line.utf8)
-            bytes.append(0x0A)
-            _ = bytes.withUnsafeBytes { write(1, $0.baseAddress, $0.count) }
-            summary.bytes += bytes.count
+        var bytes: [UInt8] = []
+        EMF.append(datums, namespace: namespace, to: &bytes)
+        // One write for the batch: Lambda splits stdout into log events at the newlines.
+        var offset = 0
+        while offset < bytes.count {
+            let written = bytes[offset...].withUnsafeBytes { write(1, $0.baseAddress, $0.count) }
+            if written < 0 && errno == EINTR { continue }
+            guard written > 0 else {
+                throw CloudWatchError(.publishFailed, "stdout refused the EMF lines", unpublished: datums)
+            }
+            offset += written
         }
+        summary.bytes = bytes.count
         summary.datums = datums.count
         summary.datapoints = datums.reduce(0) { $0 + $1.datapointCount }
         return summary

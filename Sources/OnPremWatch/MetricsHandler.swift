@@ -124,7 +124,9 @@ public struct MetricsHandler: LambdaHandler {
                 if rows.rowsCut > 0 {
                     context.logger.warning(
                         "rows cut at the query's maxRows",
-                        metadata: ["query": "\(query.name)", "maxRows": "\(query.maxRows)", "rowsCut": "\(rows.rowsCut)"])
+                        metadata: [
+                            "query": "\(query.name)", "maxRows": "\(query.maxRows)", "rowsCut": "\(rows.rowsCut)",
+                        ])
                 }
                 outcomes.append(
                     TaskOutput.QueryOutcome(

@@ -44,7 +44,7 @@ final class QueryRunner {
         do throws(PostgresError) {
             defer { finish(connection, key: key) }
             try runPipeline(query, on: connection, into: &counted, deadline: deadline)
-        } catch where pooled != nil && error.code == .connectionLost && counted.rows == 0 {
+        } catch  where pooled != nil && error.code == .connectionLost && counted.rows == 0 {
             // The server restarted (or dropped us) while the function was frozen: reconnect once. The query
             // is read-only and no row of it was handed over, so running it again duplicates nothing.
             connection = try connect(customer, credentials: credentials, deadline: deadline)

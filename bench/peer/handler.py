@@ -4,8 +4,8 @@
 Kept in the repository only to be measured against (`make bench`). It runs on awslambdaric, as Lambda's Python
 runtime does, with psycopg2 and boto3: the same catalog, the same task payload, the same query in a read-only
 transaction with a statement timeout, the same metrics (KPIs plus QuerySucceeded and QueryDuration, with the
-Customer and Query dimensions), published with one `put_metric_data` call per invocation. Like ours, it keeps its
-PostgreSQL connection and its CloudWatch client across warm invocations.
+Customer and Query dimensions), published with `put_metric_data` calls of at most 1,000 datums (one for a small
+result). Like ours, it keeps its PostgreSQL connection and its CloudWatch client across warm invocations.
 """
 
 import datetime
@@ -72,7 +72,10 @@ def handler(event, context):
               {"MetricName": "QueryDuration", "Dimensions": health_dimensions, "Timestamp": now, "Value": duration,
                "Unit": "Milliseconds"}]
     if os.environ.get("ONPREM_METRICS_SINK", "cloudwatch") == "cloudwatch":
-        CLOUDWATCH.put_metric_data(Namespace=NAMESPACE, MetricData=points + health)
+        # CloudWatch takes at most 1,000 datums a request.
+        data = points + health
+        for start in range(0, len(data), 1000):
+            CLOUDWATCH.put_metric_data(Namespace=NAMESPACE, MetricData=data[start:start + 1000])
     return {"customer": customer["opname"], "status": "ok", "datapointCount": len(points),
             "queries": [{"query": query["name"], "status": "ok", "durationMs": round(duration),
                          "datapoints": [{"name": p["MetricName"], "value": p["Value"], "unit": p["Unit"]} for p in points]}]}
