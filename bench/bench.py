@@ -29,6 +29,7 @@ import zipfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from cloudwatch_standin import CloudWatchStandin  # noqa: E402
+from delay_proxy import DelayProxy  # noqa: E402
 from fast_emulator import Emulator, cpu_ns, peak_rss_kib  # noqa: E402
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -207,20 +208,22 @@ def rows_catalog(directory, counts):
 
 
 def run_rows(argv, env, cwd, event, standin, stdout=None):
-    """One replay of a rows event in a fresh process: wall, CPU and peak RSS from the process's own rusage,
-    the requests the stand-in saw, and the output's last line (`None` when stdout is discarded)."""
-    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+    """One replay of a rows event in a fresh process: wall, CPU and peak RSS as GNU time reads them from the
+    process's own rusage (GNU time is small, so the peak is the process's, not a copy of this Python's pages), the
+    requests the stand-in saw, and the output's last line (`None` when stdout is discarded)."""
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err, \
+            tempfile.NamedTemporaryFile("r") as usage:
         started = time.monotonic()
-        process = subprocess.Popen([*argv, event], env=env, cwd=cwd, stdout=stdout or out, stderr=err)
-        _, status, usage = os.wait4(process.pid, 0)
+        process = subprocess.run(["/usr/bin/time", "-o", usage.name, "-f", "%U %S %M", *argv, event], env=env,
+                                 cwd=cwd, stdout=stdout or out, stderr=err)
         wall = time.monotonic() - started
-        process.returncode = os.waitstatus_to_exitcode(status)
         out.seek(0)
         err.seek(0)
         last = (out.read().decode(errors="replace").strip().splitlines() or [""])[-1]
         if process.returncode != 0:
             raise RuntimeError(f"{argv[-1]} {event} failed: {last[-300:]!r} {err.read()[-500:]!r}")
-    return dict(wall=wall, cpu=usage.ru_utime + usage.ru_stime, rss=usage.ru_maxrss / 1024,
+        user, system, rss_kib = usage.read().split()[-3:]
+    return dict(wall=wall, cpu=float(user) + float(system), rss=int(rss_kib) / 1024,
                 requests=standin.take_counts()["requests"], output=None if stdout else json.loads(last))
 
 
@@ -264,6 +267,73 @@ def rows_table(stage, counts, report):
     report.table(["rows", "ours wall", "ours CPU", "ours peak RSS", "ours requests", "ours CPU/datapoint",
                   "ours EMF wall", "ours EMF peak RSS", "peer wall", "peer CPU", "peer peak RSS", "peer requests",
                   "peer CPU/datapoint", "CPU/datapoint ratio"], table)
+
+
+def wan_table(stage, report, delay_ms, cloudwatch_delay_ms, warm_count):
+    """The real job across a WAN: PostgreSQL behind the delay proxy, CloudWatch behind a slower stand-in; round
+    trips and times of the first (cold connection) and of warm invocations, ours against the Python peer."""
+    proxy = DelayProxy(int(os.environ["ONPREM_TEST_PG_PORT"]), delay_ms)
+    standin = CloudWatchStandin(delay_ms=cloudwatch_delay_ms)
+    emulator = Emulator()
+    figures = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        with open(os.path.join(os.path.dirname(HERE), "catalog.json")) as f:
+            catalog = json.load(f)
+        for customer in catalog["customers"]:
+            customer["port"] = str(proxy.port)
+        path = os.path.join(tmp, "catalog.json")
+        with open(path, "w") as f:
+            json.dump(catalog, f)
+        env = real_job_env(stage, publish=True)
+        env.update(ONPREM_CATALOG=path, AWS_ENDPOINT_URL=standin.url)
+        peer_dir = os.path.join(HERE, "peer")
+        runners = {
+            "ours": ([os.path.join(stage, "onprem-watch")], dict(env, _HANDLER="metrics"), None),
+            "peer": ([sys.executable, "-m", "awslambdaric", "handler.handler"], dict(env, PYTHONPATH=peer_dir),
+                     peer_dir),
+        }
+        for name, (argv, run_env, cwd) in runners.items():
+            emulator.start(argv, run_env, cwd)
+            emulator.wait_first_next()
+            proxy.take_round_trips()
+            begin = time.monotonic_ns()
+            status, body, _ = emulator.invoke(EVENT)
+            cold = (time.monotonic_ns() - begin) / 1e6
+            if status != 200:
+                raise RuntimeError(f"wan: {name} failed: {body[:300]!r}")
+            cold_trips = proxy.take_round_trips()["round_trips"]
+            latencies = []
+            for _ in range(warm_count):
+                begin = time.monotonic_ns()
+                emulator.invoke(EVENT)
+                latencies.append((time.monotonic_ns() - begin) / 1e6)
+            warm_trips = proxy.take_round_trips()["round_trips"] / warm_count
+            emulator.stop_runtime()
+            figures[name] = dict(cold=cold, cold_trips=cold_trips, warm=statistics.median(latencies),
+                                 warm_trips=warm_trips)
+    proxy.close()
+    standin.close()
+    ours, peer = figures["ours"], figures["peer"]
+    rtt = 2 * delay_ms
+    report(f"The WAN: the real job with PostgreSQL {rtt} ms away (the delay proxy, "
+           f"[delay_proxy.py](delay_proxy.py), holds each chunk {delay_ms} ms each way) and CloudWatch answering after "
+           f"{cloudwatch_delay_ms} ms; the first invocation of a fresh process (cold connection: TCP, TLS, SCRAM) "
+           f"and the median of {warm_count} warm ones")
+    report.table(["figure", "ours", "Python peer", "ratio"], [
+        ["round trips to PostgreSQL per warm query", f"{ours['warm_trips']:.0f}", f"{peer['warm_trips']:.0f}",
+         ratio(ours["warm_trips"], peer["warm_trips"])],
+        ["round trips for the cold connection and its query", str(ours["cold_trips"]), str(peer["cold_trips"]),
+         ratio(ours["cold_trips"], peer["cold_trips"])],
+        [f"warm invocation at {rtt} ms RTT", f"{ours['warm']:.1f} ms", f"{peer['warm']:.1f} ms",
+         ratio(ours["warm"], peer["warm"])],
+        [f"cold-connection invocation at {rtt} ms RTT", f"{ours['cold']:.1f} ms", f"{peer['cold']:.1f} ms",
+         ratio(ours["cold"], peer["cold"])],
+        ["billed duration, warm (rounded up to 1 ms)", f"{math.ceil(ours['warm'])} ms", f"{math.ceil(peer['warm'])} ms",
+         ratio(math.ceil(ours["warm"]), math.ceil(peer["warm"]))],
+        ["billed, 1M warm invocations at 128 MB", f"${billed_per_million(ours['warm']):.2f}",
+         f"${billed_per_million(peer['warm']):.2f}",
+         ratio(billed_per_million(ours["warm"]), billed_per_million(peer["warm"]))],
+    ])
 
 
 class Report:
@@ -316,7 +386,10 @@ def main():
     parser.add_argument("--skip-callgrind", action="store_true")
     parser.add_argument("--rows", default="1,1000,10000,100000,1000000",
                         help="the row counts of the rows table, comma-separated; empty skips it")
-    parser.add_argument("--only-rows", action="store_true", help="run the rows table alone")
+    parser.add_argument("--only-rows", action="store_true", help="run the rows and WAN tables alone")
+    parser.add_argument("--wan-delay", type=int, default=25, help="one-way delay to PostgreSQL in ms (the WAN table)")
+    parser.add_argument("--wan-cloudwatch-delay", type=int, default=5, help="CloudWatch's answer delay in ms")
+    parser.add_argument("--wan-warm", type=int, default=20)
     args = parser.parse_args()
     stage = os.path.abspath(args.stage)
     report = Report()
@@ -325,6 +398,7 @@ def main():
     counts = [int(count) for count in args.rows.split(",") if count]
     if args.only_rows:
         rows_table(stage, counts, report)
+        wan_table(stage, report, args.wan_delay, args.wan_cloudwatch_delay, args.wan_warm)
         return
 
     # --- the runtime alone, and the packaged bootstrap -------------------------------------------------------------
@@ -413,6 +487,7 @@ def main():
 
     if counts:
         rows_table(stage, counts, report)
+    wan_table(stage, report, args.wan_delay, args.wan_cloudwatch_delay, args.wan_warm)
 
     with open(os.path.join(HERE, "results.md"), "w") as f:
         f.write("# Last `make bench` run\n\n" + "\n".join(report.lines) + "\n")

@@ -132,6 +132,63 @@ import Testing
         #expect(server.connections == 1)
     }
 
+    /// Distinct series, so none aggregates: `batches` groups of 1,000 datums, the customer `b<group>-<index>`.
+    func distinctDatums(batches: Int) -> [MetricDatum] {
+        let now = Deadline.nowEpochMilliseconds()
+        return (0..<batches * 1000).map { index in
+            MetricDatum(
+                name: "load", dimensions: [(name: "Customer", value: "b\(index / 1000)-\(index)")], unit: "Count",
+                timestampMs: now, values: [1])
+        }
+    }
+
+    @Test("many requests go out several at once, on connections of their own, and each datum goes in exactly one")
+    func concurrentRequests() throws {
+        let server = try StandInServer { _, _ in .delay(.milliseconds(200), .respond(status: 200)) }
+        defer { server.stop() }
+        let client = try CloudWatchClient(
+            endpoint: server.baseURL, region: "eu-west-1", credentials: Self.credentials, namespace: "N")
+        let report = try client.publish(distinctDatums(batches: 6), deadline: deadline(.seconds(20)))
+        #expect(report.requests == 6)
+        #expect(report.datums == 6000)
+        #expect(server.requests.count == 6)
+        let members = server.requests.reduce(0) {
+            $0 + $1.bodyText.components(separatedBy: "&MetricData.member.").count - 1
+        }
+        #expect(members > 6000, "each datum's fields are members")
+        let customers = Set(
+            server.requests.flatMap { request in
+                request.bodyText.split(separator: "&").filter { $0.contains(".Dimensions.member.1.Value=") }
+                    .map { String($0.split(separator: "=").last ?? "") }
+            })
+        #expect(customers.count == 6000, "every datum once, none twice")
+        #expect(server.connections > 1, "the requests did not wait for each other on one connection")
+        #expect(server.connections <= CloudWatchClient.concurrency)
+    }
+
+    @Test("one request of several refused for good: exactly its datums are unpublished, the others are sent")
+    func oneOfSeveralRefused() throws {
+        let server = try StandInServer { request, _ in
+            request.bodyText.contains("=b1-")
+                ? .respond(
+                    status: 400, headers: [("x-amzn-query-error", "InvalidParameterValue;Sender")],
+                    body: "<ErrorResponse><Error><Code>InvalidParameterValue</Code></Error></ErrorResponse>")
+                : .respond(status: 200)
+        }
+        defer { server.stop() }
+        let client = try CloudWatchClient(
+            endpoint: server.baseURL, region: "eu-west-1", credentials: Self.credentials, namespace: "N")
+        do {
+            _ = try client.publish(distinctDatums(batches: 3), deadline: deadline(.seconds(10)))
+            Issue.record("no error")
+        } catch {
+            #expect(error.errorType == "CloudWatch.InvalidRequest")
+            #expect(error.unpublished.count == 1000)
+            #expect(error.unpublished.allSatisfy { $0.dimensions[0].value.hasPrefix("b1-") })
+        }
+        #expect(server.requests.count == 3, "the other two were sent, and the refused one not retried")
+    }
+
     @Test("a dropped connection is retried on a new one")
     func droppedConnection() throws {
         let server = try StandInServer { _, index in index == 0 ? .drop : .respond(status: 200) }
