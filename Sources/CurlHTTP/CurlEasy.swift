@@ -36,6 +36,10 @@ public final class CurlEasy {
         /// The header lines of the last response, as received.
         var head: [UInt8] = []
         var body: [UInt8] = []
+        /// The request body libcurl reads through ``curlReadBody`` (transfers ``CurlMulti`` drives), and how much
+        /// of it was read.
+        var upload: [UInt8] = []
+        var uploaded = 0
     }
 
     /// Makes a handle, or `nil` when libcurl cannot initialise (out of memory, or the global init failed).
@@ -77,16 +81,17 @@ public final class CurlEasy {
     /// The raw handle, for ``CurlMulti`` to drive.
     var rawHandle: UnsafeMutableRawPointer { handle }
 
-    /// Sets every option of `request` for a transfer that ``CurlMulti`` drives: libcurl copies the body, since the
-    /// transfer outlives this call.
-    func prepareCopyingBody(_ request: HTTPRequest) {
+    /// Sets every option of `request` for a transfer that ``CurlMulti`` drives. The transfer outlives this call,
+    /// so libcurl reads the body from the handle's sink through a callback, in pieces, rather than from a pointer
+    /// or a copy of its own: four bodies in flight would otherwise be held twice.
+    func prepareReadingBody(_ request: HTTPRequest) {
         prepare(request)
         if request.method != "GET" {
+            sink?.upload = request.body
+            _ = onprem_curl_setopt_ptr(handle, CURLOPT_POSTFIELDS, nil)
             _ = onprem_curl_setopt_off(handle, CURLOPT_POSTFIELDSIZE_LARGE, curl_off_t(request.body.count))
-            request.body.withUnsafeBufferPointer { body in
-                _ = onprem_curl_setopt_ptr(
-                    handle, CURLOPT_COPYPOSTFIELDS, UnsafeRawPointer(body.baseAddress) ?? UnsafeRawPointer(errorBuffer))
-            }
+            _ = onprem_curl_setopt_callback(handle, CURLOPT_READFUNCTION, curlReadBody)
+            _ = onprem_curl_setopt_ptr(handle, CURLOPT_READDATA, sink.map { Unmanaged.passUnretained($0).toOpaque() })
         }
     }
 
@@ -136,6 +141,20 @@ public final class CurlEasy {
     /// Builds the error for a failed transfer from the code and libcurl's error buffer.
     private func failure(_ code: CURLcode) -> HTTPClientError {
         HTTPClientError(code, detail: String(cString: errorBuffer))
+    }
+
+    /// Called by libcurl for the next piece of the request body.
+    private let curlReadBody: onprem_curl_data_callback = { buffer, size, count, context in
+        guard let buffer, let context else { return 0 }
+        let sink = Unmanaged<Sink>.fromOpaque(context).takeUnretainedValue()
+        let length = min(size * count, sink.upload.count - sink.uploaded)
+        guard length > 0 else { return 0 }
+        sink.upload.withUnsafeBytes { bytes in
+            guard let base = bytes.baseAddress else { return }
+            UnsafeMutableRawPointer(buffer).copyMemory(from: base + sink.uploaded, byteCount: length)
+        }
+        sink.uploaded += length
+        return length
     }
 
     /// Called by libcurl for each chunk of the body.

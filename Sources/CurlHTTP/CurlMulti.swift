@@ -57,7 +57,7 @@ public final class CurlMulti {
 
         func start(_ slot: Int) {
             guard next < requests.count else { return }
-            easies[slot].prepareCopyingBody(requests[next])
+            easies[slot].prepareReadingBody(requests[next])
             if curl_multi_add_handle(multi, easies[slot].rawHandle) == CURLM_OK {
                 running[slot] = next
             } else {

@@ -76,7 +76,7 @@ public struct PutMetricDataPlanner: Sendable {
                     || currentBody.count + encoded.count > PutMetricDataLimits.bodyBytes)
             {
                 requests.append(current)
-                bodies.append(currentBody)
+                bodies.append(Self.exactSize(currentBody))
                 current = []
                 currentBody = QueryProtocol.header(namespace: namespace)
                 encoded.removeAll(keepingCapacity: true)
@@ -87,9 +87,17 @@ public struct PutMetricDataPlanner: Sendable {
         }
         if !current.isEmpty {
             requests.append(current)
-            bodies.append(currentBody)
+            bodies.append(Self.exactSize(currentBody))
         }
         return Plan(bodies: bodies, requests: requests, rejected: rejected)
+    }
+
+    /// A copy of `body` without the spare capacity its growth left: a body is most of a megabyte, and the bodies
+    /// of a batch are held until they are sent.
+    static func exactSize(_ body: [UInt8]) -> [UInt8] {
+        [UInt8](unsafeUninitializedCapacity: body.count) { buffer, count in
+            count = buffer.initialize(from: body).1
+        }
     }
 
     /// Bodies as a client without aggregation sends them: `perRequest` datums a request, one value each. The

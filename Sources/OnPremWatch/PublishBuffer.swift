@@ -24,9 +24,10 @@ import MetricModel
 /// A failed hand-over is kept, not thrown, because it happens inside libpq's row callback; the collector stops
 /// mapping rows once ``failure`` is set, and the handler throws it with the batch's datums as `unpublished`.
 final class PublishBuffer {
-    /// Datums per hand-over: several PutMetricData requests' worth, so the planner can aggregate, and small
-    /// enough that the buffer's memory does not matter.
-    static let batchDatums = 5000
+    /// Datums per hand-over: as many PutMetricData requests' worth as go out at once
+    /// (``AWSClients/CloudWatchClient/concurrency``), so the planner can aggregate and the requests go out together,
+    /// and no more, since the batch and its bodies are what the publisher holds in memory.
+    static let batchDatums = CloudWatchClient.concurrency * PutMetricDataLimits.datumsPerRequest
 
     private let sink: any MetricsSink
     private let deadline: Deadline

@@ -11,6 +11,10 @@
 //
 //===----------------------------------------------------------------------===//
 
+import CGlibcCompat
 import OnPremWatchCommands
+
+// Large buffers go back to the system when freed, so memory follows the batch in flight (malloc_tuning.c).
+onprem_release_large_buffers()
 
 OnPremWatchCommand.start()

@@ -95,8 +95,9 @@ struct StreamingTests {
         #expect(outcome["datapointCount"] as? Int == 25_000)
         #expect(outcome["rowsCut"] == nil)
         #expect(output["status"] as? String == "ok")
-        // 25,000 load datums fill five batches during the query; the health datums go with the last flush.
-        #expect(sink.handOvers == [5000, 5000, 5000, 5000, 5000, 2])
+        // The load datums fill whole batches during the query; the rest and the health datums go with the last flush.
+        let batch = PublishBuffer.batchDatums
+        #expect(sink.handOvers == Array(repeating: batch, count: 25_000 / batch) + [25_000 % batch + 2])
         #expect(sink.sums["load"] == 312_512_500, "the sum of 1...25,000")
         #expect(sink.values == 25_002)
         #expect((outcome["datapoints"] as? [Any])?.count ?? 0 <= OutputBudget.listedDatapoints)
@@ -128,15 +129,16 @@ struct StreamingTests {
     @Test("a sink that fails part-way fails the task with its batch unpublished and says where collection stopped")
     func failingSink() throws {
         let sink = SummingSink(refusing: 1)
+        let batch = PublishBuffer.batchDatums
         do {
-            _ = try invoke(sink, rows: 12_000)
+            _ = try invoke(sink, rows: 3 * batch)
             Issue.record("the task should fail")
         } catch let error as CloudWatchError {
             #expect(error.code == .throttled)
-            #expect(error.unpublished.count == 5002, "the refused batch and the health datums after it")
-            #expect(error.message.contains("2000 rows after the failure"), "\(error.message)")
+            #expect(error.unpublished.count == batch + 2, "the refused batch and the health datums after it")
+            #expect(error.message.contains("\(batch) rows after the failure"), "\(error.message)")
         }
-        #expect(sink.handOvers == [5000, 5000], "nothing handed over after the refusal")
-        #expect(sink.values == 5000, "published plus unpublished: the 10,000 rows read before the stop")
+        #expect(sink.handOvers == [batch, batch], "nothing handed over after the refusal")
+        #expect(sink.values == batch, "published plus unpublished: the rows mapped before the stop")
     }
 }

@@ -13,5 +13,9 @@
 
 #ifndef ONPREM_CGLIBCCOMPAT_H
 #define ONPREM_CGLIBCCOMPAT_H
-/* Nothing to call: this target only defines symbols that pin old glibc versions (see glibc_compat.c). */
+/* glibc specifics the Swift Glibc module does not offer: symbols pinned to old glibc versions (glibc_compat.c, nothing
+   to call) and the allocator's setting (malloc_tuning.c). */
+
+/* Serves buffers of 128 KiB and more from mmap, returned to the system when freed (see malloc_tuning.c). */
+void onprem_release_large_buffers(void);
 #endif
