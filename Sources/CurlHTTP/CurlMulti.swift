@@ -55,17 +55,19 @@ public final class CurlMulti {
         var running = [Int?](repeating: nil, count: easies.count)
         var next = 0
 
+        /// Starts the next request on `slot`; one that libcurl refuses is a failure, and the next one is tried.
         func start(_ slot: Int) {
-            guard next < requests.count else { return }
-            easies[slot].prepareReadingBody(requests[next])
-            if curl_multi_add_handle(multi, easies[slot].rawHandle) == CURLM_OK {
-                running[slot] = next
-            } else {
-                results[next] = .failure(
+            while next < requests.count {
+                let index = next
+                next += 1
+                easies[slot].prepareReadingBody(requests[index])
+                if curl_multi_add_handle(multi, easies[slot].rawHandle) == CURLM_OK {
+                    running[slot] = index
+                    return
+                }
+                results[index] = .failure(
                     HTTPClientError(code: .failed, curlCode: -1, message: "libcurl refused another transfer"))
-                start(slot)
             }
-            next += 1
         }
 
         for slot in easies.indices { start(slot) }

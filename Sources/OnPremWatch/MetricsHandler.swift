@@ -172,6 +172,10 @@ public struct MetricsHandler: LambdaHandler {
             }
         }
         try buffer.flush()
+        if budget.isExhausted {
+            // More datapoints than the output may list: it lists none, as when the full form would be too large.
+            for index in outcomes.indices { outcomes[index].datapoints = nil }
+        }
         let failures = outcomes.filter { $0.status == .error }.count
         let partial = outcomes.contains { $0.status != .ok }
         let status: TaskOutput.Status = failures == outcomes.count && failures > 0 ? .error : partial ? .partial : .ok
