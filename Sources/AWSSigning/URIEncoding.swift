@@ -21,6 +21,12 @@ public enum URIEncoding: Sendable {
         guard text.utf8.contains(where: { !isUnreserved($0) }) else { return text }
         var out: [UInt8] = []
         out.reserveCapacity(text.utf8.count + 16)
+        append(text, spaceAsPlus: spaceAsPlus, to: &out)
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// ``encode(_:spaceAsPlus:)`` written into `out`, for a body built as bytes.
+    public static func append(_ text: String, spaceAsPlus: Bool = false, to out: inout [UInt8]) {
         for byte in text.utf8 {
             if isUnreserved(byte) {
                 out.append(byte)
@@ -32,7 +38,6 @@ public enum URIEncoding: Sendable {
                 out.append(hex(byte & 0x0F))
             }
         }
-        return String(decoding: out, as: UTF8.self)
     }
 
     @inline(__always)

@@ -79,26 +79,8 @@ enum QueryProtocol {
 
         /// ``QueryProtocol/encode(_:)`` written into `body`.
         static func appendEncoded(_ text: String, to body: inout [UInt8]) {
-            var text = text
-            text.withUTF8 { bytes in
-                for byte in bytes {
-                    switch byte {
-                    case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"),
-                        UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"), UInt8(ascii: "_"),
-                        UInt8(ascii: "."), UInt8(ascii: "~"):
-                        body.append(byte)
-                    case 0x20:
-                        body.append(UInt8(ascii: "+"))
-                    default:
-                        body.append(UInt8(ascii: "%"))
-                        body.append(hex(byte >> 4))
-                        body.append(hex(byte & 0x0F))
-                    }
-                }
-            }
+            URIEncoding.append(text, spaceAsPlus: true, to: &body)
         }
-
-        private static func hex(_ nibble: UInt8) -> UInt8 { nibble < 10 ? nibble + 48 : nibble + 55 }
     }
 
     /// Form encoding as Python's `urlencode` writes it: unreserved characters as they are, space as `+`,
