@@ -17,7 +17,7 @@ RELEASE_FLAGS := -c release --static-swift-stdlib -Xswiftc -Osize -Xswiftc -Xcla
 STAGE := $(LAMBDA_SCRATCH)/stage
 ZIP := dist/onprem-watch.zip
 
-.PHONY: help deps build release stage package synth test lint demo replay bench hot-symbols fuzz clean
+.PHONY: help deps build release stage package synth test lint demo replay bench gameday hot-symbols fuzz clean
 
 help:
 	@echo "make demo     build, start a local PostgreSQL and emulators, run the real job on sample events"
@@ -27,6 +27,7 @@ help:
 	@echo "make synth    dist/stack: the CloudFormation stack for CATALOG (default catalog.json), linted, with its cost"
 	@echo "make hot-symbols  regenerate bench/hot-symbols.txt, the Lambda build's function order (after larger changes)"
 	@echo "make bench    benchmarks against the Python peers (not part of make test)"
+	@echo "make gameday  faults on the link, PostgreSQL failures and a failover under load; writes bench/gameday.md"
 	@echo "make fuzz     every libFuzzer target for FUZZ_SECONDS each (default 180), with executions, coverage, findings"
 
 deps:
@@ -65,6 +66,8 @@ test: deps lint package
 	$(SWIFT) build --build-tests
 	ONPREM_TEST_ZIP=$(CURDIR)/$(ZIP) ONPREM_TEST_ROOTFS="$$(scripts/make-rootfs.sh)" \
 		scripts/with-services.sh $(SWIFT) test
+	@# The game day's short variant: every fault, a few invocations each, on the packaged binary.
+	scripts/with-services.sh python3 scripts/gameday.py --short --binary $(STAGE)/onprem-watch
 	scripts/lint-scale.sh "$$($(SWIFT) build --show-bin-path)/onprem-watch" 2000
 	@# The packaged function against /next answers around every 16 KiB multiple up to 6 MB (it hung at each).
 	python3 scripts/size-sweep.py --stage $(STAGE) --handler echo --rounds 1
@@ -94,6 +97,11 @@ replay: build
 # BENCH_FLAGS: for example "--cold 3 --warm 300 --job-warm 100 --soak 200 --skip-callgrind" for a quick look.
 bench: package
 	ONPREM_PG_PORT=54329 scripts/with-services.sh python3 bench/bench.py --stage $(STAGE) --zip $(ZIP) $(BENCH_FLAGS)
+
+# The game day (bench/gameday.md, docs/failures.md): several runtimes under load while the link to PostgreSQL and
+# CloudWatch stalls, resets and blackholes, and PostgreSQL restarts, fills up and fails over.
+gameday: stage
+	scripts/with-services.sh python3 scripts/gameday.py --binary $(STAGE)/onprem-watch --out bench/gameday.md
 
 # Profiles the release binary (callgrind: start-up, the runtime loop, the real job) and rewrites the function order
 # the Lambda build links with. Run it after larger changes, then make package.

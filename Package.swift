@@ -132,6 +132,7 @@ let package = Package(
             name: "OnPremWatchTests",
             dependencies: [
                 "Core", "CatalogModel", "PostgresClient", "OnPremWatch", "LambdaRuntime", "MetricModel", "AWSClients",
+                "StackSynth",
             ],
             swiftSettings: strict),
         .testTarget(

@@ -28,8 +28,9 @@ import time
 import zipfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "scripts"))
 from cloudwatch_standin import CloudWatchStandin  # noqa: E402
-from delay_proxy import DelayProxy  # noqa: E402
+from fault_proxy import FaultProxy  # noqa: E402
 from fast_emulator import Emulator, cpu_ns, peak_rss_kib  # noqa: E402
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -272,7 +273,8 @@ def rows_table(stage, counts, report):
 def wan_table(stage, report, delay_ms, cloudwatch_delay_ms, warm_count):
     """The real job across a WAN: PostgreSQL behind the delay proxy, CloudWatch behind a slower stand-in; round
     trips and times of the first (cold connection) and of warm invocations, ours against the Python peer."""
-    proxy = DelayProxy(int(os.environ["ONPREM_TEST_PG_PORT"]), delay_ms)
+    proxy = FaultProxy(int(os.environ["ONPREM_TEST_PG_PORT"]))
+    proxy.set("latency", ms=delay_ms)
     standin = CloudWatchStandin(delay_ms=cloudwatch_delay_ms)
     emulator = Emulator()
     figures = {}
@@ -295,19 +297,19 @@ def wan_table(stage, report, delay_ms, cloudwatch_delay_ms, warm_count):
         for name, (argv, run_env, cwd) in runners.items():
             emulator.start(argv, run_env, cwd)
             emulator.wait_first_next()
-            proxy.take_round_trips()
+            proxy.take_counts()
             begin = time.monotonic_ns()
             status, body, _ = emulator.invoke(EVENT)
             cold = (time.monotonic_ns() - begin) / 1e6
             if status != 200:
                 raise RuntimeError(f"wan: {name} failed: {body[:300]!r}")
-            cold_trips = proxy.take_round_trips()["round_trips"]
+            cold_trips = proxy.take_counts()["round_trips"]
             latencies = []
             for _ in range(warm_count):
                 begin = time.monotonic_ns()
                 emulator.invoke(EVENT)
                 latencies.append((time.monotonic_ns() - begin) / 1e6)
-            warm_trips = proxy.take_round_trips()["round_trips"] / warm_count
+            warm_trips = proxy.take_counts()["round_trips"] / warm_count
             emulator.stop_runtime()
             figures[name] = dict(cold=cold, cold_trips=cold_trips, warm=statistics.median(latencies),
                                  warm_trips=warm_trips)
@@ -316,7 +318,7 @@ def wan_table(stage, report, delay_ms, cloudwatch_delay_ms, warm_count):
     ours, peer = figures["ours"], figures["peer"]
     rtt = 2 * delay_ms
     report(f"The WAN: the real job with PostgreSQL {rtt} ms away (the delay proxy, "
-           f"[delay_proxy.py](delay_proxy.py), holds each chunk {delay_ms} ms each way) and CloudWatch answering after "
+           f"[fault_proxy.py](../scripts/fault_proxy.py), holds each chunk {delay_ms} ms each way) and CloudWatch answering after "
            f"{cloudwatch_delay_ms} ms; the first invocation of a fresh process (cold connection: TCP, TLS, SCRAM) "
            f"and the median of {warm_count} warm ones")
     report.table(["figure", "ours", "Python peer", "ratio"], [

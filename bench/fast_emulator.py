@@ -5,6 +5,9 @@ cargo-lambda's emulator is right for correctness but costs about 20 ms a round t
 (which crashes awslambdaric). This one answers like Lambda: every header, an epoch-ms deadline and
 `Content-Type: application/json`. It starts the runtime under test itself (fork and exec), so it knows the exec
 time and the PID, and it records when the first `GET /next` arrives.
+
+The game day (scripts/gameday.py) runs several runtimes on one emulator (`spawn`), with a Lambda-sized deadline
+(`timeout_ms`): cargo-lambda's deadline header is always ten minutes from now, whatever its `--timeout`.
 """
 
 import http.server
@@ -19,7 +22,9 @@ import uuid
 
 
 class Emulator:
-    def __init__(self):
+    def __init__(self, timeout_ms=60_000):
+        self.timeout_ms = timeout_ms
+        self.handed = {}
         self.events = queue.Queue()
         self.results = {}
         self.first_next_ns = None
@@ -49,7 +54,8 @@ class Emulator:
                 # Each runtime start has its own queue: a thread still serving a killed runtime keeps the old one.
                 events = emulator.events
                 request_id, body = events.get()
-                deadline = int(time.time() * 1000) + 60_000
+                deadline = int(time.time() * 1000) + emulator.timeout_ms
+                emulator.handed[request_id] = time.monotonic_ns()
                 self.reply(200, [
                     ("Content-Type", "application/json"),
                     ("Lambda-Runtime-Aws-Request-Id", request_id),
@@ -105,6 +111,11 @@ class Emulator:
         self.process = subprocess.Popen(argv, env=env, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         self.pid = self.process.pid
         return started
+
+    def spawn(self, argv, env, log):
+        """Fork and exec one more runtime that serves the same queue, its output to `log`; returns its process."""
+        env = dict(env, AWS_LAMBDA_RUNTIME_API=f"127.0.0.1:{self.port}")
+        return subprocess.Popen(argv, env=env, stdout=log, stderr=log)
 
     def wait_first_next(self, timeout=30):
         with self.lock:

@@ -98,14 +98,18 @@ public struct Catalog: Sendable {
 /// One customer deployment and how to reach its database.
 public struct Customer: Sendable, Equatable {
     public var opname: String
-    public var ip: String
-    public var port: Int
+    /// The servers to try, in order: one, or a primary and its standbys (libpq's multi-host connection).
+    public var hosts: [HostAddress]
     public var database: String
     public var version: String
     public var threshold: Double?
     public var user: String?
     public var sslmode: String?
     public var sslrootcert: String?
+    /// Which kind of server to settle on among ``hosts``, libpq's `target_session_attrs`; `nil` is `any`.
+    public var targetSessionAttrs: String?
+    /// The most one host may take to connect before the next is tried; `nil` leaves each its share of the time.
+    public var connectTimeoutMs: Int?
     /// The Secrets Manager secret (name or ARN) with `username`/`password`.
     public var secret: String?
     /// Seconds between collections (`onprem-watch synth`); `nil` is one minute, or the query's own.
@@ -114,15 +118,19 @@ public struct Customer: Sendable, Equatable {
     public var thresholds: [String: Double]
 
     static let sslModes: Set<String> = ["disable", "allow", "prefer", "require", "verify-ca", "verify-full"]
+    /// libpq's values of `target_session_attrs` (PostgreSQL 14 and later).
+    public static let sessionAttributes: Set<String> = [
+        "any", "read-write", "read-only", "primary", "standby", "prefer-standby",
+    ]
 
     public init(
         opname: String, ip: String, port: Int = 5432, database: String, version: String, threshold: Double? = nil,
         user: String? = nil, sslmode: String? = nil, sslrootcert: String? = nil, secret: String? = nil,
-        interval: Int? = nil, thresholds: [String: Double] = [:]
+        interval: Int? = nil, thresholds: [String: Double] = [:], hosts: [HostAddress]? = nil,
+        targetSessionAttrs: String? = nil, connectTimeoutMs: Int? = nil
     ) {
         self.opname = opname
-        self.ip = ip
-        self.port = port
+        self.hosts = hosts ?? [HostAddress(ip: ip, port: port)]
         self.database = database
         self.version = version
         self.threshold = threshold
@@ -132,7 +140,14 @@ public struct Customer: Sendable, Equatable {
         self.secret = secret
         self.interval = interval
         self.thresholds = thresholds
+        self.targetSessionAttrs = targetSessionAttrs
+        self.connectTimeoutMs = connectTimeoutMs
     }
+
+    /// The first host's address.
+    public var ip: String { hosts[0].ip }
+    /// The first host's port.
+    public var port: Int { hosts[0].port }
 
     /// Reads and validates one customer entry; `place` names it in errors (`customers[3]`, `payload customer`).
     init(_ value: JSONValue, where place: String) throws(CatalogError) {
@@ -144,23 +159,49 @@ public struct Customer: Sendable, Equatable {
         guard let port = Int(portText), (1...65535).contains(port) else {
             throw CatalogError(.invalid, "\(named.place): port \"\(portText)\" is not a port number")
         }
+        var hosts: [HostAddress]?
+        if fields["hosts"] != nil && fields["hosts"] != .null {
+            guard try named.optionalText("ip") == nil else {
+                throw CatalogError(.invalid, "\(named.place): give ip or hosts, not both")
+            }
+            let texts = try named.textList("hosts")
+            guard !texts.isEmpty else { throw CatalogError(.invalid, "\(named.place): hosts is empty") }
+            hosts = []
+            for text in texts {
+                guard let host = HostAddress(text, defaultPort: port) else {
+                    throw CatalogError(
+                        .invalid, "\(named.place): hosts entry \"\(text)\" is not a host or host:port")
+                }
+                hosts?.append(host)
+            }
+        }
         self.init(
-            opname: opname, ip: try named.requiredText("ip"), port: port, database: try named.requiredText("database"),
+            opname: opname, ip: hosts == nil ? try named.requiredText("ip") : "", port: port,
+            database: try named.requiredText("database"),
             version: try named.requiredText("version"), threshold: try named.optionalNumber("threshold"),
             user: try named.optionalText("user"), sslmode: try named.optionalText("sslmode"),
             sslrootcert: try named.optionalText("sslrootcert"), secret: try named.optionalText("secret"),
             interval: try CollectionInterval.validated(try named.optionalNumber("interval"), place: named.place),
-            thresholds: try named.numberMap("thresholds"))
+            thresholds: try named.numberMap("thresholds"), hosts: hosts,
+            targetSessionAttrs: try named.optionalText("targetSessionAttrs"),
+            connectTimeoutMs: try named.optionalInteger("connectTimeoutMs", in: 1...900_000))
         if let sslmode, !Self.sslModes.contains(sslmode) {
             throw CatalogError(
                 .invalid, "\(named.place): sslmode \"\(sslmode)\" is not one of \(Self.sslModes.sorted())")
         }
+        if let targetSessionAttrs, !Self.sessionAttributes.contains(targetSessionAttrs) {
+            throw CatalogError(
+                .invalid,
+                "\(named.place): targetSessionAttrs \"\(targetSessionAttrs)\" is not one of "
+                    + "\(Self.sessionAttributes.sorted())")
+        }
     }
 
-    /// The connection pool's key: customers sharing a server, database and login share a connection.
+    /// The connection pool's key: customers sharing servers, database, login and session kind share a connection.
     public var endpointKey: String {
-        [ip, String(port), database, user ?? "", sslmode ?? "", sslrootcert ?? "", secret ?? ""].joined(
-            separator: "\u{0}")
+        (hosts.map { "\($0.ip):\($0.port)" }
+            + [database, user ?? "", sslmode ?? "", sslrootcert ?? "", secret ?? "", targetSessionAttrs ?? ""])
+            .joined(separator: "\u{0}")
     }
 }
 

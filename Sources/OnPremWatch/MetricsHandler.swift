@@ -98,11 +98,13 @@ public struct MetricsHandler: LambdaHandler {
         // Datums go to the sink as batches fill, during the queries: what is left of the invocation after the
         // last query is for the last batch. A publish failure fails the task with the unpublished datums in the
         // error, never silently.
-        let buffer = PublishBuffer(sink: sink, deadline: context.deadline)
+        let buffer = PublishBuffer(
+            sink: sink,
+            deadline: Deadline(epochMilliseconds: context.deadline.epochMilliseconds - Self.answerMarginMs))
         let budget = OutputBudget()
         var outcomes: [TaskOutput.QueryOutcome] = []
         var total = 0
-        for reference in references {
+        for (position, reference) in references.enumerated() {
             let queryStarted = Deadline.nowEpochMilliseconds()
             var collection: QueryCollection?
             do {
@@ -114,7 +116,9 @@ public struct MetricsHandler: LambdaHandler {
                 collection = QueryCollection(
                     mapper: RowMapper(customer: customer.opname, query: query, nowMs: queryStarted), buffer: buffer,
                     budget: budget)
-                try run(query, for: customer, into: &collection!, context: context)
+                try run(
+                    query, for: customer, into: &collection!, queriesLeft: references.count - position,
+                    context: context)
                 let rows = collection!
                 total += rows.datapointCount
                 buffer.add(
@@ -210,22 +214,34 @@ public struct MetricsHandler: LambdaHandler {
         }
     }
 
-    /// Runs one query within the invocation's time, keeping ``publishReserve`` back, streaming its rows into
-    /// `collection`.
+    /// Runs one query within its share of the invocation's time, keeping ``publishReserve`` back, streaming its
+    /// rows into `collection`.
     private func run(
-        _ query: QueryDefinition, for customer: Customer, into collection: inout QueryCollection,
+        _ query: QueryDefinition, for customer: Customer, into collection: inout QueryCollection, queriesLeft: Int,
         context: LambdaContext
     ) throws {
         let now = Deadline.nowEpochMilliseconds()
         let remaining = context.deadline.epochMilliseconds - now
-        let reserve = min(publishReserve.milliseconds, remaining / 4)
-        var budget = remaining - reserve
+        var budget = Self.queryBudget(
+            remainingMs: remaining, reserveMs: publishReserve.milliseconds, queriesLeft: queriesLeft)
         if let timeout = query.timeoutMs { budget = min(budget, Int64(timeout)) }
         guard budget > 0 else { throw PostgresError(.timeout, "no time left before the invocation's deadline") }
         let queryDeadline = Deadline(epochMilliseconds: now + budget)
         try runner.run(
             query, on: customer, credentials: try credentials(customer, queryDeadline), into: &collection,
             deadline: queryDeadline)
+    }
+
+    /// Time kept after the last publish attempt for encoding the answer and posting it to the Runtime API: a
+    /// publish that retries until the deadline itself would answer after Lambda has ended the invocation.
+    static let answerMarginMs: Int64 = 100
+
+    /// A query's time: an equal share, among the queries still to run, of what is left once the publish reserve
+    /// (at most a quarter of it) is kept back. A query that is quick leaves its unused share to those after it;
+    /// one that hangs (a blackholed host, a stalled link) costs its share, never the others' time.
+    static func queryBudget(remainingMs: Int64, reserveMs: Int64, queriesLeft: Int) -> Int64 {
+        let reserve = min(reserveMs, remainingMs / 4)
+        return (remainingMs - reserve) / Int64(max(1, queriesLeft))
     }
 
     /// Reads a customer's `secret` from Secrets Manager (cached, `ONPREM_SECRET_TTL_SECONDS`, default 300);

@@ -82,7 +82,9 @@ final class QueryRunner {
         _ customer: Customer, credentials: (user: String, password: String)?, deadline: Deadline
     ) throws(PostgresError) -> PostgresConnection {
         try PostgresConnection.connect(
-            parameters: Self.parameters(customer, credentials: credentials, deadline: deadline), deadline: deadline)
+            hosts: customer.hosts.map { (host: $0.ip, port: $0.port) },
+            parameters: Self.parameters(customer, credentials: credentials, deadline: deadline),
+            targetSessionAttrs: customer.targetSessionAttrs, perHostMs: customer.connectTimeoutMs, deadline: deadline)
     }
 
     /// Ends any open transaction and returns the connection to the pool when it is healthy.
@@ -94,15 +96,13 @@ final class QueryRunner {
         pool.put(key, connection)
     }
 
-    /// The libpq keywords for a customer: settings go as parameters, never spliced into a string.
+    /// The libpq keywords for a customer but its hosts: settings go as parameters, never spliced into a string.
     static func parameters(
         _ customer: Customer, credentials: (user: String, password: String)?, deadline: Deadline
     ) -> [(String, String)] {
         // libpq's connect_timeout is whole seconds, at least 2; the poll loop enforces the exact deadline.
         let seconds = max(2, (deadline.remaining().milliseconds + 999) / 1000)
         var parameters: [(String, String)] = [
-            ("host", customer.ip),
-            ("port", String(customer.port)),
             ("dbname", customer.database),
             ("application_name", "onprem-watch"),
             ("connect_timeout", String(seconds)),

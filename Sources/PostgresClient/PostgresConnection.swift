@@ -21,13 +21,15 @@ public import Core
 /// Owns one libpq connection (`PGconn`); every wait on it is bounded by a deadline.
 ///
 /// Connects with `PQconnectStartParams` (keyword arrays, never a spliced connection string) and polls, and sends
-/// queries asynchronously and waits on the socket, so that at the deadline it can cancel the query with
-/// `PQcancel` and answer before Lambda kills the process.
+/// and reads in libpq's nonblocking mode, waiting on the socket with a deadline, so that no stalled or
+/// blackholed link can hold it past the invocation's deadline. At a deadline the connection is dropped, not
+/// cancelled: `PQcancel` opens a second connection and blocks on it, which on a blackholed link would wait for
+/// the kernel's TCP timeout. The server ends the query itself, by the `statement_timeout` the caller sets.
 ///
 /// - Note: Not `Sendable` on purpose: a `PGconn` must not be used from two threads at once.
 public final class PostgresConnection {
     private let connection: OpaquePointer
-    /// Set when a pipeline was cancelled mid-way: the connection's state is unknown, so the pool drops it.
+    /// Set when a deadline passed or a send failed mid-way: the connection's state is unknown, so the pool drops it.
     private var isBroken = false
 
     private init(_ connection: OpaquePointer) { self.connection = connection }
@@ -74,6 +76,8 @@ public final class PostgresConnection {
             status = PQconnectPoll(raw)
         }
         _ = PQsetErrorVerbosity(raw, PQERRORS_DEFAULT)
+        // Nonblocking sends: a full socket buffer on a stalled link makes a send wait on the deadline, not block.
+        guard PQsetnonblocking(raw, 1) == 0 else { throw connection.lostOrFailed() }
         return connection
     }
 
@@ -87,7 +91,7 @@ public final class PostgresConnection {
     ///
     /// `PQsendQueryParams` takes a single statement, so a query can never smuggle a second one.
     ///
-    /// - Throws: `Postgres.QueryFailed` (with SQLSTATE), `Postgres.Timeout` (cancelled at the deadline, or the
+    /// - Throws: `Postgres.QueryFailed` (with SQLSTATE), `Postgres.Timeout` (dropped at the deadline, or the
     ///   server's `statement_timeout`), `Postgres.ConnectionLost`.
     public func execute(_ sql: String, parameters: [String] = [], deadline: Deadline) throws(PostgresError)
         -> ResultTable
@@ -97,14 +101,12 @@ public final class PostgresConnection {
         let valuePointers = values.map { UnsafePointer($0) }
         let sent = PQsendQueryParams(connection, sql, Int32(parameters.count), nil, valuePointers, nil, nil, 0)
         guard sent == 1 else { throw lostOrFailed() }
+        guard try flush(deadline) else { throw timedOut() }
 
         var table: ResultTable?
         var failure: PostgresError?
         while true {
-            guard try waitUntilReady(deadline) else {
-                cancel()
-                throw PostgresError(.timeout, "the query ran past the time left and was cancelled")
-            }
+            guard try waitUntilReady(deadline) else { throw timedOut() }
             guard let result = PQgetResult(connection) else { break }
             defer { PQclear(result) }
             switch PQresultStatus(result) {
@@ -163,6 +165,7 @@ public final class PostgresConnection {
             else { throw sendFailed() }
         }
         guard PQpipelineSync(connection) == 1 else { throw sendFailed() }
+        guard try flush(deadline) else { throw timedOut() }
 
         var tables: [ResultTable] = []
         var current: ResultTable?
@@ -173,11 +176,7 @@ public final class PostgresConnection {
         var columnsSent = false
         if streamed == 0 { _ = PQsetSingleRowMode(connection) }
         results: while true {
-            guard try waitUntilReady(deadline) else {
-                isBroken = true
-                requestCancel()
-                throw PostgresError(.timeout, "the query ran past the time left and was cancelled")
-            }
+            guard try waitUntilReady(deadline) else { throw timedOut() }
             guard let result = PQgetResult(connection) else {
                 // The end of one statement's results.
                 tables.append(current ?? ResultTable(columns: [], rows: []))
@@ -227,22 +226,22 @@ public final class PostgresConnection {
         return true
     }
 
-    /// Asks the server to cancel the running query, then drains what it sends back for a short while; a
-    /// connection that does not settle is left unusable, and the pool drops it.
-    private func cancel() {
-        requestCancel()
-        let grace = Deadline(epochMilliseconds: Deadline.nowEpochMilliseconds() + 1000)
-        while (try? waitUntilReady(grace)) == true, let result = PQgetResult(connection) {
-            PQclear(result)
+    /// Sends what libpq has buffered; `false` when the deadline passes first.
+    private func flush(_ deadline: Deadline) throws(PostgresError) -> Bool {
+        while true {
+            switch PQflush(connection) {
+            case 0: return true
+            case 1: guard wait(forWrite: true, until: deadline) else { return false }
+            default: throw lostOrFailed()
+            }
         }
     }
 
-    /// Asks the server, on a separate connection as libpq does, to cancel whatever this one is running.
-    private func requestCancel() {
-        guard let handle = PQgetCancel(connection) else { return }
-        var buffer = [CChar](repeating: 0, count: 256)
-        _ = PQcancel(handle, &buffer, Int32(buffer.count))
-        PQfreeCancel(handle)
+    /// The deadline passed mid-query: the connection's state is unknown, so the pool drops it, and the server's
+    /// `statement_timeout` ends the query.
+    private func timedOut() -> PostgresError {
+        isBroken = true
+        return PostgresError(.timeout, "the query ran past the time left; the connection was dropped")
     }
 
     /// Waits for the socket; `false` when the deadline passes first.
@@ -279,6 +278,8 @@ public final class PostgresConnection {
         for state in ["28P01", "28000"] where message.contains(":  \(state): ") {
             return PostgresError(.authFailed, message, sqlState: state)
         }
+        // 53300 too_many_connections: max_connections, or the role's or database's connection limit.
+        if message.contains(":  53300: ") { return PostgresError(.tooManyConnections, message, sqlState: "53300") }
         return PostgresError(.connectFailed, message)
     }
 

@@ -38,6 +38,9 @@ extension ErrorCode where Domain == PostgresError {
     public static var connectFailed: Self { Self("Postgres.ConnectFailed") }
     /// The server refused the login.
     public static var authFailed: Self { Self("Postgres.AuthFailed") }
+    /// The server has no connection slot left (SQLSTATE 53300): `max_connections`, or a role's or database's
+    /// connection limit. Slots free up as other clients leave, so a retry may succeed.
+    public static var tooManyConnections: Self { Self("Postgres.TooManyConnections") }
     /// The query or the connect ran past its time budget and was cancelled.
     public static var timeout: Self { Self("Postgres.Timeout") }
     /// The server refused the query; the SQLSTATE says why.

@@ -35,7 +35,8 @@ public enum StateMachineDefinition: Sendable {
     /// Names, not the error types' codes: the generator is pure and links neither libpq nor libcurl, where those
     /// types live. `StackSynthTests` checks each name against its code.
     public static let transientErrors = [
-        "Postgres.ConnectFailed", "Postgres.Timeout", "Postgres.ConnectionLost", "Secrets.Unavailable",
+        "Postgres.ConnectFailed", "Postgres.Timeout", "Postgres.ConnectionLost", "Postgres.TooManyConnections",
+        "Secrets.Unavailable",
         "CloudWatch.Throttled", "CloudWatch.PublishFailed",
     ]
 

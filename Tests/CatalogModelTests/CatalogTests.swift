@@ -63,6 +63,55 @@ import Testing
         #expect(query.storageResolution == 1)
     }
 
+    @Test("several hosts, tried in order, with a session kind and a time per host; ip and port stay the first's")
+    func multiHost() throws {
+        let json = """
+            {"customers": [{"opname": "ha", "hosts": ["10.0.0.5", "10.0.0.6:5433", "[fd00::7]:6432"], "port": 5444,
+                            "database": "d", "version": "1", "targetSessionAttrs": "prefer-standby",
+                            "connectTimeoutMs": 1500},
+                           {"opname": "one", "ip": "10.0.0.5", "port": 5444, "database": "d", "version": "1"}],
+             "queries": []}
+            """
+        let catalog = try Catalog(json: Array(json.utf8))
+        let ha = catalog.customers[0]
+        #expect(
+            ha.hosts == [
+                HostAddress(ip: "10.0.0.5", port: 5444), HostAddress(ip: "10.0.0.6", port: 5433),
+                HostAddress(ip: "fd00::7", port: 6432),
+            ])
+        #expect(ha.ip == "10.0.0.5" && ha.port == 5444)
+        #expect(ha.targetSessionAttrs == "prefer-standby")
+        #expect(ha.connectTimeoutMs == 1500)
+        // Another host list or another session kind is another endpoint: they must not share a pooled connection.
+        #expect(ha.endpointKey != catalog.customers[1].endpointKey)
+        var primaryOnly = ha
+        primaryOnly.targetSessionAttrs = "read-write"
+        #expect(ha.endpointKey != primaryOnly.endpointKey)
+    }
+
+    @Test(
+        "a bad host list or session kind is refused, naming the entry",
+        arguments: [
+            (#""ip": "h", "hosts": ["h2"]"#, "give ip or hosts, not both"),
+            (#""hosts": []"#, "hosts is empty"),
+            (#""hosts": ["h:notaport"]"#, "is not a host or host:port"),
+            (#""hosts": ["h:70000"]"#, "is not a host or host:port"),
+            (#""hosts": ["a,b"]"#, "is not a host or host:port"),
+            (#""hosts": [""]"#, "is not a host or host:port"),
+            (#""hosts": "h""#, "hosts must be a list"),
+            (#""ip": "h", "targetSessionAttrs": "primary-ish""#, "targetSessionAttrs \"primary-ish\" is not one of"),
+            (#""ip": "h", "connectTimeoutMs": 0"#, "connectTimeoutMs must be a whole number"),
+        ])
+    func badHosts(fields: String, message: String) {
+        let json = #"{"customers": [{"opname": "c", "database": "d", "version": "1", "# + fields + #"}], "queries": []}"#
+        #expect {
+            _ = try Catalog(json: Array(json.utf8))
+        } throws: { error in
+            (error as? CatalogError)?.message.contains(message) == true
+                && (error as? CatalogError)?.message.contains("customers[0] (\"c\")") == true
+        }
+    }
+
     @Test(
         "a broken catalog is refused with a message that names the bad entry",
         arguments: [

@@ -36,6 +36,15 @@ struct PostgresTests {
                     opname: "Customer 2", ip: "127.0.0.1", port: port, database: "ops_v2", version: "2", threshold: 50),
                 Customer(opname: "Down", ip: "127.0.0.1", port: 1, database: "ops_v1", version: "1"),
                 Customer(
+                    opname: "Second host", ip: "", database: "ops_v1", version: "1",
+                    hosts: [HostAddress(ip: "127.0.0.1", port: 1), HostAddress(ip: "127.0.0.1", port: port)]),
+                Customer(
+                    opname: "Standby only", ip: "127.0.0.1", port: port, database: "ops_v1", version: "1",
+                    targetSessionAttrs: "standby"),
+                Customer(
+                    opname: "Prefer standby", ip: "127.0.0.1", port: port, database: "ops_v1", version: "1",
+                    targetSessionAttrs: "prefer-standby"),
+                Customer(
                     opname: "TLS", ip: "localhost", port: port, database: "ops_v1", version: "1",
                     sslmode: "verify-full",
                     sslrootcert: LiveServices.environment["ONPREM_TEST_PG_CA"]),
@@ -183,6 +192,33 @@ struct PostgresTests {
         #expect(
             errorType { try invoke(handler(), #"{"customer": "Down", "query": "demo-query"}"#) }
                 == "Postgres.ConnectFailed")
+    }
+
+    @Test("several hosts: a refused first host is passed over; a primary is refused for standby, kept for prefer-standby")
+    func multiHost() throws {
+        let handler = handler()
+        #expect(datapoints(try invoke(handler, #"{"customer": "Second host", "query": "demo-query"}"#)).count == 1)
+        do {
+            _ = try invoke(handler, #"{"customer": "Standby only", "query": "demo-query"}"#)
+            Issue.record("a primary was accepted as a standby")
+        } catch let error as PostgresError {
+            #expect(error.code == .connectFailed)
+            #expect(error.message.contains("standby"), "\(error.message)")
+        }
+        #expect(datapoints(try invoke(handler, #"{"customer": "Prefer standby", "query": "demo-query"}"#)).count == 1)
+    }
+
+    @Test("a query that hangs costs its share of a multi-query payload's time: the query after it still runs")
+    func hungQueryCostsItsShare() throws {
+        let started = Deadline.nowEpochMilliseconds()
+        let output = try invoke(
+            handler(), #"{"customer": "Customer 1", "queries": ["slow", "demo-query"]}"#, timeout: .seconds(4))
+        let elapsed = Deadline.nowEpochMilliseconds() - started
+        let queries = try #require(output["queries"] as? [[String: Any]])
+        #expect(queries.map { $0["status"] as? String } == ["error", "ok"])
+        #expect((queries[0]["error"] as? [String: Any])?["errorType"] as? String == "Postgres.Timeout")
+        #expect(elapsed < 4000, "answered before the invocation's deadline (took \(elapsed) ms)")
+        #expect((queries[0]["durationMs"] as? Double ?? 0) < 2500, "the slow query took more than its half")
     }
 
     @Test("a failing query is Postgres.QueryFailed with its SQLSTATE; writes are refused by the read-only transaction")

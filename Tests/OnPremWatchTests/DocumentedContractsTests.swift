@@ -12,6 +12,7 @@
 //===----------------------------------------------------------------------===//
 
 import Foundation
+import StackSynth
 import Testing
 
 /// The two tables that are contracts, checked against the code: the error names Step Functions `Retry`/`Catch`
@@ -51,6 +52,13 @@ import Testing
         for name in names.sorted() {
             #expect(document.contains("`\(name)`"), "\(name) is not in docs/errors.md")
         }
+    }
+
+    @Test("the errors docs/errors.md marks retryable are exactly those the generated state machines retry")
+    func retryColumn() throws {
+        let document = try String(contentsOf: Self.root.appendingPathComponent("docs/errors.md"), encoding: .utf8)
+        let retried = try Self.matches(#"(?m)^\| `([A-Za-z]+\.[A-Za-z]+)` \|.*\| yes \|$"#, in: [document])
+        #expect(retried == Set(StateMachineDefinition.transientErrors))
     }
 
     @Test("every environment variable the code reads is in docs/configuration.md")

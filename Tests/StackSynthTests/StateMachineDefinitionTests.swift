@@ -24,7 +24,7 @@ import Testing
     func transientNamesAreCodes() {
         let codes = [
             PostgresError.Code.connectFailed.name, PostgresError.Code.timeout.name,
-            PostgresError.Code.connectionLost.name,
+            PostgresError.Code.connectionLost.name, PostgresError.Code.tooManyConnections.name,
             SecretsError.Code.unavailable.name, CloudWatchError.Code.throttled.name,
             CloudWatchError.Code.publishFailed.name,
         ]
@@ -73,8 +73,9 @@ import Testing
         #expect(
             retry[1]["ErrorEquals"]
                 == [
-                    "Postgres.ConnectFailed", "Postgres.Timeout", "Postgres.ConnectionLost", "Secrets.Unavailable",
-                    "CloudWatch.Throttled", "CloudWatch.PublishFailed",
+                    "Postgres.ConnectFailed", "Postgres.Timeout", "Postgres.ConnectionLost",
+                    "Postgres.TooManyConnections", "Secrets.Unavailable", "CloudWatch.Throttled",
+                    "CloudWatch.PublishFailed",
                 ])
         #expect(retry[1]["MaxAttempts"] == 2)
         let retried = retry.flatMap { $0["ErrorEquals"]?.items ?? [] }

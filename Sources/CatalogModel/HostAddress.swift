@@ -1,0 +1,47 @@
+//===----------------------------------------------------------------------===//
+//
+// This source file is part of the OnPremWatch open source project
+//
+// Copyright (c) 2026 the OnPremWatch project authors
+// Licensed under Apache License v2.0
+//
+// See LICENSE for license information
+//
+// SPDX-License-Identifier: Apache-2.0
+//
+//===----------------------------------------------------------------------===//
+
+/// One server of a customer: a host name or address and a port.
+public struct HostAddress: Sendable, Equatable {
+    public var ip: String
+    public var port: Int
+
+    public init(ip: String, port: Int) {
+        self.ip = ip
+        self.port = port
+    }
+
+    /// Reads `host`, `host:port`, `[v6]` or `[v6]:port`; `nil` for anything else (an empty host, a bad port, a
+    /// comma, which libpq would read as a second host).
+    public init?(_ text: String, defaultPort: Int) {
+        var host = Substring(text)
+        var port = defaultPort
+        if host.hasPrefix("[") {
+            guard let close = host.firstIndex(of: "]") else { return nil }
+            let rest = host[host.index(after: close)...]
+            host = host[host.index(after: host.startIndex)..<close]
+            if !rest.isEmpty {
+                guard rest.hasPrefix(":"), let number = Int(rest.dropFirst()) else { return nil }
+                port = number
+            }
+        } else if let colon = host.firstIndex(of: ":") {
+            guard host[host.index(after: colon)...].allSatisfy(\.isNumber), let number = Int(host[host.index(after: colon)...])
+            else { return nil }
+            port = number
+            host = host[..<colon]
+        }
+        guard !host.isEmpty, (1...65535).contains(port), !host.contains(where: { $0 == "," || $0 == " " || $0 == "/" })
+        else { return nil }
+        self.init(ip: String(host), port: port)
+    }
+}
