@@ -237,7 +237,9 @@ def rows_table(stage, counts, report):
         env.update(ONPREM_CATALOG=catalog, AWS_LAMBDA_LOG_LEVEL="ERROR", LAMBDA_TASK_ROOT=stage,
                    PGPASSWORD=os.environ.get("ONPREM_TEST_PG_PASSWORD", ""), ONPREM_NAMESPACE="OnPremWatchBench",
                    ONPREM_METRICS_SINK="cloudwatch", AWS_REGION="eu-west-1", AWS_DEFAULT_REGION="eu-west-1",
-                   AWS_ENDPOINT_URL=standin.url, AWS_ACCESS_KEY_ID="bench", AWS_SECRET_ACCESS_KEY="bench")
+                   AWS_ENDPOINT_URL=standin.url, AWS_ACCESS_KEY_ID="bench", AWS_SECRET_ACCESS_KEY="bench",
+                   # gzip, as against CloudWatch's own endpoints; boto3 (the peer) compresses PutMetricData too.
+                   ONPREM_CLOUDWATCH_GZIP="true")
         peer_dir = os.path.join(HERE, "peer")
         runners = {
             "ours": ([os.path.join(stage, "onprem-watch"), "replay", "--timeout-ms", "900000"], env, None),

@@ -361,7 +361,8 @@ class GameDay:
         pg, cw = self.proxies["pg"], self.proxies["cloudwatch"]
         cluster = self.cluster
         fast = self.args.per_phase
-        slow = self.args.runtimes * 2
+        # A fault that holds each invocation to its deadline gets fewer: a few rounds of every runtime.
+        slow = self.args.runtimes * (2 if self.args.short else 6)
 
         def proxy(target, kind, **parameters):
             return lambda: target.set(kind, **parameters)
@@ -402,8 +403,7 @@ class GameDay:
             Phase("close half-way", "Site A", {"Postgres.ConnectionLost", "Postgres.ConnectFailed"},
                   proxy(pg, "half_close", after=40), heal(pg), count=slow),
             Phase("restart mid-run", "Site A", ok | {"Postgres.ConnectionLost", "Postgres.ConnectFailed"},
-                  during=lambda: cluster.ctl("primary", "-m", "fast", "restart"), count=fast,
-                  note="the standby reconnects to the primary by itself"),
+                  during=lambda: cluster.ctl("primary", "-m", "fast", "restart"), count=fast),
             Phase("pg_terminate_backend", "Site A", ok | {"Postgres.ConnectionLost"}, during=terminate, count=fast),
             Phase("connection limit (53300)", "Site A", {"Postgres.TooManyConnections"}, limit(0), limit(-1),
                   count=slow),
@@ -454,6 +454,43 @@ class GameDay:
             print(f"gameday: FAILED {failure}", file=sys.stderr)
         return 1 if self.failures else 0
 
+    NOTES = {
+        "baseline": "the load without a fault: the figures the others compare with",
+        "latency": "one round trip per warm query (the pipeline), so a slow link costs its latency once",
+        "bandwidth": "a small result needs little bandwidth; nothing waits for more than the answer's bytes",
+        "drip": "one byte at a time still answers well inside the deadline: reads wait on the socket, not on a "
+                "whole message",
+        "stall": "nothing passes, on the pooled connection or a new one: each invocation ends at its query budget "
+                 "with Postgres.Timeout (the publish reserve left for the health datum), the connection dropped",
+        "stall mid-answer": "the answer stops part-way: the same, the connection dropped, never pooled",
+        "reset": "the pooled connection breaks before any row, is reopened once, and the new one is reset too: "
+                 "Postgres.ConnectFailed in milliseconds",
+        "close half-way": "a FIN part-way through the answer: as a reset",
+        "restart mid-run": "while the server is down, connects are refused (Postgres.ConnectFailed); pooled "
+                           "connections broken by the restart are reopened once, without failing the invocation",
+        "pg_terminate_backend": "the ended connection fails before any row and is reopened once: no invocation fails",
+        "connection limit": "SQLSTATE 53300 at login is Postgres.TooManyConnections, retryable; pooled connections "
+                            "were ended so that every invocation must log in",
+        "server goes read-only": "every query runs in a read-only transaction already: nothing changes",
+        "standby preferred": "prefer-standby with the primary listed first: every connection is on the standby",
+        "CloudWatch latency": "requests wait within the deadline",
+        "CloudWatch stall": "publishing retries until 100 ms before the deadline, then CloudWatch.PublishFailed with "
+                            "every datum in unpublished; the request never reached CloudWatch, so nothing is "
+                            "published twice",
+        "CloudWatch reset": "as the stall, each retry reset at once",
+        "blackhole first": "the silent host costs its share of the first query's time (half, with two hosts), the "
+                           "second host serves, and the pooled connection serves the other two queries",
+        "blackhole, only": "each of the three queries costs its share of the time and ends with Postgres.Timeout; "
+                           "the invocation answers before its deadline with every query's error",
+        "failover": "the primary stopped at once and the standby promoted while invocations run: the broken "
+                    "connection is reopened once and the hosts are tried in order, the standby serves",
+    }
+
+    @classmethod
+    def note(cls, name):
+        keys = [key for key in cls.NOTES if name.startswith(key)]
+        return cls.NOTES[max(keys, key=len)] if keys else ""
+
     @staticmethod
     def header():
         return ("| fault | invocations | outcomes while on | longest / deadline (ms) | produced = published + "
@@ -463,11 +500,19 @@ class GameDay:
         with open(path, "w") as f:
             f.write("# Game day\n\n")
             f.write(f"`make gameday` on {time.strftime('%Y-%m-%d')}: {self.args.runtimes} runtime processes, "
-                    f"deadline {DEADLINE_MS} ms, {sum(r['invocations'] for r in self.rows)} invocations. "
-                    "How it runs and what each fault showed: [gameday-notes.md](gameday-notes.md).\n\n")
+                    f"deadline {DEADLINE_MS} ms, {sum(r['invocations'] for r in self.rows)} invocations, "
+                    "written by [scripts/gameday.py](../scripts/gameday.py). How each fault is made, and the "
+                    "failure behaviour it checks: [docs/failures.md](../docs/failures.md).\n\n")
+            f.write("Invocations count the warm-up before the fault and the invocations after it cleared; the "
+                    "outcomes are those while it was on. Produced: 2 datapoints per row of every query that "
+                    "returned, and one health datum per query; published: what moto_server holds in the fault's "
+                    "own namespace. Descriptors and connections: before the fault, and after it cleared.\n\n")
             f.write(self.header() + "\n")
             for row in self.rows:
                 f.write(self.format_row(row) + "\n")
+            f.write("\n## What each fault showed\n\n| fault | what it showed |\n|---|---|\n")
+            for row in self.rows:
+                f.write(f"| {row['name']} | {self.note(row['name'])} |\n")
 
 
 def main():

@@ -73,20 +73,19 @@ public final class CloudWatchClient {
     /// - Returns: What was sent, and what was rejected as invalid (never sent).
     /// - Throws: ``CloudWatchError`` with the unpublished datums when a request still fails at the deadline.
     public func publish(_ datums: [MetricDatum], deadline: Deadline) throws(CloudWatchError) -> Report {
-        let plan = PutMetricDataPlanner(namespace: namespace, nowMs: Deadline.nowEpochMilliseconds()).plan(datums)
-        var report = Report(rejected: plan.rejected)
-        var sent: [[UInt8]] = []
+        // Each body is compressed as soon as it is written, so a batch holds one uncompressed body at a time.
         var headers: [[(name: String, value: String)]] = []
-        for body in plan.bodies {
+        let plan = PutMetricDataPlanner(namespace: namespace, nowMs: Deadline.nowEpochMilliseconds()).plan(datums) {
             var fields = [(name: "Content-Type", value: "application/x-www-form-urlencoded; charset=utf-8")]
-            if compresses, body.count > Self.gzipThreshold, let compressed = Gzip.compress(body) {
-                sent.append(compressed)
+            defer { headers.append(fields) }
+            if compresses, $0.count > Self.gzipThreshold, let compressed = Gzip.compress($0) {
                 fields.append((name: "Content-Encoding", value: "gzip"))
-            } else {
-                sent.append(body)
+                return compressed
             }
-            headers.append(fields)
+            return PutMetricDataPlanner.exactSize($0)
         }
+        let sent = plan.bodies
+        var report = Report(rejected: plan.rejected)
         var firstFailure: AWSFailure?
         var unpublished: [MetricDatum] = []
         for (index, outcome) in sender.sendAll(sent, headers: headers, operation: "PutMetricData", deadline: deadline)

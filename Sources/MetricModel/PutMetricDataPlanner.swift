@@ -51,7 +51,12 @@ public struct PutMetricDataPlanner: Sendable {
         return nil
     }
 
-    public func plan(_ datapoints: [MetricDatum]) -> Plan {
+    /// Validates, aggregates and batches `datapoints` into request bodies.
+    ///
+    /// - Parameter finish: What becomes of each body once it is complete, before the next is written (by default a
+    ///   copy without spare capacity): a client that compresses does it here, so that a batch holds one
+    ///   uncompressed body at a time, not one per request.
+    public func plan(_ datapoints: [MetricDatum], finish: ([UInt8]) -> [UInt8] = { Self.exactSize($0) }) -> Plan {
         var rejected: [Rejected] = []
         var valid: [MetricDatum] = []
         for var datum in datapoints {
@@ -76,7 +81,7 @@ public struct PutMetricDataPlanner: Sendable {
                     || currentBody.count + encoded.count > PutMetricDataLimits.bodyBytes)
             {
                 requests.append(current)
-                bodies.append(Self.exactSize(currentBody))
+                bodies.append(finish(currentBody))
                 current = []
                 currentBody = QueryProtocol.header(namespace: namespace)
                 encoded.removeAll(keepingCapacity: true)
@@ -87,14 +92,14 @@ public struct PutMetricDataPlanner: Sendable {
         }
         if !current.isEmpty {
             requests.append(current)
-            bodies.append(Self.exactSize(currentBody))
+            bodies.append(finish(currentBody))
         }
         return Plan(bodies: bodies, requests: requests, rejected: rejected)
     }
 
     /// A copy of `body` without the spare capacity its growth left: a body is most of a megabyte, and the bodies
     /// of a batch are held until they are sent.
-    static func exactSize(_ body: [UInt8]) -> [UInt8] {
+    public static func exactSize(_ body: [UInt8]) -> [UInt8] {
         [UInt8](unsafeUninitializedCapacity: body.count) { buffer, count in
             count = buffer.initialize(from: body).1
         }

@@ -11,7 +11,6 @@
 //
 //===----------------------------------------------------------------------===//
 
-
 public import Core
 
 /// Connecting to the first suitable server of several, as libpq's multi-host connection does, with a time limit

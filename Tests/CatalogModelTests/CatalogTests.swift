@@ -103,7 +103,8 @@ import Testing
             (#""ip": "h", "connectTimeoutMs": 0"#, "connectTimeoutMs must be a whole number"),
         ])
     func badHosts(fields: String, message: String) {
-        let json = #"{"customers": [{"opname": "c", "database": "d", "version": "1", "# + fields + #"}], "queries": []}"#
+        let json =
+            #"{"customers": [{"opname": "c", "database": "d", "version": "1", "# + fields + #"}], "queries": []}"#
         #expect {
             _ = try Catalog(json: Array(json.utf8))
         } throws: { error in

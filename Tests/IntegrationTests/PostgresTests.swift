@@ -194,7 +194,8 @@ struct PostgresTests {
                 == "Postgres.ConnectFailed")
     }
 
-    @Test("several hosts: a refused first host is passed over; a primary is refused for standby, kept for prefer-standby")
+    @Test(
+        "several hosts: a refused first host is passed over; a primary is refused for standby, kept for prefer-standby")
     func multiHost() throws {
         let handler = handler()
         #expect(datapoints(try invoke(handler, #"{"customer": "Second host", "query": "demo-query"}"#)).count == 1)

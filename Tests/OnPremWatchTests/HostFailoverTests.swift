@@ -11,7 +11,6 @@
 //
 //===----------------------------------------------------------------------===//
 
-
 import Core
 import Testing
 
@@ -71,7 +70,8 @@ import Testing
         #expect(english.code == .tooManyConnections)
         #expect(english.sqlState == "53300")
         let german = PostgresConnection.classifyConnectFailure(
-            "connection to server at \"10.0.0.5\", port 5432 failed: FATAL:  53300: zu viele Verbindungen für Rolle »x«")
+            "connection to server at \"10.0.0.5\", port 5432 failed: FATAL:  53300: zu viele Verbindungen für Rolle »x«"
+        )
         #expect(german.code == .tooManyConnections)
         #expect(PostgresConnection.classifyConnectFailure("Connection refused").code == .connectFailed)
     }
