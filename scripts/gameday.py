@@ -61,8 +61,7 @@ class Cluster:
 
     def __init__(self, root):
         self.root = root
-        self.bin = sorted(d for d in os.listdir("/usr/lib/postgresql"))[-1]
-        self.bin = f"/usr/lib/postgresql/{self.bin}/bin"
+        self.bin = f"/usr/lib/postgresql/{sorted(os.listdir('/usr/lib/postgresql'))[-1]}/bin"
         self.as_pg = ["runuser", "-u", "postgres", "--"] if os.getuid() == 0 else []
         os.makedirs(root)
         if os.getuid() == 0:
@@ -166,13 +165,13 @@ def catalog(proxies, cluster):
 
 class Phase:
     def __init__(self, name, customer, expect, on=None, off=None, during=None, queries=("kpi",), count=None,
-                 note="", steady="ok", verify=None):
+                 steady="ok", verify=None):
         """`expect`: the outcomes allowed while the fault is on; `steady`: the one before and after it; `during`:
         an action taken while invocations run; `verify`: a last check, a problem's text or None."""
         self.name, self.customer, self.expect, self.steady = name, customer, set(expect), steady
         self.verify = verify
         self.on, self.off, self.during = on, off, during
-        self.queries, self.count, self.note = list(queries), count, note
+        self.queries, self.count = list(queries), count
 
 
 class GameDay:
@@ -313,7 +312,7 @@ class GameDay:
         longest = max((r["duration"] or 1e9) for r in everything)
         row = dict(name=phase.name, invocations=len(everything), outcomes=outcomes, longest=longest,
                    produced=produced, published=published, unpublished=unpublished, before=before, after=after,
-                   recovered=all(r["errorType"] == phase.steady for r in recovery), note=phase.note)
+                   recovered=all(r["errorType"] == phase.steady for r in recovery))
         self.check(phase, row, records, warm)
         self.rows.append(row)
         print(self.format_row(row), flush=True)
@@ -340,8 +339,9 @@ class GameDay:
             problems.append("an invocation after the fault cleared failed")
         if row["after"][0] > row["before"][0] or row["after"][1] > row["before"][1]:
             problems.append(f"descriptors/connections {row['before']} before, {row['after']} after")
-        if phase.verify and phase.verify():
-            problems.append(phase.verify())
+        problem = phase.verify() if phase.verify else None
+        if problem:
+            problems.append(problem)
         if phase.name == "failover":
             failed = sum(n for name, n in row["outcomes"].items() if name != "ok")
             if failed > self.args.runtimes:

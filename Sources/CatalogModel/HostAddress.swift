@@ -35,9 +35,8 @@ public struct HostAddress: Sendable, Equatable {
                 port = number
             }
         } else if let colon = host.firstIndex(of: ":") {
-            guard host[host.index(after: colon)...].allSatisfy(\.isNumber),
-                let number = Int(host[host.index(after: colon)...])
-            else { return nil }
+            let digits = host[host.index(after: colon)...]
+            guard digits.allSatisfy(\.isNumber), let number = Int(digits) else { return nil }
             port = number
             host = host[..<colon]
         }

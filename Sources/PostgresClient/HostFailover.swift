@@ -100,18 +100,10 @@ extension PostgresConnection {
             } catch {
                 let name = host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)"
                 if error.code == .authFailed { throw error }
-                if error.code == .timeout {
-                    unanswered.insert(attempt.host)
-                    let failure = PostgresError(.timeout, "no answer within \(budget) ms")
-                    failures.append((name, failure))
-                } else {
-                    failures.append((name, error))
-                }
+                if error.code == .timeout { unanswered.insert(attempt.host) }
+                failures.append(
+                    (name, error.code == .timeout ? PostgresError(.timeout, "no answer within \(budget) ms") : error))
             }
-        }
-        if hosts.count == 1, let only = failures.last {
-            throw only.error.code == .timeout
-                ? PostgresError(.timeout, "connecting to the server took longer than its time") : only.error
         }
         throw HostFailover.combined(failures)
     }
