@@ -26,6 +26,7 @@ class Emulator:
         self.timeout_ms = timeout_ms
         self.handed = {}
         self.events = queue.Queue()
+        self.generation = 0
         self.results = {}
         self.first_next_ns = None
         self.first_next_stat = None
@@ -43,17 +44,23 @@ class Emulator:
             def log_message(self, *args):
                 pass
 
+            def setup(self):
+                super().setup()
+                # A connection belongs to the runtime start it was opened under. A runtime killed right after an
+                # answer may have its next `GET /next` still in flight: served with the new start's queue, it would
+                # count as the new runtime's first request and take its event to a dead socket.
+                self.generation = emulator.generation
+                self.events = emulator.events
+
             def do_GET(self):
                 if not self.path.endswith("/runtime/invocation/next"):
                     return self.answer(404, b"{}")
-                if emulator.first_next_ns is None:
+                if self.generation == emulator.generation and emulator.first_next_ns is None:
                     emulator.first_next_ns = time.monotonic_ns()
                     emulator.first_next_stat = read_stat(emulator.pid)
                     with emulator.lock:
                         emulator.lock.notify_all()
-                # Each runtime start has its own queue: a thread still serving a killed runtime keeps the old one.
-                events = emulator.events
-                request_id, body = events.get()
+                request_id, body = self.events.get()
                 deadline = int(time.time() * 1000) + emulator.timeout_ms
                 emulator.handed[request_id] = time.monotonic_ns()
                 self.reply(200, [
@@ -105,6 +112,7 @@ class Emulator:
     def start(self, argv, env, cwd=None):
         """Fork and exec the runtime; returns the exec time in monotonic ns."""
         self.first_next_ns = None
+        self.generation += 1
         self.events = queue.Queue()
         env = dict(env, AWS_LAMBDA_RUNTIME_API=f"127.0.0.1:{self.port}")
         started = time.monotonic_ns()

@@ -70,7 +70,7 @@ public struct PutMetricDataPlanner: Sendable {
         var requests: [[MetricDatum]] = []
         var bodies: [[UInt8]] = []
         var current: [MetricDatum] = []
-        var currentBody = QueryProtocol.header(namespace: namespace)
+        var currentBody = freshBody()
         var encoder = QueryProtocol.Encoder()
         var encoded: [UInt8] = []
         for datum in datums {
@@ -83,7 +83,7 @@ public struct PutMetricDataPlanner: Sendable {
                 requests.append(current)
                 bodies.append(finish(currentBody))
                 current = []
-                currentBody = QueryProtocol.header(namespace: namespace)
+                currentBody = freshBody()
                 encoded.removeAll(keepingCapacity: true)
                 encoder.append(datum, index: 1, to: &encoded)
             }
@@ -95,6 +95,15 @@ public struct PutMetricDataPlanner: Sendable {
             bodies.append(finish(currentBody))
         }
         return Plan(bodies: bodies, requests: requests, rejected: rejected)
+    }
+
+    /// An empty body with room for the most a request may carry, so that it is written in place: grown by doubling
+    /// instead, it would be copied on each growth and hold the old and the new buffer at once. The room is only
+    /// address space until it is written, since an allocation this large is mapped, not taken from the heap.
+    private func freshBody() -> [UInt8] {
+        var body = QueryProtocol.header(namespace: namespace)
+        body.reserveCapacity(PutMetricDataLimits.bodyBytes)
+        return body
     }
 
     /// A copy of `body` without the spare capacity its growth left: a body is most of a megabyte, and the bodies

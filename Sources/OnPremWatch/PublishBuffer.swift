@@ -65,14 +65,15 @@ final class PublishBuffer {
 
     private func handOver() {
         guard !pending.isEmpty else { return }
-        let batch = pending
-        pending.removeAll(keepingCapacity: true)
+        // The batch goes to the sink as `pending` itself and is emptied after: a copy taken first would leave
+        // `pending` shared, and emptying it would then allocate a second batch's buffer beside the one in flight.
+        defer { pending.removeAll(keepingCapacity: true) }
         guard failure == nil else {
-            failure = CloudWatchError(failure!.code, failure!.message, unpublished: failure!.unpublished + batch)
+            failure = CloudWatchError(failure!.code, failure!.message, unpublished: failure!.unpublished + pending)
             return
         }
         do {
-            summary.add(try sink.publish(batch, deadline: deadline))
+            summary.add(try sink.publish(pending, deadline: deadline))
         } catch {
             failure = error
         }
