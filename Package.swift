@@ -80,13 +80,24 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        // The support-case worker's model (pure): SQS batches, alarm notifications, routing, the case's text.
+        .target(name: "CaseModel", dependencies: ["Core", "CatalogModel"], swiftSettings: strict),
+        // The support-case worker (`_HANDLER=cases`): episodes in DynamoDB, cases in AWS Support or a webhook.
+        .target(
+            name: "CaseWorker",
+            dependencies: [
+                "Core", "CatalogModel", "CaseModel", "AWSClients", "AWSSigning", "CurlHTTP", "LambdaRuntime",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
         // The CloudFormation stack around the function, generated from the catalog (pure): `onprem-watch synth`.
         // It links neither libpq nor libcurl.
         .target(name: "StackSynth", dependencies: ["Core", "CatalogModel", "MetricModel"], swiftSettings: strict),
         .target(
             name: "OnPremWatchCommands",
             dependencies: [
-                "Core", "CatalogModel", "OnPremWatch", "StackSynth", "LambdaRuntime",
+                "Core", "CatalogModel", "OnPremWatch", "CaseWorker", "StackSynth", "LambdaRuntime",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -117,6 +128,7 @@ let package = Package(
             name: "CoreTests", dependencies: ["Core"], exclude: ["JSONTestSuite", "json-numbers.txt"],
             swiftSettings: strict),
         .testTarget(name: "CatalogModelTests", dependencies: ["Core", "CatalogModel"], swiftSettings: strict),
+        .testTarget(name: "CaseModelTests", dependencies: ["Core", "CatalogModel", "CaseModel"], swiftSettings: strict),
         .testTarget(name: "FuzzChecksTests", dependencies: ["FuzzChecks"], swiftSettings: strict),
         .testTarget(name: "UTCTimeTests", dependencies: ["UTCTime"], swiftSettings: strict),
         .testTarget(

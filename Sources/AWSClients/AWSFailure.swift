@@ -22,6 +22,8 @@ struct AWSFailure: Error {
     /// The AWS error code (`Throttling`, `ResourceNotFoundException`, ...), or the transport error.
     var code: String
     var message: String
+    /// The refusal's body, for the callers that read more than its code (DynamoDB's failed condition).
+    var body: [UInt8]? = nil
 
     var retryable: Bool { kind == .throttled || kind == .server || kind == .network }
 
@@ -31,7 +33,10 @@ struct AWSFailure: Error {
         let code = errorCode(response)
         let message = "\(operation) answered \(response.status) \(code)"
         let kind: Kind
-        if ["Throttling", "ThrottlingException", "TooManyRequestsException", "RequestLimitExceeded"].contains(code)
+        if [
+            "Throttling", "ThrottlingException", "TooManyRequestsException", "RequestLimitExceeded",
+            "ProvisionedThroughputExceededException",
+        ].contains(code)
             || response.status == 429
         {
             kind = .throttled
@@ -44,7 +49,7 @@ struct AWSFailure: Error {
         } else {
             kind = .client
         }
-        return AWSFailure(kind: kind, code: code, message: message)
+        return AWSFailure(kind: kind, code: code, message: message, body: response.body)
     }
 
     /// The AWS error code: `x-amzn-query-error`, `x-amzn-errortype`, the XML `<Code>` or the JSON `__type`.

@@ -56,6 +56,27 @@ public final class SecretsManagerClient {
     public func login(secret id: String, deadline: Deadline) throws(SecretsError) -> Login {
         let now = Deadline.nowEpochMilliseconds()
         if let cached = cache[id], cached.expiresMs > now { return cached.login }
+        let login = try Self.parse(try fetch(id, deadline: deadline), id: id)
+        cache[id] = (login, now + timeToLive.milliseconds)
+        return login
+    }
+
+    /// The `SecretString` of secret `id`, as it is: for secrets that are not logins (a webhook's URL).
+    public func secretString(_ id: String, deadline: Deadline) throws(SecretsError) -> String {
+        struct Answer: Decodable {
+            var secretString: String?
+            enum CodingKeys: String, CodingKey { case secretString = "SecretString" }
+        }
+        guard let answer = try? JSONDecoder().decode(Answer.self, from: Data(try fetch(id, deadline: deadline))),
+            let text = answer.secretString
+        else {
+            throw SecretsError(.invalid, "secret \(id) has no SecretString")
+        }
+        return text
+    }
+
+    /// `GetSecretValue`'s answer.
+    private func fetch(_ id: String, deadline: Deadline) throws(SecretsError) -> [UInt8] {
         let body = Array("{\"SecretId\":\(JSONText.quoted(id))}".utf8)
         let response: (response: HTTPResponse, retries: Int)
         do {
@@ -76,9 +97,7 @@ public final class SecretsManagerClient {
                 }
             throw SecretsError(code, "secret \(id): \(error.message)")
         }
-        let login = try Self.parse(response.response.body, id: id)
-        cache[id] = (login, now + timeToLive.milliseconds)
-        return login
+        return response.response.body
     }
 
     /// Reads `SecretString`, itself JSON with `username` and `password`.

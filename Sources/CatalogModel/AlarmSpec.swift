@@ -54,11 +54,13 @@ public struct AlarmSpec: Sendable, Equatable {
     /// The row's own dimensions (text columns) that pick one series, besides `Customer` and `Query`.
     public var dimensions: [String: String]
     public var threshold: Double?
+    /// The alarm's own `severity`, `runbook` and `ccEmails` for the case it raises.
+    public var cases: CasePolicy
 
     public init(
         metric: String, comparison: Comparison = .greaterThanThreshold, statistic: Statistic = .maximum,
         periods: Int = 3, datapointsToAlarm: Int? = nil, period: Int = 60, missingData: MissingData = .missing,
-        dimensions: [String: String] = [:], threshold: Double? = nil
+        dimensions: [String: String] = [:], threshold: Double? = nil, cases: CasePolicy = CasePolicy()
     ) {
         self.metric = metric
         self.comparison = comparison
@@ -69,6 +71,7 @@ public struct AlarmSpec: Sendable, Equatable {
         self.missingData = missingData
         self.dimensions = dimensions
         self.threshold = threshold
+        self.cases = cases
     }
 
     init(_ value: JSONValue, where place: String) throws(CatalogError) {
@@ -108,6 +111,7 @@ public struct AlarmSpec: Sendable, Equatable {
             statistic: try choice("statistic", Statistic.maximum), periods: periods,
             datapointsToAlarm: datapoints, period: period,
             missingData: try choice("missingData", MissingData.missing), dimensions: dimensions,
-            threshold: try reader.optionalNumber("threshold"))
+            threshold: try reader.optionalNumber("threshold"),
+            cases: try CasePolicy(fields, place: reader.place, alarmLevel: true))
     }
 }

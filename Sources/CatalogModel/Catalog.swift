@@ -21,10 +21,13 @@ import MetricModel
 public struct Catalog: Sendable {
     public var customers: [Customer]
     public var queries: [QueryDefinition]
+    /// The support-case worker's defaults for every customer.
+    public var cases: CasePolicy
 
-    public init(customers: [Customer], queries: [QueryDefinition]) {
+    public init(customers: [Customer], queries: [QueryDefinition], cases: CasePolicy = CasePolicy()) {
         self.customers = customers
         self.queries = queries
+        self.cases = cases
     }
 
     /// Reads a catalog from JSON and validates every entry.
@@ -52,7 +55,8 @@ public struct Catalog: Sendable {
         for (index, entry) in queries.enumerated() {
             parsedQueries.append(try QueryDefinition(entry, where: "queries[\(index)]", requireVersions: true))
         }
-        self.init(customers: parsedCustomers, queries: parsedQueries)
+        self.init(
+            customers: parsedCustomers, queries: parsedQueries, cases: try CasePolicy.member(of: fields, place: "catalog"))
         try validateUniqueness()
     }
 
@@ -116,6 +120,8 @@ public struct Customer: Sendable, Equatable {
     public var interval: Int?
     /// Per KPI metric, the alarm threshold where it differs from ``threshold``.
     public var thresholds: [String: Double]
+    /// The support-case worker's settings for this customer's alarms, over the catalog's.
+    public var cases: CasePolicy
 
     static let sslModes: Set<String> = ["disable", "allow", "prefer", "require", "verify-ca", "verify-full"]
     /// libpq's values of `target_session_attrs` (PostgreSQL 14 and later).
@@ -127,7 +133,7 @@ public struct Customer: Sendable, Equatable {
         opname: String, ip: String, port: Int = 5432, database: String, version: String, threshold: Double? = nil,
         user: String? = nil, sslmode: String? = nil, sslrootcert: String? = nil, secret: String? = nil,
         interval: Int? = nil, thresholds: [String: Double] = [:], hosts: [HostAddress]? = nil,
-        targetSessionAttrs: String? = nil, connectTimeoutMs: Int? = nil
+        targetSessionAttrs: String? = nil, connectTimeoutMs: Int? = nil, cases: CasePolicy = CasePolicy()
     ) {
         self.opname = opname
         self.hosts = hosts ?? [HostAddress(ip: ip, port: port)]
@@ -142,6 +148,7 @@ public struct Customer: Sendable, Equatable {
         self.thresholds = thresholds
         self.targetSessionAttrs = targetSessionAttrs
         self.connectTimeoutMs = connectTimeoutMs
+        self.cases = cases
     }
 
     /// The first host's address.
@@ -184,7 +191,8 @@ public struct Customer: Sendable, Equatable {
             interval: try CollectionInterval.validated(try named.optionalNumber("interval"), place: named.place),
             thresholds: try named.numberMap("thresholds"), hosts: hosts,
             targetSessionAttrs: try named.optionalText("targetSessionAttrs"),
-            connectTimeoutMs: try named.optionalInteger("connectTimeoutMs", in: 1...900_000))
+            connectTimeoutMs: try named.optionalInteger("connectTimeoutMs", in: 1...900_000),
+            cases: try CasePolicy.member(of: fields, place: named.place))
         if let sslmode, !Self.sslModes.contains(sslmode) {
             throw CatalogError(
                 .invalid, "\(named.place): sslmode \"\(sslmode)\" is not one of \(Self.sslModes.sorted())")

@@ -43,7 +43,10 @@ public final class CurlEasy {
     }
 
     /// Makes a handle, or `nil` when libcurl cannot initialise (out of memory, or the global init failed).
-    public init?() {
+    ///
+    /// - Parameter caFile: A PEM bundle of the certificate authorities to trust instead of the system's, for an
+    ///   endpoint behind a private CA.
+    public init?(caFile: String? = nil) {
         guard let handle = CurlGlobal.makeHandle() else { return nil }
         self.handle = handle
         self.errorBuffer = .allocate(capacity: Int(CURL_ERROR_SIZE))
@@ -54,6 +57,7 @@ public final class CurlEasy {
         _ = onprem_curl_setopt_long(handle, CURLOPT_HTTP_VERSION, CURL_HTTP_VERSION_1_1)
         _ = onprem_curl_setopt_callback(handle, CURLOPT_WRITEFUNCTION, curlWriteBody)
         _ = onprem_curl_setopt_callback(handle, CURLOPT_HEADERFUNCTION, curlWriteHeader)
+        if let caFile { _ = onprem_curl_setopt_string(handle, CURLOPT_CAINFO, caFile) }
     }
 
     deinit {

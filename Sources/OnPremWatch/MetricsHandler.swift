@@ -64,18 +64,8 @@ public struct MetricsHandler: LambdaHandler {
     /// - Throws: `Catalog.Invalid` naming the bad entry, the sink's error (`CloudWatch.NoCredentials`), or
     ///   `Runtime.InitFailed` for an unknown `ONPREM_HEALTH`; the runtime reports it through `/init/error`.
     public init(environment: [String: String]) throws {
-        let path = environment["ONPREM_CATALOG"] ?? "\(environment["LAMBDA_TASK_ROOT"] ?? ".")/catalog.json"
-        guard let bytes = FileBytes.read(path) else {
-            throw CatalogError(.invalid, "cannot read the catalog at \(path)")
-        }
-        let catalog: Catalog
-        do {
-            catalog = try Catalog(json: bytes)
-        } catch {
-            throw CatalogError(.invalid, "\(path): \(error.message)")
-        }
         self.init(
-            catalog: catalog, allowInlineSQL: environment["ONPREM_ALLOW_INLINE_SQL"] == "true",
+            catalog: try Catalog(environment: environment), allowInlineSQL: environment["ONPREM_ALLOW_INLINE_SQL"] == "true",
             publishReserve: .milliseconds(Int64(environment["ONPREM_PUBLISH_RESERVE_MS"] ?? "") ?? 1000),
             maxIdleConnections: Int(environment["ONPREM_MAX_CONNECTIONS"] ?? "") ?? 8,
             sink: try MetricsSinks.from(environment: environment),

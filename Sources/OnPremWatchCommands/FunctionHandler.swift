@@ -11,35 +11,37 @@
 //
 //===----------------------------------------------------------------------===//
 
-import CatalogModel
+public import CaseWorker
 public import LambdaRuntime
-import PostgresClient
+public import OnPremWatch
 
-/// The handler chosen by `_HANDLER`: `metrics` (the default) or `echo`.
+/// The handler chosen by `_HANDLER`: `metrics` (the default), `cases` (the support-case worker) or `echo`.
 ///
 /// An enum rather than an existential keeps the loop's calls direct.
 public enum FunctionHandler: LambdaHandler {
     case echo(EchoHandler)
     case metrics(MetricsHandler)
+    case cases(CasesHandler)
 
     /// Chooses the handler named by `_HANDLER` and initialises it.
     ///
     /// - Throws: ``LambdaRuntime/RuntimeError/Code/unknownHandler`` for a name this binary does not have;
-    ///   `Catalog.Invalid` when the metrics handler's catalog is broken.
+    ///   `Catalog.Invalid` when the catalog is broken; `Cases.NotConfigured` when the worker's settings are missing.
     public init(environment: [String: String]) throws {
         let name = environment["_HANDLER"] ?? ""
         switch name {
         case "", "metrics": self = .metrics(try MetricsHandler(environment: environment))
+        case "cases": self = .cases(try CasesHandler(environment: environment))
         case "echo": self = .echo(EchoHandler())
-        default: throw RuntimeError(.unknownHandler, "_HANDLER=\(name) is not one of: metrics, echo")
+        default: throw RuntimeError(.unknownHandler, "_HANDLER=\(name) is not one of: metrics, cases, echo")
         }
     }
 
     public mutating func handle(_ event: [UInt8], context: LambdaContext) throws -> [UInt8] {
         switch self {
         case .echo(let handler): return handler.handle(event, context: context)
-        case .metrics(let handler):
-            return try handler.handle(event, context: context)
+        case .metrics(let handler): return try handler.handle(event, context: context)
+        case .cases(let handler): return try handler.handle(event, context: context)
         }
     }
 }

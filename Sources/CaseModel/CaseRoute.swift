@@ -1,0 +1,62 @@
+//===----------------------------------------------------------------------===//
+//
+// This source file is part of the OnPremWatch open source project
+//
+// Copyright (c) 2026 the OnPremWatch project authors
+// Licensed under Apache License v2.0
+//
+// See LICENSE for license information
+//
+// SPDX-License-Identifier: Apache-2.0
+//
+//===----------------------------------------------------------------------===//
+
+
+public import CatalogModel
+
+/// Which catalog alarm a notification belongs to, and the case policy that follows from it.
+///
+/// The alarm is found from the notification's metric and dimensions, as CloudWatch sends them (`Customer`,
+/// `Query` and the row's own), never by parsing the alarm's name, which a team may rename. A notification that
+/// matches no catalog alarm (another monitor's, or the per-customer health alarm) takes the customer's policy if
+/// it names a known customer, else the catalog's.
+public struct CaseRoute: Sendable, Equatable {
+    /// The customer's `opname`, when the notification names one.
+    public var customer: String?
+    public var query: String?
+    /// The catalog alarm, when one matches.
+    public var alarm: AlarmSpec?
+    /// Every field set: the alarm's, over the customer's, over the catalog's, over ``CatalogModel/CasePolicy/builtIn``.
+    public var policy: CasePolicy
+
+    public init(customer: String?, query: String?, alarm: AlarmSpec?, policy: CasePolicy) {
+        self.customer = customer
+        self.query = query
+        self.alarm = alarm
+        self.policy = policy
+    }
+
+    /// Finds `notification`'s alarm in `catalog`.
+    public init(_ notification: AlarmNotification, catalog: Catalog) {
+        let customerName = notification.dimension("Customer")
+        let queryName = notification.dimension("Query")
+        let customer = customerName.flatMap { name in catalog.customers.first { $0.opname == name } }
+        var alarm: AlarmSpec?
+        if let trigger = notification.trigger, let queryName {
+            let variants = catalog.queries.filter {
+                $0.name == queryName && (customer == nil || $0.versions.contains(customer!.version))
+            }
+            alarm = variants.lazy.flatMap(\.alarms).first { spec in
+                spec.metric == trigger.metricName
+                    && spec.dimensions.allSatisfy { trigger.dimensions[$0.key] == $0.value }
+            }
+        }
+        var policy = catalog.cases.over(.builtIn)
+        if let customer { policy = customer.cases.over(policy) }
+        if let alarm { policy = alarm.cases.over(policy) }
+        self.init(customer: customerName, query: queryName, alarm: alarm, policy: policy)
+    }
+
+    /// The customer the storm limit counts against: the named one, or everything that names none.
+    public var stormKey: String { customer ?? "-" }
+}

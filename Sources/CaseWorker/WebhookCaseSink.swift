@@ -1,0 +1,135 @@
+//===----------------------------------------------------------------------===//
+//
+// This source file is part of the OnPremWatch open source project
+//
+// Copyright (c) 2026 the OnPremWatch project authors
+// Licensed under Apache License v2.0
+//
+// See LICENSE for license information
+//
+// SPDX-License-Identifier: Apache-2.0
+//
+//===----------------------------------------------------------------------===//
+
+
+import AWSClients
+import CaseModel
+import CatalogModel
+import Core
+import CurlHTTP
+
+/// Cases in a team's own ticketing system: an HTTPS POST of a JSON document per action to one URL.
+///
+/// ```json
+/// {"action": "create", "key": "...", "subject": "...", "body": "...", "severity": "low", "ccEmails": []}
+/// {"action": "note", "key": "...", "caseId": "...", "body": "..."}
+/// {"action": "resolve", "key": "...", "caseId": "..."}
+/// ```
+///
+/// A 2xx answer is success; `create` takes the case id from the answer's `caseId`, else uses `key`. 429 and 5xx
+/// are retried until the deadline, other answers are refusals. The URL is `ONPREM_CASE_WEBHOOK_URL`, or read from
+/// the Secrets Manager secret `ONPREM_CASE_WEBHOOK_SECRET` (the URL itself, or `{"url", "authorization"}`, the
+/// latter sent as `Authorization`); neither is ever logged, since a webhook URL often carries its token.
+final class WebhookCaseSink: CaseSink {
+    let name = "webhook"
+
+    /// Where the URL comes from.
+    enum Target {
+        case url(String)
+        case secret(String, SecretsManagerClient)
+    }
+
+    private let target: Target
+    private let curl: CurlEasy
+    private let retry: RetryPolicy
+    private var resolved: (url: String, authorization: String?)?
+
+    init?(target: Target, caFile: String?, retry: RetryPolicy = RetryPolicy()) {
+        guard let curl = CurlEasy(caFile: caFile) else { return nil }
+        self.target = target
+        self.curl = curl
+        self.retry = retry
+    }
+
+    func create(_ document: CaseDocument, key: String, deadline: Deadline) throws(CasesError) -> String {
+        let answer = try post(
+            [
+                "action": "create", "key": .string(key), "subject": .string(document.subject),
+                "body": .string(document.body), "severity": .string(document.severity.rawValue),
+                "ccEmails": .array(document.ccEmails.map { .string($0) }),
+            ], deadline: deadline)
+        if case .object(let fields)? = try? JSONValue.parse(answer), let caseId = fields["caseId"]?.text,
+            !caseId.isEmpty
+        {
+            return caseId
+        }
+        return key
+    }
+
+    func addNote(_ text: String, caseId: String, key: String, deadline: Deadline) throws(CasesError) {
+        _ = try post(
+            ["action": "note", "key": .string(key), "caseId": .string(caseId), "body": .string(text)],
+            deadline: deadline)
+    }
+
+    func resolve(caseId: String, key: String, deadline: Deadline) throws(CasesError) {
+        _ = try post(["action": "resolve", "key": .string(key), "caseId": .string(caseId)], deadline: deadline)
+    }
+
+    /// POSTs `document` until a 2xx, a refusal, or the deadline; returns the answer's body.
+    private func post(_ document: JSONValue, deadline: Deadline) throws(CasesError) -> [UInt8] {
+        let (url, authorization) = try destination(deadline: deadline)
+        var headers = [(name: "Content-Type", value: "application/json")]
+        if case .object(let fields) = document, let key = fields["key"]?.text {
+            headers.append((name: "Idempotency-Key", value: key))
+        }
+        if let authorization { headers.append((name: "Authorization", value: authorization)) }
+        let body = document.serialized()
+        var attempt = 0
+        while true {
+            let failure: CasesError
+            let remaining = deadline.remaining()
+            guard remaining > .zero else { throw CasesError(.sinkUnavailable, "the webhook: no time left") }
+            do {
+                let answer = try curl.perform(
+                    HTTPRequest(method: "POST", url: url, headers: headers, body: body, timeout: remaining))
+                if (200..<300).contains(answer.status) { return answer.body }
+                let code: CasesError.Code =
+                    answer.status == 429 || answer.status >= 500 ? .sinkUnavailable : .sinkRefused
+                failure = CasesError(code, "the webhook answered \(answer.status)")
+            } catch {
+                failure = CasesError(.sinkUnavailable, "the webhook: \(error.code)")
+            }
+            attempt += 1
+            let pause = retry.delay(attempt: attempt, random: Double.random(in: 0..<1))
+            guard failure.retryable, deadline.remaining() > pause + .milliseconds(50) else { throw failure }
+            Pause.sleep(for: pause)
+        }
+    }
+
+    private func destination(deadline: Deadline) throws(CasesError) -> (url: String, authorization: String?) {
+        if let resolved { return resolved }
+        switch target {
+        case .url(let url): resolved = (url, nil)
+        case .secret(let id, let secrets):
+            let text: String
+            do {
+                text = try secrets.secretString(id, deadline: deadline)
+            } catch {
+                throw CasesError(
+                    error.code == .unavailable ? .sinkUnavailable : .notConfigured,
+                    "the webhook's secret: \(error.message)")
+            }
+            if case .object(let fields)? = try? JSONValue.parse(Array(text.utf8)), let url = fields["url"]?.text {
+                resolved = (url, fields["authorization"]?.text)
+            } else {
+                resolved = (text.trimmed(of: " \t\r\n"), nil)
+            }
+        }
+        return resolved!
+    }
+}
+
+/// Not `Sendable`, on purpose: it owns a connection that one thread at a time may use.
+@available(*, unavailable)
+extension WebhookCaseSink: Sendable {}

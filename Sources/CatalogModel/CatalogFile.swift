@@ -1,0 +1,32 @@
+//===----------------------------------------------------------------------===//
+//
+// This source file is part of the OnPremWatch open source project
+//
+// Copyright (c) 2026 the OnPremWatch project authors
+// Licensed under Apache License v2.0
+//
+// See LICENSE for license information
+//
+// SPDX-License-Identifier: Apache-2.0
+//
+//===----------------------------------------------------------------------===//
+
+
+import Core
+
+extension Catalog {
+    /// The catalog shipped with the function: `ONPREM_CATALOG`, else `catalog.json` in `LAMBDA_TASK_ROOT`.
+    ///
+    /// - Throws: ``CatalogError/Code/invalid`` naming the file and the bad entry.
+    public init(environment: [String: String]) throws(CatalogError) {
+        let path = environment["ONPREM_CATALOG"] ?? "\(environment["LAMBDA_TASK_ROOT"] ?? ".")/catalog.json"
+        guard let bytes = FileBytes.read(path) else {
+            throw CatalogError(.invalid, "cannot read the catalog at \(path)")
+        }
+        do {
+            try self.init(json: bytes)
+        } catch {
+            throw CatalogError(.invalid, "\(path): \(error.message)")
+        }
+    }
+}

@@ -1,0 +1,181 @@
+//===----------------------------------------------------------------------===//
+//
+// This source file is part of the OnPremWatch open source project
+//
+// Copyright (c) 2026 the OnPremWatch project authors
+// Licensed under Apache License v2.0
+//
+// See LICENSE for license information
+//
+// SPDX-License-Identifier: Apache-2.0
+//
+//===----------------------------------------------------------------------===//
+
+
+import CaseModel
+import CatalogModel
+import Core
+import Testing
+
+/// The worker's pure part as values: the three message shapes, the SQS event, routing and the case's text.
+@Suite struct CaseModelTests {
+    /// CloudWatch's alarm notification, as its SNS `Message` carries it.
+    static let alarmMessage = """
+        {"AlarmName":"onprem-watch | Plant North active_sessions","AlarmDescription":"Sessions above threshold",\
+        "AWSAccountId":"123456789012","AlarmConfigurationUpdatedTimestamp":"2026-12-01T18:00:00.000+0000",\
+        "NewStateValue":"ALARM","NewStateReason":"Threshold Crossed: 2 out of the last 3 datapoints [92.0 (01/12/26 19:00:00)] were greater than the threshold (80.0).",\
+        "StateChangeTime":"2026-12-01T19:01:00.000+0000","Region":"EU (Ireland)",\
+        "AlarmArn":"arn:aws:cloudwatch:eu-west-1:123456789012:alarm:onprem-watch | Plant North active_sessions",\
+        "OldStateValue":"OK","OKActions":[],"AlarmActions":["arn:aws:sns:eu-west-1:123456789012:alarms"],\
+        "InsufficientDataActions":[],"Trigger":{"MetricName":"active_sessions","Namespace":"OnPremWatch",\
+        "StatisticType":"Statistic","Statistic":"MAXIMUM","Unit":null,"Dimensions":[{"value":"Plant North","name":"Customer"},\
+        {"value":"sessions","name":"Query"},{"value":"north","name":"region"}],"Period":60,"EvaluationPeriods":3,\
+        "DatapointsToAlarm":2,"ComparisonOperator":"GreaterThanThreshold","Threshold":80.0,\
+        "TreatMissingData":"missing","EvaluateLowSampleCountPercentile":""}}
+        """
+
+    static func envelope(_ message: String) -> String {
+        let object: JSONValue = [
+            "Type": "Notification", "MessageId": "b1", "TopicArn": "arn:aws:sns:eu-west-1:123456789012:alarms",
+            "Subject": "ALARM: \"x\" in EU (Ireland)", "Message": .string(message),
+            "Timestamp": "2026-12-01T19:01:00.123Z", "SignatureVersion": "1", "Signature": "c2ln",
+            "SigningCertURL": "https://sns.eu-west-1.amazonaws.com/cert.pem", "UnsubscribeURL": "https://example.com",
+        ]
+        return String(decoding: object.serialized(), as: UTF8.self)
+    }
+
+    static let catalog = try! Catalog(
+        json: Array(
+            """
+            {"cases": {"severity": "normal", "runbook": "Catalog runbook", "maxCasesPerHour": 3},
+             "customers": [
+              {"opname": "Plant North", "ip": "10.0.0.1", "database": "ops", "version": "1",
+               "cases": {"ccEmails": ["north@example.com"], "runbook": "North runbook"}},
+              {"opname": "Plant South", "ip": "10.0.0.2", "database": "ops", "version": "1"}],
+             "queries": [{"name": "sessions", "versions": ["1"], "query": "SELECT 1",
+              "alarms": [{"metric": "active_sessions", "dimensions": {"region": "north"}, "severity": "high",
+                          "runbook": "Look at pg_stat_activity."},
+                         {"metric": "active_sessions", "severity": "urgent"}]}]}
+            """.utf8))
+
+    @Test("the SNS envelope, raw delivery and another monitor's three fields give the same alarm")
+    func threeShapes() throws {
+        let wrapped = try AlarmNotification(body: Self.envelope(Self.alarmMessage))
+        let raw = try AlarmNotification(body: Self.alarmMessage)
+        #expect(wrapped == raw)
+        #expect(raw.state == .alarm && raw.oldState == "OK")
+        #expect(raw.region == "eu-west-1")
+        #expect(raw.trigger?.dimensions == ["Customer": "Plant North", "Query": "sessions", "region": "north"])
+        #expect(raw.trigger?.threshold == 80 && raw.trigger?.comparison == "GreaterThanThreshold")
+
+        let other = try AlarmNotification(
+            body: #"{"AlarmName":"disk full","AlarmDescription":"/var at 98%","StateChangeTime":"2026-12-01T19:00:00Z"}"#)
+        #expect(other.state == .alarm && other.trigger == nil && other.alarmKey == "-:disk full")
+    }
+
+    @Test(
+        "a body that is no alarm notification is Cases.InvalidMessage",
+        arguments: [
+            "", "not json", "[]", #"{"Type":"Notification","Message":"plain text"}"#, #"{"AlarmName":"x"}"#,
+            #"{"AlarmName":"x","StateChangeTime":"t","NewStateValue":"PANIC"}"#, #"{"StateChangeTime":"t"}"#,
+        ])
+    func poison(_ body: String) {
+        #expect(throws: CasesError.self) { try AlarmNotification(body: body) }
+        #expect((try? AlarmNotification(body: body)) == nil)
+        do {
+            _ = try AlarmNotification(body: body)
+        } catch {
+            #expect(error.errorType == "Cases.InvalidMessage")
+            #expect(!error.retryable)
+        }
+    }
+
+    @Test("Lambda's SQS event gives each record's id, body and receive count; anything else fails the batch")
+    func sqsEvent() throws {
+        let event: JSONValue = [
+            "Records": [
+                [
+                    "messageId": "m1", "receiptHandle": "r", "body": "{}", "eventSource": "aws:sqs",
+                    "attributes": ["ApproximateReceiveCount": "3", "SentTimestamp": "1"],
+                ],
+                ["messageId": "m2", "body": "x"],
+            ]
+        ]
+        let batch = try SQSBatch(event: event.serialized())
+        #expect(batch.records == [.init(messageId: "m1", body: "{}", receiveCount: 3), .init(messageId: "m2", body: "x")])
+        for bad in ["{}", "[]", #"{"Records":[{"body":"x"}]}"#, "nope"] {
+            #expect(throws: CasesError.self) { try SQSBatch(event: Array(bad.utf8)) }
+        }
+        #expect(String(decoding: SQSBatch.response(failed: []), as: UTF8.self) == #"{"batchItemFailures":[]}"#)
+        #expect(
+            String(decoding: SQSBatch.response(failed: ["a\"b", "c"]), as: UTF8.self)
+                == #"{"batchItemFailures":[{"itemIdentifier":"a\"b"},{"itemIdentifier":"c"}]}"#)
+    }
+
+    @Test("routing finds the catalog alarm by metric and dimensions, and fills its policy level by level")
+    func routing() throws {
+        let north = CaseRoute(try AlarmNotification(body: Self.alarmMessage), catalog: Self.catalog)
+        #expect(north.customer == "Plant North" && north.query == "sessions")
+        #expect(north.alarm?.dimensions == ["region": "north"])
+        #expect(north.policy.severity == .high)
+        #expect(north.policy.runbook == "Look at pg_stat_activity.")
+        #expect(north.policy.ccEmails == ["north@example.com"])
+        #expect(north.policy.maxCasesPerHour == 3)
+        #expect(north.policy.insufficientData == .ignore)
+
+        // Another row's series matches the alarm without the region.
+        let southMessage = Self.alarmMessage.replacingOccurrences("Plant North", with: "Plant South")
+            .replacingOccurrences(#"{"value":"north","name":"region"}"#, with: #"{"value":"south","name":"region"}"#)
+        let south = CaseRoute(try AlarmNotification(body: southMessage), catalog: Self.catalog)
+        #expect(south.alarm?.dimensions == [:])
+        #expect(south.policy.severity == .urgent)
+        #expect(south.policy.runbook == "Catalog runbook")
+        #expect(south.policy.ccEmails == [])
+
+        // The health alarm (Customer alone) and a stranger's take the customer's and the catalog's defaults.
+        let health = CaseRoute(
+            AlarmNotification(
+                alarmName: "h", state: .alarm, stateChangeTime: "t",
+                trigger: .init(metricName: "QuerySucceeded", dimensions: ["Customer": "Plant North"])),
+            catalog: Self.catalog)
+        #expect(health.alarm == nil && health.policy.severity == .normal && health.policy.runbook == "North runbook")
+        let stranger = CaseRoute(
+            AlarmNotification(alarmName: "disk", state: .alarm, stateChangeTime: "t"), catalog: Self.catalog)
+        #expect(stranger.customer == nil && stranger.stormKey == "-" && stranger.policy.severity == .normal)
+    }
+
+    @Test("the case names the customer, the KPI, the comparison and threshold, and carries the runbook")
+    func document() throws {
+        let notification = try AlarmNotification(body: Self.alarmMessage)
+        let route = CaseRoute(notification, catalog: Self.catalog)
+        let document = CaseDocument(raising: notification, route: route)
+        #expect(document.subject == "Plant North: active_sessions > 80 (ALARM)")
+        #expect(document.severity == .high && document.ccEmails == ["north@example.com"])
+        for part in [
+            "Reason: Threshold Crossed", "Metric: OnPremWatch/active_sessions, maximum over 60 s, 3 periods",
+            "Dimensions: Customer=Plant North, Query=sessions, region=north", "Time: 2026-12-01T19:01:00.000+0000",
+            "Region: eu-west-1", "Account: 123456789012",
+            "Console: https://eu-west-1.console.aws.amazon.com/cloudwatch/home?region=eu-west-1#alarmsV2:alarm/onprem-watch%20%7C%20Plant%20North%20active_sessions",
+            "Runbook:\nLook at pg_stat_activity.",
+        ] {
+            #expect(document.body.contains(part), "\(part)")
+        }
+    }
+
+    @Test("a catalog's case fields are checked where they are read")
+    func catalogFields() {
+        for bad in [
+            #""cases": {"severity": "panic"}"#, #""cases": {"ccEmails": ["not an address"]}"#,
+            #""cases": {"maxCasesPerHour": 0}"#, #""cases": {"insufficientData": "shout"}"#, #""cases": []"#,
+        ] {
+            let json = #"{\#(bad), "customers": [], "queries": []}"#
+            #expect(throws: CatalogError.self) { try Catalog(json: Array(json.utf8)) }
+        }
+    }
+}
+
+extension String {
+    fileprivate func replacingOccurrences(_ target: String, with replacement: String) -> String {
+        split(separator: target, omittingEmptySubsequences: false).joined(separator: replacement)
+    }
+}
