@@ -32,14 +32,22 @@ public final class CasesHandler {
     private let sink: any CaseSink
     /// The longest a claim holds when the invocation's deadline is later (`ONPREM_CASES_LEASE_MS`).
     private let leaseCapMs: Int64?
+    /// The most one record may take, retries included (`ONPREM_CASES_RECORD_MS`): a sink that stays throttled
+    /// fails its records, which come back later, rather than holding the batch's others until the deadline.
+    private let recordBudgetMs: Int64
     /// What is kept back from the deadline for the answer.
     static let answerMarginMs: Int64 = 200
+    static let defaultRecordBudgetMs: Int64 = 20_000
 
-    init(catalog: Catalog, store: EpisodeStore, sink: any CaseSink, leaseCapMs: Int64?) {
+    init(
+        catalog: Catalog, store: EpisodeStore, sink: any CaseSink, leaseCapMs: Int64?,
+        recordBudgetMs: Int64 = CasesHandler.defaultRecordBudgetMs
+    ) {
         self.catalog = catalog
         self.store = store
         self.sink = sink
         self.leaseCapMs = leaseCapMs
+        self.recordBudgetMs = recordBudgetMs
     }
 
     /// Reads the catalog and the worker's settings: `ONPREM_CASES_TABLE`, `ONPREM_CASE_SINK` (`support` or
@@ -100,16 +108,21 @@ public final class CasesHandler {
         }
         self.init(
             catalog: catalog, store: EpisodeStore(client: dynamo, table: table), sink: sink,
-            leaseCapMs: Int64(environment["ONPREM_CASES_LEASE_MS"] ?? ""))
+            leaseCapMs: Int64(environment["ONPREM_CASES_LEASE_MS"] ?? ""),
+            recordBudgetMs: Int64(environment["ONPREM_CASES_RECORD_MS"] ?? "") ?? Self.defaultRecordBudgetMs)
     }
 
     public func handle(_ event: [UInt8], context: LambdaContext) throws -> [UInt8] {
         let batch = try SQSBatch(event: event)
         let deadline = Deadline(epochMilliseconds: context.deadline.epochMilliseconds - Self.answerMarginMs)
         var failed: [String] = []
-        for record in batch.records {
+        for (position, record) in batch.records.enumerated() {
+            // Each record gets an equal share of what is left, at most the record budget.
+            let now = Deadline.nowEpochMilliseconds()
+            let share = (deadline.epochMilliseconds - now) / Int64(batch.records.count - position)
+            let recordDeadline = Deadline(epochMilliseconds: now + max(0, min(share, recordBudgetMs)))
             do {
-                try handle(record, deadline: deadline, logger: context.logger)
+                try handle(record, deadline: recordDeadline, logger: context.logger)
             } catch {
                 failed.append(record.messageId)
                 context.logger.error(

@@ -39,13 +39,28 @@ public struct CostEstimate: Sendable {
         public static let dashboard = 3.00
         /// CloudWatch Logs meters 26 bytes of metadata per log event on top of its text.
         public static let logEventOverhead = 26
+        public static let sqsRequest = 0.40 / 1_000_000
+        public static let snsPublish = 0.50 / 1_000_000
+        /// DynamoDB on demand, per write and per strongly consistent read request unit.
+        public static let dynamoWrite = 0.625 / 1_000_000
+        public static let dynamoRead = 0.125 / 1_000_000
     }
+
+    /// The case worker's calls per alarm notification: SNS's publish, SQS's receive and delete, one invocation, four
+    /// DynamoDB writes (claim, storm slot, open case, done) and one read.
+    static let workerWritesPerNotification = 4.0
+    /// Lambda's event source mapping long-polls an idle queue with five pollers, one request per 20 s each.
+    static let idlePollsPerMonth = 5 * minutesPerMonth * 3
 
     public struct Assumptions: Sendable {
         public var sink = "emf"
         public var memoryMB = 128
         /// Billed time of one query invocation: a database across a VPN is slower than the local benchmark's.
         public var invocationMs = 50.0
+        /// State changes of one alarm in a month (an episode is two: `ALARM`, then `OK`).
+        public var alarmTransitionsPerMonth = 4.0
+        /// Billed time of one case worker invocation: a DynamoDB claim and an AWS Support call.
+        public var workerInvocationMs = 300.0
         public init() {}
     }
 
@@ -126,7 +141,25 @@ public struct CostEstimate: Sendable {
             Item(
                 name: "dashboards", monthly: Double(dashboards) * Price.dashboard,
                 detail: "\(dashboards) dashboard\(dashboards == 1 ? "" : "s")"),
+            Self.caseWorker(alarms: alarmCount, assumptions: assumptions),
         ]
+    }
+
+    /// The worker's half: notifications through SNS and SQS, its invocations, its DynamoDB table, the queue's idle
+    /// polling and the dead-letter queue's alarm. AWS Support's plan is not counted: it is the account's.
+    static func caseWorker(alarms: Int, assumptions: Assumptions) -> Item {
+        let notifications = Double(alarms) * assumptions.alarmTransitionsPerMonth
+        let gbSeconds = notifications * assumptions.workerInvocationMs / 1000 * 128 / 1024
+        let monthly =
+            notifications * (Price.snsPublish + 2 * Price.sqsRequest + Price.lambdaRequest)
+            + gbSeconds * Price.lambdaGBSecond
+            + notifications * (workerWritesPerNotification * Price.dynamoWrite + Price.dynamoRead)
+            + idlePollsPerMonth * Price.sqsRequest + Price.standardAlarm
+        return Item(
+            name: "case worker", monthly: monthly,
+            detail:
+                "\(count(notifications)) alarm notifications (\(Int(assumptions.alarmTransitionsPerMonth)) per alarm), queue polling, DynamoDB, the dead-letter alarm"
+        )
     }
 
     /// Tiered: the price of each metric falls as the account holds more.

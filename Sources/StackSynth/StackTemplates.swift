@@ -65,7 +65,7 @@ public struct StackTemplates: Sendable {
 
     static func parentTemplate(_ plan: CollectionPlan, customerFiles: [String]) -> File {
         let nestedParameters: JSONValue = [
-            "Name": ref("Name"), "Namespace": ref("Namespace"), "AlarmTopicArn": ref("AlarmTopicArn"),
+            "Name": ref("Name"), "Namespace": ref("Namespace"), "AlarmTopicArn": alarmTopic,
             "FunctionArn": getAtt("Function", "Arn"), "StatesRoleArn": getAtt("StatesRole", "Arn"),
             "SchedulerRoleArn": getAtt("SchedulerRole", "Arn"),
         ]
@@ -151,6 +151,7 @@ public struct StackTemplates: Sendable {
                 ],
             ],
         ]
+        resources.merge(workerResources) { first, _ in first }
         for file in customerFiles {
             resources[logicalID(file)] = [
                 "Type": "AWS::CloudFormation::Stack",
@@ -179,7 +180,16 @@ public struct StackTemplates: Sendable {
                 ],
                 "AlarmTopicArn": [
                     "Type": "String", "Default": "",
-                    "Description": "SNS topic for alarm and OK notifications (empty: alarms without actions)",
+                    "Description": "An existing SNS topic for alarm and OK notifications (empty: the stack makes one)",
+                ],
+                "CaseSink": [
+                    "Type": "String", "Default": "support", "AllowedValues": ["support", "webhook"],
+                    "Description":
+                        "support: AWS Support cases (needs a Business support plan or higher); webhook: a POST per case action to the URL in CaseWebhookSecretArn",
+                ],
+                "CaseWebhookSecretArn": [
+                    "Type": "String", "Default": "",
+                    "Description": "Secrets Manager secret holding the webhook's URL (or {\"url\", \"authorization\"})",
                 ],
                 "MetricsSink": [
                     "Type": "String", "Default": "emf", "AllowedValues": ["emf", "cloudwatch"],
@@ -193,10 +203,15 @@ public struct StackTemplates: Sendable {
                     "AllowedValues": [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365],
                 ],
             ],
+            "Conditions": .object(JSONObject(workerConditions)),
             "Resources": .object(JSONObject(resources)),
             "Outputs": [
                 "FunctionArn": ["Value": getAtt("Function", "Arn")],
                 "LogGroup": ["Value": ref("LogGroup")],
+                "AlarmTopicArn": ["Value": alarmTopic],
+                "CasesQueueUrl": ["Value": ref("CasesQueue")],
+                "CasesDeadLetterQueueUrl": ["Value": ref("CasesDeadLetterQueue")],
+                "CasesTable": ["Value": ref("CasesTable")],
             ],
         ]
         return File(name: "template.json", template: template, resources: resources.count)

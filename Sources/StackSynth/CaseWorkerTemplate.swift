@@ -1,0 +1,186 @@
+//===----------------------------------------------------------------------===//
+//
+// This source file is part of the OnPremWatch open source project
+//
+// Copyright (c) 2026 the OnPremWatch project authors
+// Licensed under Apache License v2.0
+//
+// See LICENSE for license information
+//
+// SPDX-License-Identifier: Apache-2.0
+//
+//===----------------------------------------------------------------------===//
+
+
+import Core
+
+/// The support-case worker's half of the parent stack: the alarm topic (unless `AlarmTopicArn` names one), the
+/// queue that the topic delivers to with its dead-letter queue, the worker function from the same zip
+/// (`Handler: cases`) with its event source mapping, the episodes table, an alarm on the dead-letter queue, and the
+/// worker's role.
+extension StackTemplates {
+    /// Seconds the worker may run: a batch of ten records, each a few calls to DynamoDB and AWS Support.
+    static let workerTimeout = 60
+    /// SQS's advice: a visibility timeout of at least six times the function's timeout, so a batch that is being
+    /// retried by Lambda is not delivered again meanwhile.
+    static let queueVisibilityTimeout = 6 * workerTimeout
+    /// Deliveries before a message that keeps failing goes to the dead-letter queue.
+    static let maxReceiveCount = 5
+
+    /// The topic the alarms notify: the stack's own, or the one `AlarmTopicArn` names.
+    static var alarmTopic: JSONValue { ["Fn::If": ["CreateTopic", ref("AlarmTopic"), ref("AlarmTopicArn")]] }
+
+    static var workerConditions: [String: JSONValue] {
+        [
+            "CreateTopic": ["Fn::Equals": [ref("AlarmTopicArn"), ""]],
+            "HasWebhookSecret": ["Fn::Not": [["Fn::Equals": [ref("CaseWebhookSecretArn"), ""]]]],
+        ]
+    }
+
+    static var workerResources: [String: JSONValue] {
+        let queueArn = getAtt("CasesQueue", "Arn")
+        let tableArn = getAtt("CasesTable", "Arn")
+        return [
+            "AlarmTopic": [
+                "Type": "AWS::SNS::Topic", "Condition": "CreateTopic",
+                "Properties": ["TopicName": sub("${Name}-alarms"), "KmsMasterKeyId": "alias/aws/sns"],
+            ],
+            "CasesDeadLetterQueue": [
+                "Type": "AWS::SQS::Queue",
+                "Properties": [
+                    "QueueName": sub("${Name}-cases-dlq"), "MessageRetentionPeriod": 1_209_600,
+                    "SqsManagedSseEnabled": true,
+                ],
+            ],
+            "CasesQueue": [
+                "Type": "AWS::SQS::Queue",
+                "Properties": [
+                    "QueueName": sub("${Name}-cases"), "VisibilityTimeout": .number(Double(queueVisibilityTimeout)),
+                    "SqsManagedSseEnabled": true,
+                    "RedrivePolicy": [
+                        "deadLetterTargetArn": getAtt("CasesDeadLetterQueue", "Arn"),
+                        "maxReceiveCount": .number(Double(maxReceiveCount)),
+                    ],
+                ],
+            ],
+            "CasesQueuePolicy": [
+                "Type": "AWS::SQS::QueuePolicy",
+                "Properties": [
+                    "Queues": [ref("CasesQueue")],
+                    "PolicyDocument": policy([
+                        [
+                            "Effect": "Allow", "Principal": ["Service": "sns.amazonaws.com"],
+                            "Action": "sqs:SendMessage", "Resource": queueArn,
+                            "Condition": ["ArnEquals": ["aws:SourceArn": alarmTopic]],
+                        ]
+                    ]),
+                ],
+            ],
+            "CasesSubscription": [
+                "Type": "AWS::SNS::Subscription",
+                "Properties": ["Protocol": "sqs", "TopicArn": alarmTopic, "Endpoint": queueArn],
+            ],
+            "CasesTable": [
+                "Type": "AWS::DynamoDB::Table",
+                "Properties": [
+                    "BillingMode": "PAY_PER_REQUEST",
+                    "AttributeDefinitions": [["AttributeName": "pk", "AttributeType": "S"]],
+                    "KeySchema": [["AttributeName": "pk", "KeyType": "HASH"]],
+                    "TimeToLiveSpecification": ["AttributeName": "expires", "Enabled": true],
+                ],
+            ],
+            "CasesLogGroup": [
+                "Type": "AWS::Logs::LogGroup",
+                "Properties": [
+                    "LogGroupName": sub("/aws/lambda/${Name}-cases"), "RetentionInDays": ref("LogRetentionDays"),
+                ],
+            ],
+            "CasesRole": [
+                "Type": "AWS::IAM::Role",
+                "Properties": [
+                    "AssumeRolePolicyDocument": assumeRole("lambda.amazonaws.com"),
+                    "Policies": [["PolicyName": "onprem-watch-cases", "PolicyDocument": policy(workerStatements)]],
+                ],
+            ],
+            "CasesFunction": [
+                "Type": "AWS::Lambda::Function",
+                "Properties": [
+                    "FunctionName": sub("${Name}-cases"),
+                    "Description": "OnPremWatch: raises a support case per alarm episode",
+                    "Runtime": "provided.al2023", "Handler": "cases", "Architectures": ["x86_64"],
+                    "MemorySize": 128, "Timeout": .number(Double(workerTimeout)),
+                    "Code": ["S3Bucket": ref("CodeBucket"), "S3Key": ref("CodeKey")],
+                    "Role": getAtt("CasesRole", "Arn"),
+                    "Environment": [
+                        "Variables": [
+                            "ONPREM_CASES_TABLE": ref("CasesTable"), "ONPREM_CASE_SINK": ref("CaseSink"),
+                            "ONPREM_CASE_WEBHOOK_SECRET": [
+                                "Fn::If": ["HasWebhookSecret", ref("CaseWebhookSecretArn"), ref("AWS::NoValue")]
+                            ],
+                        ]
+                    ],
+                    "LoggingConfig": [
+                        "LogFormat": "JSON", "ApplicationLogLevel": "INFO", "SystemLogLevel": "WARN",
+                        "LogGroup": ref("CasesLogGroup"),
+                    ],
+                ],
+            ],
+            "CasesEventSource": [
+                "Type": "AWS::Lambda::EventSourceMapping",
+                "Properties": [
+                    "EventSourceArn": queueArn, "FunctionName": ref("CasesFunction"), "BatchSize": 10,
+                    "FunctionResponseTypes": ["ReportBatchItemFailures"],
+                ],
+            ],
+            "CasesDeadLetterAlarm": [
+                "Type": "AWS::CloudWatch::Alarm",
+                "Properties": [
+                    "AlarmName": sub("${Name} | support-case messages in the dead-letter queue"),
+                    "AlarmDescription":
+                        "Alarm notifications the case worker could not handle: read them in the queue and the worker's log",
+                    "Namespace": "AWS/SQS", "MetricName": "ApproximateNumberOfMessagesVisible",
+                    "Dimensions": [["Name": "QueueName", "Value": getAtt("CasesDeadLetterQueue", "QueueName")]],
+                    "Statistic": "Maximum", "Period": 300, "EvaluationPeriods": 1, "Threshold": 0,
+                    "ComparisonOperator": "GreaterThanThreshold", "TreatMissingData": "notBreaching",
+                    "AlarmActions": [alarmTopic],
+                ],
+            ],
+        ]
+    }
+
+    /// Its log group, its queue, its table, AWS Support's case calls (which have no resource-level permissions),
+    /// and the webhook's secret when there is one.
+    static var workerStatements: [JSONValue] {
+        [
+            [
+                "Effect": "Allow", "Action": ["logs:CreateLogStream", "logs:PutLogEvents"],
+                "Resource": getAtt("CasesLogGroup", "Arn"),
+            ],
+            [
+                "Effect": "Allow",
+                "Action": ["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes", "sqs:ChangeMessageVisibility"],
+                "Resource": getAtt("CasesQueue", "Arn"),
+            ],
+            [
+                "Effect": "Allow",
+                "Action": ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem"],
+                "Resource": getAtt("CasesTable", "Arn"),
+            ],
+            [
+                "Effect": "Allow",
+                "Action": ["support:CreateCase", "support:AddCommunicationToCase", "support:ResolveCase"],
+                "Resource": "*",
+            ],
+            [
+                "Fn::If": [
+                    "HasWebhookSecret",
+                    [
+                        "Effect": "Allow", "Action": "secretsmanager:GetSecretValue",
+                        "Resource": ref("CaseWebhookSecretArn"),
+                    ],
+                    ref("AWS::NoValue"),
+                ]
+            ],
+        ]
+    }
+}
