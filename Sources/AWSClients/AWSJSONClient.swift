@@ -11,7 +11,6 @@
 //
 //===----------------------------------------------------------------------===//
 
-
 public import AWSSigning
 public import Core
 import CurlHTTP
@@ -87,13 +86,15 @@ public final class AWSJSONClient {
                 case .client: .client
                 }
             throw CallError(
-                kind: kind, code: error.code, message: error.message, body: error.body.flatMap { try? JSONValue.parse($0) })
+                kind: kind, code: error.code, message: error.message,
+                body: error.body.flatMap { try? JSONValue.parse($0) })
         }
         if answer.body.isEmpty { return .object(JSONObject()) }
         do {
             return try JSONValue.parse(answer.body)
         } catch {
-            throw CallError(kind: .server, code: "InvalidAnswer", message: "\(operation) answered with no JSON: \(error)")
+            throw CallError(
+                kind: .server, code: "InvalidAnswer", message: "\(operation) answered with no JSON: \(error)")
         }
     }
 }

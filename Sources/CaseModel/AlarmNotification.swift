@@ -11,7 +11,6 @@
 //
 //===----------------------------------------------------------------------===//
 
-
 public import Core
 
 /// One alarm state change, from whichever of the three shapes a queue's message takes: SNS's envelope whose

@@ -11,7 +11,6 @@
 //
 //===----------------------------------------------------------------------===//
 
-
 public import CatalogModel
 
 /// What a case says, built from the notification and its route: the same text goes to AWS Support and to a
@@ -59,7 +58,9 @@ public struct CaseDocument: Sendable, Equatable {
 
     /// The note an `OK` transition adds to the episode's case.
     public static func recovery(_ notification: AlarmNotification) -> String {
-        var lines = ["Recovered: alarm \(notification.alarmName) is \(notification.state.rawValue) since \(notification.stateChangeTime)."]
+        var lines = [
+            "Recovered: alarm \(notification.alarmName) is \(notification.state.rawValue) since \(notification.stateChangeTime)."
+        ]
         if let reason = notification.reason { lines.append("Reason: \(reason)") }
         return lines.joined(separator: "\n")
     }

@@ -11,7 +11,6 @@
 //
 //===----------------------------------------------------------------------===//
 
-
 public import CatalogModel
 
 /// Which catalog alarm a notification belongs to, and the case policy that follows from it.

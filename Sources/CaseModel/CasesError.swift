@@ -11,7 +11,6 @@
 //
 //===----------------------------------------------------------------------===//
 
-
 public import Core
 
 /// Why the support-case worker (`_HANDLER=cases`) could not handle a message, named `Cases.Reason`.

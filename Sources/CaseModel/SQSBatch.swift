@@ -11,7 +11,6 @@
 //
 //===----------------------------------------------------------------------===//
 
-
 public import Core
 
 /// Lambda's SQS event, as much of it as the worker reads, and the partial batch response it answers with.
@@ -50,7 +49,8 @@ public struct SQSBatch: Sendable, Equatable {
             let body: String
             if case .string(let text)? = fields["body"] { body = text } else { body = "" }
             var count = 1
-            if case .object(let attributes)? = fields["attributes"], let text = attributes["ApproximateReceiveCount"]?.text,
+            if case .object(let attributes)? = fields["attributes"],
+                let text = attributes["ApproximateReceiveCount"]?.text,
                 let number = Int(text)
             {
                 count = number

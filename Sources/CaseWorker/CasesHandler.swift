@@ -11,7 +11,6 @@
 //
 //===----------------------------------------------------------------------===//
 
-
 import AWSClients
 import AWSSigning
 public import CaseModel
@@ -30,23 +29,21 @@ public final class CasesHandler {
     let catalog: Catalog
     private let store: EpisodeStore
     private let sink: any CaseSink
-    /// The longest a claim holds when the invocation's deadline is later (`ONPREM_CASES_LEASE_MS`).
-    private let leaseCapMs: Int64?
     /// The most one record may take, retries included (`ONPREM_CASES_RECORD_MS`): a sink that stays throttled
-    /// fails its records, which come back later, rather than holding the batch's others until the deadline.
+    /// fails its records, which come back later, rather than holding the batch's others until the deadline. A
+    /// claim's lease ends with its record's time.
     private let recordBudgetMs: Int64
     /// What is kept back from the deadline for the answer.
     static let answerMarginMs: Int64 = 200
     static let defaultRecordBudgetMs: Int64 = 20_000
 
     init(
-        catalog: Catalog, store: EpisodeStore, sink: any CaseSink, leaseCapMs: Int64?,
+        catalog: Catalog, store: EpisodeStore, sink: any CaseSink,
         recordBudgetMs: Int64 = CasesHandler.defaultRecordBudgetMs
     ) {
         self.catalog = catalog
         self.store = store
         self.sink = sink
-        self.leaseCapMs = leaseCapMs
         self.recordBudgetMs = recordBudgetMs
     }
 
@@ -76,7 +73,8 @@ public final class CasesHandler {
         case "support":
             // AWS Support has one endpoint, in us-east-1, whatever the function's region.
             let endpoint = AWSJSONClient.endpoint(
-                environment: environment, serviceVariable: "SUPPORT", fallback: "https://support.us-east-1.amazonaws.com")
+                environment: environment, serviceVariable: "SUPPORT",
+                fallback: "https://support.us-east-1.amazonaws.com")
             guard
                 let client = AWSJSONClient(
                     endpoint: endpoint, region: "us-east-1", service: "support", targetPrefix: "AWSSupport_20130415",
@@ -97,7 +95,8 @@ public final class CasesHandler {
                 target = .secret(secret, secrets)
             } else {
                 throw CasesError(
-                    .notConfigured, "ONPREM_CASE_SINK=webhook needs ONPREM_CASE_WEBHOOK_URL or ONPREM_CASE_WEBHOOK_SECRET")
+                    .notConfigured,
+                    "ONPREM_CASE_SINK=webhook needs ONPREM_CASE_WEBHOOK_URL or ONPREM_CASE_WEBHOOK_SECRET")
             }
             guard let webhook = WebhookCaseSink(target: target, caFile: environment["ONPREM_CASE_WEBHOOK_CA"]) else {
                 throw CasesError(.notConfigured, "libcurl could not make a handle")
@@ -108,7 +107,6 @@ public final class CasesHandler {
         }
         self.init(
             catalog: catalog, store: EpisodeStore(client: dynamo, table: table), sink: sink,
-            leaseCapMs: Int64(environment["ONPREM_CASES_LEASE_MS"] ?? ""),
             recordBudgetMs: Int64(environment["ONPREM_CASES_RECORD_MS"] ?? "") ?? Self.defaultRecordBudgetMs)
     }
 
@@ -130,7 +128,8 @@ public final class CasesHandler {
                     metadata: [
                         "messageId": "\(record.messageId)", "errorType": "\(error.errorType)",
                         "errorMessage": "\(error.errorMessage)", "receiveCount": "\(record.receiveCount)",
-                        "outcome": "\(error.retryable ? "comes back after the visibility timeout" : "cannot succeed: goes to the dead-letter queue after maxReceiveCount")",
+                        "outcome":
+                            "\(error.retryable ? "comes back after the visibility timeout" : "cannot succeed: goes to the dead-letter queue after maxReceiveCount")",
                     ])
             }
         }
@@ -161,19 +160,13 @@ public final class CasesHandler {
         "action#\(notification.alarmKey)#\(notification.state.rawValue)#\(notification.stateChangeTime)"
     }
 
-    private func lease(_ deadline: Deadline) -> Int64 {
-        let end = deadline.epochMilliseconds
-        guard let leaseCapMs else { return end }
-        return min(end, Deadline.nowEpochMilliseconds() + leaseCapMs)
-    }
-
     /// Raises the episode's case, or, beyond the customer's hourly limit, notes it on the customer's open case.
     private func raise(
         _ notification: AlarmNotification, route: CaseRoute, deadline: Deadline, logger: Logger
     ) throws(CasesError) {
         let key = Self.actionKey(notification)
         let token: Int64
-        switch try store.claim(key, leaseUntilMs: lease(deadline), deadline: deadline) {
+        switch try store.claim(key, leaseUntilMs: deadline.epochMilliseconds, deadline: deadline) {
         case .busy: throw CasesError(.episodeBusy, "another worker is raising the case of this episode")
         case .done(let caseId, let owned):
             // A repeated delivery. The records after the case may not all have been written; writing them again
@@ -233,7 +226,7 @@ public final class CasesHandler {
     ) throws(CasesError) {
         let key = Self.actionKey(notification)
         let token: Int64
-        switch try store.claim(key, leaseUntilMs: lease(deadline), deadline: deadline) {
+        switch try store.claim(key, leaseUntilMs: deadline.epochMilliseconds, deadline: deadline) {
         case .busy: throw CasesError(.episodeBusy, "another worker is noting this transition")
         case .done:
             logger.info("duplicate delivery: the transition is noted")

@@ -11,7 +11,6 @@
 //
 //===----------------------------------------------------------------------===//
 
-
 import AWSClients
 import CaseModel
 import Core
@@ -113,7 +112,8 @@ final class EpisodeStore {
         let answer = try call(
             "GetItem", ["TableName": .string(table), "Key": ["pk": Self.s("alarm#\(alarm)")], "ConsistentRead": true],
             deadline: deadline)
-        guard case .answered(.object(let fields)) = answer, let item = fields["Item"], Self.text(item, "state") == "open",
+        guard case .answered(.object(let fields)) = answer, let item = fields["Item"],
+            Self.text(item, "state") == "open",
             let episode = Self.text(item, "episode"), let caseId = Self.text(item, "caseId")
         else { return nil }
         return OpenCase(episode: episode, caseId: caseId, owned: Self.text(item, "owned") == "true")
@@ -210,7 +210,8 @@ final class EpisodeStore {
                 return .conditionFailed(.object(JSONObject()))
             }
             throw CasesError(
-                error.transient ? .storeUnavailable : .storeRefused, "DynamoDB \(operation) on \(table): \(error.message)")
+                error.transient ? .storeUnavailable : .storeRefused,
+                "DynamoDB \(operation) on \(table): \(error.message)")
         }
     }
 

@@ -11,7 +11,6 @@
 //
 //===----------------------------------------------------------------------===//
 
-
 import AWSClients
 import CaseModel
 import CatalogModel

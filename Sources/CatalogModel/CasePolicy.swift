@@ -11,7 +11,6 @@
 //
 //===----------------------------------------------------------------------===//
 
-
 import Core
 
 /// How the support-case worker (`_HANDLER=cases`) treats an alarm: what its case says and who hears of it.

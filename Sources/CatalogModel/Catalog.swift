@@ -56,7 +56,8 @@ public struct Catalog: Sendable {
             parsedQueries.append(try QueryDefinition(entry, where: "queries[\(index)]", requireVersions: true))
         }
         self.init(
-            customers: parsedCustomers, queries: parsedQueries, cases: try CasePolicy.member(of: fields, place: "catalog"))
+            customers: parsedCustomers, queries: parsedQueries,
+            cases: try CasePolicy.member(of: fields, place: "catalog"))
         try validateUniqueness()
     }
 

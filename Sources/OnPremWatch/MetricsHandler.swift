@@ -65,7 +65,8 @@ public struct MetricsHandler: LambdaHandler {
     ///   `Runtime.InitFailed` for an unknown `ONPREM_HEALTH`; the runtime reports it through `/init/error`.
     public init(environment: [String: String]) throws {
         self.init(
-            catalog: try Catalog(environment: environment), allowInlineSQL: environment["ONPREM_ALLOW_INLINE_SQL"] == "true",
+            catalog: try Catalog(environment: environment),
+            allowInlineSQL: environment["ONPREM_ALLOW_INLINE_SQL"] == "true",
             publishReserve: .milliseconds(Int64(environment["ONPREM_PUBLISH_RESERVE_MS"] ?? "") ?? 1000),
             maxIdleConnections: Int(environment["ONPREM_MAX_CONNECTIONS"] ?? "") ?? 8,
             sink: try MetricsSinks.from(environment: environment),

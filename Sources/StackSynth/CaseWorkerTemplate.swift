@@ -11,7 +11,6 @@
 //
 //===----------------------------------------------------------------------===//
 
-
 import Core
 
 /// The support-case worker's half of the parent stack: the alarm topic (unless `AlarmTopicArn` names one), the
@@ -158,7 +157,9 @@ extension StackTemplates {
             ],
             [
                 "Effect": "Allow",
-                "Action": ["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes", "sqs:ChangeMessageVisibility"],
+                "Action": [
+                    "sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes", "sqs:ChangeMessageVisibility",
+                ],
                 "Resource": getAtt("CasesQueue", "Arn"),
             ],
             [

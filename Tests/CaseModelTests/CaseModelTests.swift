@@ -11,7 +11,6 @@
 //
 //===----------------------------------------------------------------------===//
 
-
 import CaseModel
 import CatalogModel
 import Core
@@ -69,7 +68,8 @@ import Testing
         #expect(raw.trigger?.threshold == 80 && raw.trigger?.comparison == "GreaterThanThreshold")
 
         let other = try AlarmNotification(
-            body: #"{"AlarmName":"disk full","AlarmDescription":"/var at 98%","StateChangeTime":"2026-12-01T19:00:00Z"}"#)
+            body:
+                #"{"AlarmName":"disk full","AlarmDescription":"/var at 98%","StateChangeTime":"2026-12-01T19:00:00Z"}"#)
         #expect(other.state == .alarm && other.trigger == nil && other.alarmKey == "-:disk full")
     }
 
@@ -102,7 +102,8 @@ import Testing
             ]
         ]
         let batch = try SQSBatch(event: event.serialized())
-        #expect(batch.records == [.init(messageId: "m1", body: "{}", receiveCount: 3), .init(messageId: "m2", body: "x")])
+        #expect(
+            batch.records == [.init(messageId: "m1", body: "{}", receiveCount: 3), .init(messageId: "m2", body: "x")])
         for bad in ["{}", "[]", #"{"Records":[{"body":"x"}]}"#, "nope"] {
             #expect(throws: CasesError.self) { try SQSBatch(event: Array(bad.utf8)) }
         }
