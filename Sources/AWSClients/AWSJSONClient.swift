@@ -56,10 +56,10 @@ public final class AWSJSONClient {
         self.contentType = "application/x-amz-json-\(jsonVersion)"
     }
 
-    /// The endpoint from `AWS_ENDPOINT_URL_<SERVICE>`, then `AWS_ENDPOINT_URL`, then `fallback`, as the AWS SDKs
+    /// The endpoint from `variable` (`AWS_ENDPOINT_URL_DYNAMODB`), then `AWS_ENDPOINT_URL`, then `fallback`, as the AWS SDKs
     /// choose it.
-    public static func endpoint(environment: [String: String], serviceVariable: String, fallback: String) -> String {
-        if let url = environment["AWS_ENDPOINT_URL_\(serviceVariable)"], !url.isEmpty { return url }
+    public static func endpoint(environment: [String: String], variable: String, fallback: String) -> String {
+        if let url = environment[variable], !url.isEmpty { return url }
         if let url = environment["AWS_ENDPOINT_URL"], !url.isEmpty { return url }
         return fallback
     }

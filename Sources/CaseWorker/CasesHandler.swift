@@ -61,7 +61,7 @@ public final class CasesHandler {
         }
         let region = environment["AWS_REGION"] ?? "us-east-1"
         let dynamoEndpoint = AWSJSONClient.endpoint(
-            environment: environment, serviceVariable: "DYNAMODB",
+            environment: environment, variable: "AWS_ENDPOINT_URL_DYNAMODB",
             fallback: "https://dynamodb.\(region).amazonaws.com")
         guard
             let dynamo = AWSJSONClient(
@@ -73,7 +73,7 @@ public final class CasesHandler {
         case "support":
             // AWS Support has one endpoint, in us-east-1, whatever the function's region.
             let endpoint = AWSJSONClient.endpoint(
-                environment: environment, serviceVariable: "SUPPORT",
+                environment: environment, variable: "AWS_ENDPOINT_URL_SUPPORT",
                 fallback: "https://support.us-east-1.amazonaws.com")
             guard
                 let client = AWSJSONClient(

@@ -37,6 +37,49 @@ import Testing
         }
     }
 
+    @Test("the case worker's half: topic, queue with its dead-letter queue, worker from the same zip, table, alarm")
+    func caseWorker() throws {
+        let parent = StackTemplates(plan: CollectionPlan(catalog: Fixtures.catalog(customers: 2))).files[0].template
+        let worker = try #require(parent["Resources", "CasesFunction", "Properties"])
+        #expect(worker["Handler"] == "cases")
+        #expect(worker["Code"] == parent["Resources", "Function", "Properties", "Code"])
+        #expect(worker["Environment", "Variables", "ONPREM_CASES_TABLE"] == ["Ref": "CasesTable"])
+        #expect(worker["Environment", "Variables", "ONPREM_CASE_SINK"] == ["Ref": "CaseSink"])
+        #expect(
+            parent["Resources", "CasesEventSource", "Properties", "FunctionResponseTypes"] == [
+                "ReportBatchItemFailures"
+            ])
+        let queue = try #require(parent["Resources", "CasesQueue", "Properties"])
+        #expect(queue["RedrivePolicy", "maxReceiveCount"] == 5)
+        #expect(queue["VisibilityTimeout"] == .number(Double(6 * StackTemplates.workerTimeout)))
+        let table = try #require(parent["Resources", "CasesTable", "Properties"])
+        #expect(table["BillingMode"] == "PAY_PER_REQUEST")
+        #expect(table["TimeToLiveSpecification"] == ["AttributeName": "expires", "Enabled": true])
+        #expect(parent["Resources", "AlarmTopic", "Condition"] == "CreateTopic")
+        // Every alarm notifies the stack's topic, or the one AlarmTopicArn names.
+        #expect(
+            parent["Resources", "Customers001", "Properties", "Parameters", "AlarmTopicArn"]
+                == ["Fn::If": ["CreateTopic", ["Ref": "AlarmTopic"], ["Ref": "AlarmTopicArn"]]])
+        #expect(
+            parent["Resources", "CasesQueuePolicy", "Properties", "PolicyDocument", "Statement"]
+                == [
+                    [
+                        "Effect": "Allow", "Principal": ["Service": "sns.amazonaws.com"], "Action": "sqs:SendMessage",
+                        "Resource": ["Fn::GetAtt": ["CasesQueue", "Arn"]],
+                        "Condition": [
+                            "ArnEquals": [
+                                "aws:SourceArn": [
+                                    "Fn::If": ["CreateTopic", ["Ref": "AlarmTopic"], ["Ref": "AlarmTopicArn"]]
+                                ]
+                            ]
+                        ],
+                    ]
+                ])
+        for parameter in ["CaseSink", "CaseWebhookSecretArn"] {
+            #expect(parent["Parameters", parameter] != nil, "\(parameter)")
+        }
+    }
+
     @Test("the function may publish only into its namespace and read only the catalog's secrets")
     func leastPrivilege() {
         var catalog = Fixtures.catalog(customers: 2)
