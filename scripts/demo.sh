@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: Apache-2.0
 # The demo: runs the staged function (bootstrap, binary and catalog, as Lambda would) against the Runtime API
 # emulator and the local PostgreSQL with the demo databases, invokes it with every event in events/, and prints
-# each answer. Run through scripts/with-services.sh.
+# each answer; then a KPI past its threshold goes through the case worker to a support case. Run through
+# scripts/with-services.sh.
 set -euo pipefail
 stage=$(cd "${1:?usage: demo.sh STAGE_DIR}" && pwd)
 invoke="$ONPREM_TEST_EMULATOR/2015-03-31/functions/_/invocations"
@@ -23,3 +24,5 @@ for event in "${events[@]}"; do
 done
 wait "$function_pid"
 python3 "$(dirname "$0")/show-metrics.py"
+# The last act: a KPI past its threshold, the alarm notification, and the case the worker raised.
+python3 "$(dirname "$0")/demo-case.py" "$stage"
