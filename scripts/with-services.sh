@@ -93,7 +93,7 @@ pg_ctl=("${as_pg[@]}" "$pg_bin/pg_ctl" -D "$pg_dir/data" -l "$pg_dir/server.log"
 stop_pg() { "${pg_ctl[@]}" -m immediate stop >/dev/null 2>&1 || true; }
 trap 'stop_pg; cleanup' EXIT INT TERM
 psql_admin=("${as_pg[@]}" psql -q -h "$pg_dir" -p "$pg_port" -U postgres -v ON_ERROR_STOP=1)
-"${psql_admin[@]}" -d postgres -c "CREATE ROLE onprem LOGIN PASSWORD '$pg_password'" \
+"${psql_admin[@]}" -d postgres -c "CREATE ROLE onprem LOGIN PASSWORD '$pg_password' IN ROLE pg_monitor" \
     -c "CREATE DATABASE ops_v1 OWNER onprem" -c "CREATE DATABASE ops_v2 OWNER onprem"
 # The demo login may only read, as a monitoring login should.
 for version in 1 2; do

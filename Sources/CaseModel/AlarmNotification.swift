@@ -11,7 +11,7 @@
 //
 //===----------------------------------------------------------------------===//
 
-public import Core
+import Core
 
 /// One alarm state change, from whichever of the three shapes a queue's message takes: SNS's envelope whose
 /// `Message` is CloudWatch's notification, that notification itself (raw delivery), or the message of any other

@@ -42,9 +42,10 @@ public struct CaseRoute: Sendable, Equatable {
         let customer = customerName.flatMap { name in catalog.customers.first { $0.opname == name } }
         var alarm: AlarmSpec?
         if let trigger = notification.trigger, let queryName {
-            let variants = catalog.queries.filter {
-                $0.name == queryName && (customer == nil || $0.versions.contains(customer!.version))
-            }
+            let variants =
+                catalog.queries.filter {
+                    $0.name == queryName && (customer == nil || $0.versions.contains(customer!.version))
+                } + (BuiltinPack(rawValue: queryName).map { [$0.definition] } ?? [])
             alarm = variants.lazy.flatMap(\.alarms).first { spec in
                 spec.metric == trigger.metricName
                     && spec.dimensions.allSatisfy { trigger.dimensions[$0.key] == $0.value }

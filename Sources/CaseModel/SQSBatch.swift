@@ -11,7 +11,7 @@
 //
 //===----------------------------------------------------------------------===//
 
-public import Core
+import Core
 
 /// Lambda's SQS event, as much of it as the worker reads, and the partial batch response it answers with.
 public struct SQSBatch: Sendable, Equatable {

@@ -13,8 +13,8 @@
 
 import AWSClients
 import AWSSigning
-public import CaseModel
-public import CatalogModel
+import CaseModel
+import CatalogModel
 import Core
 public import LambdaRuntime
 import Logging

@@ -54,13 +54,16 @@ public struct AlarmSpec: Sendable, Equatable {
     /// The row's own dimensions (text columns) that pick one series, besides `Customer` and `Query`.
     public var dimensions: [String: String]
     public var threshold: Double?
+    /// A built-in pack's threshold, used where the customer's `thresholds[metric]` sets none.
+    public var defaultThreshold: Double?
     /// The alarm's own `severity`, `runbook` and `ccEmails` for the case it raises.
     public var cases: CasePolicy
 
     public init(
         metric: String, comparison: Comparison = .greaterThanThreshold, statistic: Statistic = .maximum,
         periods: Int = 3, datapointsToAlarm: Int? = nil, period: Int = 60, missingData: MissingData = .missing,
-        dimensions: [String: String] = [:], threshold: Double? = nil, cases: CasePolicy = CasePolicy()
+        dimensions: [String: String] = [:], threshold: Double? = nil, cases: CasePolicy = CasePolicy(),
+        defaultThreshold: Double? = nil
     ) {
         self.metric = metric
         self.comparison = comparison
@@ -72,6 +75,13 @@ public struct AlarmSpec: Sendable, Equatable {
         self.dimensions = dimensions
         self.threshold = threshold
         self.cases = cases
+        self.defaultThreshold = defaultThreshold
+    }
+
+    /// The threshold of this alarm for `customer`: the alarm's `threshold`, else the customer's
+    /// `thresholds[metric]`, else a built-in pack's default, else the customer's `threshold`.
+    public func threshold(for customer: Customer) -> Double? {
+        threshold ?? customer.thresholds[metric] ?? defaultThreshold ?? customer.threshold
     }
 
     init(_ value: JSONValue, where place: String) throws(CatalogError) {

@@ -47,9 +47,12 @@ public struct Catalog: Sendable {
         guard case .array(let queries)? = fields["queries"] else {
             throw CatalogError(.invalid, "catalog has no \"queries\" array")
         }
+        let everyone = try BuiltinPack.list(in: fields, place: "catalog")
         var parsedCustomers: [Customer] = []
         for (index, entry) in customers.enumerated() {
-            parsedCustomers.append(try Customer(entry, where: "customers[\(index)]"))
+            var customer = try Customer(entry, where: "customers[\(index)]")
+            customer.builtin += everyone.filter { !customer.builtin.contains($0) }
+            parsedCustomers.append(customer)
         }
         var parsedQueries: [QueryDefinition] = []
         for (index, entry) in queries.enumerated() {
@@ -68,6 +71,9 @@ public struct Catalog: Sendable {
             throw CatalogError(.invalid, "customers[\(index)] (\"\(customer.opname)\"): opname is used twice")
         }
         var variants: Set<String> = []
+        for (index, query) in queries.enumerated() where BuiltinPack(rawValue: query.name) != nil {
+            throw CatalogError(.invalid, "queries[\(index)]: \"\(query.name)\" is the name of a built-in pack")
+        }
         for (index, query) in queries.enumerated() {
             for version in query.versions where !variants.insert("\(query.name)\u{0}\(version)").inserted {
                 throw CatalogError(
@@ -98,6 +104,27 @@ public struct Catalog: Sendable {
     public func queries(forVersion version: String) -> [QueryDefinition] {
         queries.filter { $0.versions.contains(version) }
     }
+
+    /// What `customer` collects: the catalog's queries for its version, then its built-in packs.
+    public func queries(for customer: Customer) -> [QueryDefinition] {
+        queries(forVersion: customer.version) + customer.builtin.map(\.definition)
+    }
+
+    /// Query `name` as `customer` runs it: a built-in pack the customer has, or the variant for its version.
+    ///
+    /// - Throws: ``CatalogError/Code/unknownQuery`` for a pack the customer does not have, or the errors of
+    ///   ``query(named:version:)``.
+    public func query(named name: String, for customer: Customer) throws(CatalogError) -> QueryDefinition {
+        if let pack = BuiltinPack(rawValue: name) {
+            guard customer.builtin.contains(pack) else {
+                throw CatalogError(
+                    .unknownQuery,
+                    "\"\(name)\" is a built-in pack that customer \"\(customer.opname)\" does not have (builtin)")
+            }
+            return pack.definition
+        }
+        return try query(named: name, version: customer.version)
+    }
 }
 
 /// One customer deployment and how to reach its database.
@@ -123,6 +150,9 @@ public struct Customer: Sendable, Equatable {
     public var thresholds: [String: Double]
     /// The support-case worker's settings for this customer's alarms, over the catalog's.
     public var cases: CasePolicy
+    /// The built-in packs collected for this customer besides the catalog's queries: its own `builtin` and the
+    /// catalog's.
+    public var builtin: [BuiltinPack]
 
     static let sslModes: Set<String> = ["disable", "allow", "prefer", "require", "verify-ca", "verify-full"]
     /// libpq's values of `target_session_attrs` (PostgreSQL 14 and later).
@@ -134,7 +164,8 @@ public struct Customer: Sendable, Equatable {
         opname: String, ip: String, port: Int = 5432, database: String, version: String, threshold: Double? = nil,
         user: String? = nil, sslmode: String? = nil, sslrootcert: String? = nil, secret: String? = nil,
         interval: Int? = nil, thresholds: [String: Double] = [:], hosts: [HostAddress]? = nil,
-        targetSessionAttrs: String? = nil, connectTimeoutMs: Int? = nil, cases: CasePolicy = CasePolicy()
+        targetSessionAttrs: String? = nil, connectTimeoutMs: Int? = nil, cases: CasePolicy = CasePolicy(),
+        builtin: [BuiltinPack] = []
     ) {
         self.opname = opname
         self.hosts = hosts ?? [HostAddress(ip: ip, port: port)]
@@ -150,6 +181,7 @@ public struct Customer: Sendable, Equatable {
         self.targetSessionAttrs = targetSessionAttrs
         self.connectTimeoutMs = connectTimeoutMs
         self.cases = cases
+        self.builtin = builtin
     }
 
     /// The first host's address.
@@ -193,7 +225,8 @@ public struct Customer: Sendable, Equatable {
             thresholds: try named.numberMap("thresholds"), hosts: hosts,
             targetSessionAttrs: try named.optionalText("targetSessionAttrs"),
             connectTimeoutMs: try named.optionalInteger("connectTimeoutMs", in: 1...900_000),
-            cases: try CasePolicy.member(of: fields, place: named.place))
+            cases: try CasePolicy.member(of: fields, place: named.place),
+            builtin: try BuiltinPack.list(in: fields, place: named.place))
         if let sslmode, !Self.sslModes.contains(sslmode) {
             throw CatalogError(
                 .invalid, "\(named.place): sslmode \"\(sslmode)\" is not one of \(Self.sslModes.sorted())")
@@ -233,11 +266,14 @@ public struct QueryDefinition: Sendable, Equatable {
     public var interval: Int?
     /// The KPIs that get an alarm per customer (`onprem-watch synth`).
     public var alarms: [AlarmSpec]
+    /// The built-in pack this query is, whose SQL is chosen by the server's version when it runs.
+    public var builtin: BuiltinPack?
 
     public init(
         name: String, description: String? = nil, tags: [String] = [], versions: [String], query: String,
         cloudwatchDimension: String, units: [String: String] = [:], timeoutMs: Int? = nil, storageResolution: Int = 60,
-        interval: Int? = nil, alarms: [AlarmSpec] = [], maxRows: Int = QueryDefinition.defaultMaxRows
+        interval: Int? = nil, alarms: [AlarmSpec] = [], maxRows: Int = QueryDefinition.defaultMaxRows,
+        builtin: BuiltinPack? = nil
     ) {
         self.name = name
         self.description = description
@@ -251,6 +287,7 @@ public struct QueryDefinition: Sendable, Equatable {
         self.storageResolution = storageResolution
         self.interval = interval
         self.alarms = alarms
+        self.builtin = builtin
     }
 
     /// The row limit of a query that sets none: enough for any KPI query, and well inside a 15-minute invocation.

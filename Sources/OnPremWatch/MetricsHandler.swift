@@ -85,7 +85,7 @@ public struct MetricsHandler: LambdaHandler {
         case .named(let name): customer = try catalog.customer(named: name)
         case .inline(let inline): customer = inline
         }
-        let references = payload.queries ?? catalog.queries(forVersion: customer.version).map { .named($0.name) }
+        let references = payload.queries ?? catalog.queries(for: customer).map { .named($0.name) }
         // Datums go to the sink as batches fill, during the queries: what is left of the invocation after the
         // last query is for the last batch. A publish failure fails the task with the unpublished datums in the
         // error, never silently.
@@ -101,7 +101,7 @@ public struct MetricsHandler: LambdaHandler {
             do {
                 let query: QueryDefinition
                 switch reference {
-                case .named(let name): query = try catalog.query(named: name, version: customer.version)
+                case .named(let name): query = try catalog.query(named: name, for: customer)
                 case .inline(let inline): query = inline
                 }
                 collection = QueryCollection(
@@ -199,7 +199,7 @@ public struct MetricsHandler: LambdaHandler {
             return query.cloudwatchDimension
         case .named(let name):
             let variant =
-                (try? catalog.query(named: name, version: customer.version))
+                (try? catalog.query(named: name, for: customer))
                 ?? catalog.queries.first { $0.name == name }
             return variant?.cloudwatchDimension ?? name
         }

@@ -73,7 +73,7 @@ final class QueryRunner {
             [
                 (sql: "BEGIN TRANSACTION READ ONLY", parameters: []),
                 (sql: "SELECT set_config('statement_timeout', $1, true)", parameters: [String(timeoutMs)]),
-                (sql: query.query, parameters: []),
+                (sql: query.builtin?.sql(serverVersion: connection.serverVersion) ?? query.query, parameters: []),
                 (sql: "COMMIT", parameters: []),
             ], streaming: 2, into: &receiver, deadline: deadline)
     }

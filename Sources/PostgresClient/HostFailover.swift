@@ -19,7 +19,7 @@ public import Core
 /// Hosts are tried in order. `target_session_attrs` goes to libpq with each try, and libpq checks the server
 /// (`in_hot_standby`, or a query on servers before 14). `prefer-standby` is two passes, as in libpq: standbys
 /// first, then any server. A host that did not answer within its time is not tried again in the second pass.
-public enum HostFailover {
+public enum HostFailover: Sendable {
     /// One try: which host, and the `target_session_attrs` to ask of it (`nil`: any server).
     public struct Attempt: Sendable, Equatable {
         public var host: Int

@@ -84,6 +84,10 @@ public final class PostgresConnection {
     /// Whether the connection is up as far as the client knows (a server restart shows only on next use).
     public var isUsable: Bool { !isBroken && PQstatus(connection) == CONNECTION_OK }
 
+    /// The server's version as `server_version_num` gives it (150004 for 15.4): libpq reads it once, when the
+    /// connection starts, so asking costs no round trip.
+    public var serverVersion: Int { Int(PQserverVersion(connection)) }
+
     /// Whether no transaction is open, so the connection can go back to the pool.
     public var isIdle: Bool { PQtransactionStatus(connection) == PQTRANS_IDLE }
 

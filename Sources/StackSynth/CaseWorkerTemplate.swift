@@ -38,7 +38,6 @@ extension StackTemplates {
 
     static var workerResources: [String: JSONValue] {
         let queueArn = getAtt("CasesQueue", "Arn")
-        let tableArn = getAtt("CasesTable", "Arn")
         return [
             "AlarmTopic": [
                 "Type": "AWS::SNS::Topic", "Condition": "CreateTopic",

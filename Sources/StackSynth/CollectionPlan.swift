@@ -55,7 +55,7 @@ public struct CollectionPlan: Sendable {
 
     public init(catalog: Catalog) {
         customers = catalog.customers.map { customer in
-            let queries = catalog.queries(forVersion: customer.version)
+            let queries = catalog.queries(for: customer)
             var groups: [Group] = []
             for query in queries {
                 let interval = query.interval ?? customer.interval ?? CollectionInterval.default
@@ -69,7 +69,7 @@ public struct CollectionPlan: Sendable {
             var missing: [String] = []
             for query in queries {
                 for spec in query.alarms {
-                    if let threshold = spec.threshold ?? customer.thresholds[spec.metric] ?? customer.threshold {
+                    if let threshold = spec.threshold(for: customer) {
                         alarms.append(Alarm(query: query, spec: spec, threshold: threshold))
                     } else {
                         missing.append("\(query.name)/\(spec.metric)")

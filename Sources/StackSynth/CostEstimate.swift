@@ -176,7 +176,8 @@ public struct CostEstimate: Sendable {
 
     /// Series one query publishes: the metric names the catalog knows of (units, alarms), at least one.
     static func seriesCount(_ query: QueryDefinition) -> Int {
-        max(1, Set(query.units.keys).union(query.alarms.map(\.metric)).count)
+        if let pack = query.builtin { return pack.estimatedSeries }
+        return max(1, Set(query.units.keys).union(query.alarms.map(\.metric)).count)
     }
 
     /// Log bytes of one invocation with the EMF sink: a line per series and one health line, as the function

@@ -47,12 +47,13 @@ public struct StackTemplates: Sendable {
     public static let resourcesPerStack = 400
     /// CloudFormation reads nested templates up to 1 MB from S3.
     public static let templateBytes = 1_000_000
-    /// A dashboard holds at most 500 widgets: one row (one widget) per customer.
-    public static let customersPerDashboard = 500
+    /// A dashboard holds at most 500 widgets: one row per customer, of one widget, or two with the
+    /// `server-health` pack.
+    public static let widgetsPerDashboard = 500
 
     public init(plan: CollectionPlan) {
         let customerFiles = Self.customerTemplates(plan.customers)
-        let dashboards = (plan.customers.count + Self.customersPerDashboard - 1) / Self.customersPerDashboard
+        let dashboards = Self.dashboardPages(plan.customers).count
         let dashboardFile = File(
             name: "dashboards.json", template: Self.dashboardTemplate(plan.customers), resources: max(1, dashboards))
         let parent = Self.parentTemplate(plan, customerFiles: customerFiles.map(\.name))
@@ -378,24 +379,51 @@ public struct StackTemplates: Sendable {
 
     /// One row per customer: every series of its namespace (KPIs and health), found by `SEARCH`, so the dashboard
     /// needs no list of row dimensions the catalog cannot know.
+    /// Customers in catalog order, as many on each dashboard as its widgets allow; at least one (empty) page.
+    static func dashboardPages(_ customers: [CollectionPlan.CustomerPlan]) -> [[CollectionPlan.CustomerPlan]] {
+        var pages: [[CollectionPlan.CustomerPlan]] = [[]]
+        var widgets = 0
+        for customer in customers {
+            let count = customer.customer.builtin.contains(.serverHealth) ? 2 : 1
+            if widgets + count > Self.widgetsPerDashboard {
+                pages.append([])
+                widgets = 0
+            }
+            pages[pages.count - 1].append(customer)
+            widgets += count
+        }
+        return pages
+    }
+
     static func dashboardTemplate(_ customers: [CollectionPlan.CustomerPlan]) -> JSONValue {
         var resources: [String: JSONValue] = [:]
-        let pages = stride(from: 0, to: max(1, customers.count), by: Self.customersPerDashboard).map {
-            Array(customers[$0..<min($0 + Self.customersPerDashboard, customers.count)])
-        }
+        let pages = Self.dashboardPages(customers)
         for (index, page) in pages.enumerated() {
             let widgets: [JSONValue] = page.enumerated().map { row, plan in
                 let opname = plan.customer.opname.replacing("\\", with: "\\\\")
                     .replacing("\"", with: "\\\"").replacing("'", with: "\\'")
                 let search = "SEARCH('Namespace=\"${Namespace}\" Customer=\"\(opname)\"', 'Average', 60)"
-                return [
-                    "type": "metric", "x": 0, "y": .number(Double(row * 6)), "width": 24, "height": 6,
+                let health = plan.customer.builtin.contains(.serverHealth)
+                let kpis: JSONValue = [
+                    "type": "metric", "x": 0, "y": .number(Double(row * 6)), "width": health ? 12 : 24, "height": 6,
                     "properties": [
                         "title": .string(plan.customer.opname), "region": "${AWS::Region}", "view": "timeSeries",
                         "period": 60, "metrics": [[["expression": .string(search), "id": "kpis"]]],
                     ],
                 ]
-            }
+                guard health else { return [kpis] }
+                return [
+                    kpis,
+                    [
+                        "type": "metric", "x": 12, "y": .number(Double(row * 6)), "width": 12, "height": 6,
+                        "properties": [
+                            "title": .string("\(plan.customer.opname): server counters, per second"),
+                            "region": "${AWS::Region}", "view": "timeSeries", "period": 60,
+                            "metrics": .array(CounterRates.metrics(customer: plan.customer.opname)),
+                        ],
+                    ],
+                ]
+            }.flatMap { $0 }
             let body = JSONValue.object(["widgets": .array(widgets)]).serialized()
             let text = subEscaped(String(decoding: body, as: UTF8.self), keeping: ["${Namespace}", "${AWS::Region}"])
             resources["Dashboard\(index + 1)"] = [

@@ -37,7 +37,7 @@ import Testing
         defer { try? FileManager.default.removeItem(atPath: out) }
         let catalog = Self.root.appendingPathComponent("catalog.json").path
         let synth = try Command.output(LiveServices.binary, ["synth", "--catalog", catalog, "--out", out])
-        #expect(synth.contains("6 Express state machines and schedules, 10 alarms"))
+        #expect(synth.contains("6 Express state machines and schedules, 18 alarms"))
         #expect(synth.contains("| **total** |"))
         let lint = try Command.output(
             "/usr/bin/env", ["python3", Self.root.appendingPathComponent("scripts/lint-stack.py").path, out])

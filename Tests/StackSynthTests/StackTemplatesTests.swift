@@ -80,6 +80,62 @@ import Testing
         }
     }
 
+    @Test("the server-health pack: its four alarms per customer, and a dashboard widget of counter rates")
+    func serverHealth() throws {
+        var catalog = Fixtures.catalog(customers: 2)
+        catalog.customers[0].builtin = [.serverHealth]
+        catalog.customers[0].thresholds["connections_used_percent"] = 90
+        let plan = CollectionPlan(catalog: catalog)
+        let pack = plan.customers[0].alarms.filter { $0.query.builtin == .serverHealth }
+        #expect(
+            Dictionary(uniqueKeysWithValues: pack.map { ($0.spec.metric, $0.threshold) }) == [
+                "connections_used_percent": 90, "wraparound_headroom_percent": 20, "replay_lag_seconds": 60,
+                "oldest_idle_in_transaction_seconds": 600,
+            ])
+        #expect(plan.customers[1].alarms.allSatisfy { $0.query.builtin == nil })
+        #expect(plan.customers[0].groups.flatMap(\.queries).contains { $0.name == "server-health" })
+
+        let dashboards = StackTemplates(plan: plan).files.last!.template
+        let body = try #require(dashboards["Resources", "Dashboard1", "Properties", "DashboardBody", "Fn::Sub"]?.text)
+        #expect(body.contains("server counters, per second"))
+        // Every expression is a rate of a metric the same widget defines, hidden, by an id CloudWatch accepts.
+        let metrics = CounterRates.metrics(customer: "Customer 1")
+        var ids: Set<String> = []
+        var expressions: [String] = []
+        for entry in metrics {
+            guard case .array(let parts) = entry, case .object(let options)? = parts.last else {
+                Issue.record("not a metric entry: \(entry)")
+                continue
+            }
+            let id = try #require(options["id"]?.text)
+            #expect(id.first!.isLowercase && id.allSatisfy { $0.isLetter || $0.isNumber || $0 == "_" })
+            if let expression = options["expression"]?.text {
+                expressions.append(expression)
+            } else {
+                #expect(options["visible"] == false)
+                #expect(parts.count == 7 && parts[0] == "${Namespace}" && parts[5] == "server-health")
+                ids.insert(id)
+            }
+        }
+        #expect(expressions.count == CounterRates.counters.count && ids.count == CounterRates.counters.count)
+        for (counter, expression) in zip(CounterRates.counters, expressions) {
+            #expect(expression == "IF(DIFF(m_\(counter)) >= 0, RATE(m_\(counter)))")
+            let referenced = expression.split { "(), >=".contains($0) }.filter { $0.hasPrefix("m_") }
+            #expect(referenced.allSatisfy { ids.contains(String($0)) })
+        }
+        // The pack's series count in the estimate.
+        #expect(
+            CostEstimate.seriesCount(BuiltinPack.serverHealth.definition) == BuiltinPack.serverHealth.estimatedSeries)
+    }
+
+    @Test("a dashboard holds at most 500 widgets: customers with the pack take two")
+    func dashboardPages() {
+        var catalog = Fixtures.catalog(customers: 400)
+        for index in catalog.customers.indices { catalog.customers[index].builtin = [.serverHealth] }
+        let pages = StackTemplates.dashboardPages(CollectionPlan(catalog: catalog).customers)
+        #expect(pages.map(\.count) == [250, 150])
+    }
+
     @Test("the function may publish only into its namespace and read only the catalog's secrets")
     func leastPrivilege() {
         var catalog = Fixtures.catalog(customers: 2)

@@ -1,0 +1,204 @@
+//===----------------------------------------------------------------------===//
+//
+// This source file is part of the OnPremWatch open source project
+//
+// Copyright (c) 2026 the OnPremWatch project authors
+// Licensed under Apache License v2.0
+//
+// See LICENSE for license information
+//
+// SPDX-License-Identifier: Apache-2.0
+//
+//===----------------------------------------------------------------------===//
+
+import Core
+
+/// Query packs built into the function, which a catalog turns on with `"builtin": [...]` and no SQL to write.
+public enum BuiltinPack: String, CaseIterable, Sendable {
+    /// The database server's own health: connections, old transactions, wraparound, replication, size, cache,
+    /// counters and locks ([docs/server-health.md]).
+    case serverHealth = "server-health"
+
+    /// The pack as a query of the catalog: its name, units and default alarms. Its SQL is chosen when it runs,
+    /// by the server's version (``sql(serverVersion:)``).
+    public var definition: QueryDefinition {
+        switch self {
+        case .serverHealth:
+            QueryDefinition(
+                name: rawValue, description: "PostgreSQL server health (built in)", versions: [],
+                query: "", cloudwatchDimension: rawValue, units: ServerHealth.units, alarms: ServerHealth.alarms,
+                builtin: self)
+        }
+    }
+
+    /// The pack's SQL for a server of `serverVersion` (libpq's `PQserverVersion`, `server_version_num`: 150004
+    /// for 15.4), since the statistics views differ between releases.
+    public func sql(serverVersion: Int) -> String {
+        switch self {
+        case .serverHealth: ServerHealth.sql(serverVersion: serverVersion)
+        }
+    }
+
+    /// CloudWatch series one customer's run publishes, for the cost estimate: the server-wide metrics, five
+    /// connection states, and two databases' size, age and headroom.
+    public var estimatedSeries: Int {
+        switch self {
+        case .serverHealth: ServerHealth.serverWideMetrics.count + 5 + 2 * 3
+        }
+    }
+}
+
+extension BuiltinPack {
+    /// Reads a `builtin` list of pack names.
+    static func list(in fields: JSONObject, place: String) throws(CatalogError) -> [BuiltinPack] {
+        var packs: [BuiltinPack] = []
+        for name in try FieldReader(fields: fields, place: place).textList("builtin") {
+            guard let pack = BuiltinPack(rawValue: name) else {
+                throw CatalogError(
+                    .invalid, "\(place): builtin \"\(name)\" is not one of \(BuiltinPack.allCases.map(\.rawValue))")
+            }
+            if !packs.contains(pack) { packs.append(pack) }
+        }
+        return packs
+    }
+}
+
+/// The `server-health` pack: one statement, one JSON object per row (the `row_to_json` form: numbers are metrics,
+/// strings dimensions), so that every part of it is one round trip within the query's read-only transaction and
+/// statement timeout. Every view it reads is open to the `pg_monitor` role.
+enum ServerHealth {
+    /// 2^31: transaction IDs wrap around at this age; PostgreSQL stops new ones some million before it.
+    static let wraparoundAge = "2147483648"
+
+    /// The metrics of the server-wide row, with their units.
+    static let serverWideMetrics: [(name: String, unit: String)] = [
+        ("max_connections", "Count"), ("connections_used_percent", "Percent"),
+        ("idle_in_transaction_sessions", "Count"), ("oldest_transaction_seconds", "Seconds"),
+        ("oldest_idle_in_transaction_seconds", "Seconds"), ("locks_waiting", "Count"),
+        ("wraparound_headroom_percent", "Percent"), ("cache_hit_percent", "Percent"), ("is_standby", "None"),
+        ("deadlocks", "Count"), ("xact_commit", "Count"), ("xact_rollback", "Count"), ("temp_bytes", "Bytes"),
+        ("checkpoints_timed", "Count"), ("checkpoints_requested", "Count"), ("replay_lag_seconds", "Seconds"),
+        ("replay_lag_bytes", "Bytes"), ("wal_bytes", "Bytes"), ("io_reads", "Count"), ("io_writes", "Count"),
+    ]
+
+    static var units: [String: String] {
+        var units = Dictionary(uniqueKeysWithValues: serverWideMetrics.map { ($0.name, $0.unit) })
+        units["connections"] = "Count"
+        units["database_size_bytes"] = "Bytes"
+        units["xid_age"] = "Count"
+        units["replica_lag_seconds"] = "Seconds"
+        units["replica_lag_bytes"] = "Bytes"
+        units["replica_streaming"] = "None"
+        units["slot_retained_bytes"] = "Bytes"
+        units["slot_active"] = "None"
+        return units
+    }
+
+    /// The counters, published as they are: dashboards and alarms take their rate with metric math.
+    static let counters = [
+        "deadlocks", "xact_commit", "xact_rollback", "temp_bytes", "checkpoints_timed", "checkpoints_requested",
+        "wal_bytes", "io_reads", "io_writes",
+    ]
+
+    /// The default alarms, on the server-wide row (dimensions `Customer` and `Query` only). A customer's
+    /// `thresholds[metric]` overrides each default threshold.
+    static let alarms: [AlarmSpec] = [
+        AlarmSpec(
+            metric: "connections_used_percent", comparison: .greaterThanThreshold, defaultThreshold: 80),
+        AlarmSpec(
+            metric: "wraparound_headroom_percent", comparison: .lessThanThreshold, statistic: .minimum,
+            defaultThreshold: 20),
+        // A primary publishes no replay lag: its alarm stays OK rather than INSUFFICIENT_DATA.
+        AlarmSpec(
+            metric: "replay_lag_seconds", comparison: .greaterThanThreshold, missingData: .notBreaching,
+            defaultThreshold: 60),
+        AlarmSpec(
+            metric: "oldest_idle_in_transaction_seconds", comparison: .greaterThanThreshold, defaultThreshold: 600),
+    ]
+
+    static func sql(serverVersion: Int) -> String {
+        let clients = "backend_type = 'client backend'"
+        let checkpoints =
+            serverVersion >= 170_000
+            ? "SELECT num_timed AS timed, num_requested AS requested FROM pg_stat_checkpointer"
+            : "SELECT checkpoints_timed AS timed, checkpoints_req AS requested FROM pg_stat_bgwriter"
+        var parts = [
+            // Connections by state.
+            """
+            SELECT json_build_object('state', coalesce(state, 'unknown'), 'connections', count(*))
+            FROM pg_stat_activity WHERE \(clients) GROUP BY state
+            """,
+            // The server-wide row.
+            """
+            SELECT json_build_object(
+              'max_connections', current_setting('max_connections')::int,
+              'connections_used_percent',
+                100.0 * (SELECT count(*) FROM pg_stat_activity WHERE \(clients))
+                / current_setting('max_connections')::int,
+              'idle_in_transaction_sessions',
+                (SELECT count(*) FROM pg_stat_activity WHERE state LIKE 'idle in transaction%'),
+              'oldest_transaction_seconds',
+                coalesce((SELECT extract(epoch FROM max(now() - xact_start)) FROM pg_stat_activity
+                          WHERE \(clients) AND pid <> pg_backend_pid()), 0),
+              'oldest_idle_in_transaction_seconds',
+                coalesce((SELECT extract(epoch FROM max(now() - state_change)) FROM pg_stat_activity
+                          WHERE state LIKE 'idle in transaction%'), 0),
+              'locks_waiting', (SELECT count(*) FROM pg_locks WHERE NOT granted),
+              'wraparound_headroom_percent',
+                (SELECT 100.0 * (1 - max(age(datfrozenxid))::float8 / \(wraparoundAge)) FROM pg_database
+                 WHERE datallowconn),
+              'cache_hit_percent', CASE WHEN d.hit + d.read > 0 THEN 100.0 * d.hit / (d.hit + d.read) ELSE 100 END,
+              'is_standby', pg_is_in_recovery(),
+              'deadlocks', d.deadlocks, 'xact_commit', d.commits, 'xact_rollback', d.rollbacks,
+              'temp_bytes', d.temp_bytes, 'checkpoints_timed', c.timed, 'checkpoints_requested', c.requested)
+            FROM (SELECT sum(blks_hit) AS hit, sum(blks_read) AS read, sum(deadlocks) AS deadlocks,
+                         sum(xact_commit) AS commits, sum(xact_rollback) AS rollbacks, sum(temp_bytes) AS temp_bytes
+                  FROM pg_stat_database) d, (\(checkpoints)) c
+            """,
+            // Per database: size, transaction ID age and headroom.
+            """
+            SELECT json_build_object('database', datname, 'database_size_bytes', pg_database_size(datname),
+              'xid_age', age(datfrozenxid),
+              'wraparound_headroom_percent', 100.0 * (1 - age(datfrozenxid)::float8 / \(wraparoundAge)))
+            FROM pg_database WHERE datallowconn AND NOT datistemplate
+            """,
+            // On a standby: how far replay is behind. Nothing received and nothing left to replay is no lag, however
+            // long ago the last transaction was.
+            """
+            SELECT json_build_object(
+              'replay_lag_seconds',
+                CASE WHEN pg_last_wal_receive_lsn() = pg_last_wal_replay_lsn() THEN 0
+                     ELSE coalesce(extract(epoch FROM now() - pg_last_xact_replay_timestamp()), 0) END,
+              'replay_lag_bytes',
+                coalesce(pg_wal_lsn_diff(pg_last_wal_receive_lsn(), pg_last_wal_replay_lsn()), 0))
+            WHERE pg_is_in_recovery()
+            """,
+            // On a primary: each replica's lag and state.
+            """
+            SELECT json_build_object('replica', coalesce(application_name, client_addr::text, 'unknown'),
+              'replica_lag_bytes', coalesce(pg_wal_lsn_diff(pg_current_wal_lsn(), replay_lsn), 0),
+              'replica_lag_seconds', coalesce(extract(epoch FROM replay_lag), 0),
+              'replica_streaming', state = 'streaming')
+            FROM pg_stat_replication WHERE NOT pg_is_in_recovery()
+            """,
+            // Replication slots and the WAL each holds back.
+            """
+            SELECT json_build_object('slot', slot_name,
+              'slot_retained_bytes', coalesce(pg_wal_lsn_diff(
+                CASE WHEN pg_is_in_recovery() THEN pg_last_wal_receive_lsn() ELSE pg_current_wal_lsn() END,
+                restart_lsn), 0),
+              'slot_active', active)
+            FROM pg_replication_slots WHERE restart_lsn IS NOT NULL
+            """,
+        ]
+        if serverVersion >= 140_000 {
+            parts.append("SELECT json_build_object('wal_bytes', wal_bytes) FROM pg_stat_wal")
+        }
+        if serverVersion >= 160_000 {
+            parts.append(
+                "SELECT json_build_object('io_reads', coalesce(sum(reads), 0), 'io_writes', coalesce(sum(writes), 0)) FROM pg_stat_io"
+            )
+        }
+        return parts.joined(separator: "\nUNION ALL\n")
+    }
+}

@@ -1,0 +1,51 @@
+//===----------------------------------------------------------------------===//
+//
+// This source file is part of the OnPremWatch open source project
+//
+// Copyright (c) 2026 the OnPremWatch project authors
+// Licensed under Apache License v2.0
+//
+// See LICENSE for license information
+//
+// SPDX-License-Identifier: Apache-2.0
+//
+//===----------------------------------------------------------------------===//
+
+import CatalogModel
+public import Core
+
+/// The `server-health` pack's counters on a dashboard: CloudWatch stores each as published, a running total, and
+/// the widget shows its per-second rate with metric math (`RATE`), so the function keeps no state between
+/// invocations.
+public enum CounterRates: Sendable {
+    /// The counters that get a rate.
+    public static let counters = [
+        "deadlocks", "xact_rollback", "xact_commit", "temp_bytes", "checkpoints_requested", "checkpoints_timed",
+        "wal_bytes",
+    ]
+
+    /// The widget's `metrics`: each counter, hidden, and an expression of its rate. A counter that fell (the
+    /// server's statistics were reset, or a failover put another server behind the name) shows as no rate
+    /// rather than a negative one.
+    public static func metrics(customer: String) -> [JSONValue] {
+        counters.flatMap { counter -> [JSONValue] in
+            [
+                [
+                    "${Namespace}", .string(counter), "Customer", .string(customer), "Query",
+                    .string(BuiltinPack.serverHealth.rawValue), ["id": .string("m_\(counter)"), "visible": false],
+                ],
+                [
+                    [
+                        "expression": .string(expression(counter)), "label": .string("\(counter) per second"),
+                        "id": .string("r_\(counter)"),
+                    ]
+                ],
+            ]
+        }
+    }
+
+    /// `IF(DIFF(m) >= 0, RATE(m))`: the rate where the counter grew, nothing where it fell.
+    public static func expression(_ counter: String) -> String {
+        "IF(DIFF(m_\(counter)) >= 0, RATE(m_\(counter)))"
+    }
+}

@@ -1,0 +1,92 @@
+//===----------------------------------------------------------------------===//
+//
+// This source file is part of the OnPremWatch open source project
+//
+// Copyright (c) 2026 the OnPremWatch project authors
+// Licensed under Apache License v2.0
+//
+// See LICENSE for license information
+//
+// SPDX-License-Identifier: Apache-2.0
+//
+//===----------------------------------------------------------------------===//
+
+import CatalogModel
+import Core
+import Testing
+
+/// The built-in `server-health` pack as values: turning it on, its SQL for each server version, its alarms.
+@Suite struct BuiltinPackTests {
+    static func catalog(_ text: String) throws -> Catalog { try Catalog(json: Array(text.utf8)) }
+
+    @Test("a customer's builtin and the catalog's both turn the pack on; it runs as the query server-health")
+    func turningItOn() throws {
+        let catalog = try Self.catalog(
+            """
+            {"builtin": ["server-health"], "customers": [
+              {"opname": "a", "ip": "10.0.0.1", "database": "ops", "version": "1"},
+              {"opname": "b", "ip": "10.0.0.2", "database": "ops", "version": "1", "builtin": ["server-health"]}],
+             "queries": [{"name": "kpi", "versions": ["1"], "query": "SELECT 1 AS n"}]}
+            """)
+        for customer in catalog.customers {
+            #expect(customer.builtin == [.serverHealth])
+            #expect(catalog.queries(for: customer).map(\.name) == ["kpi", "server-health"])
+            let pack = try catalog.query(named: "server-health", for: customer)
+            #expect(pack.builtin == .serverHealth && pack.cloudwatchDimension == "server-health")
+        }
+        let without = try Self.catalog(
+            """
+            {"customers": [{"opname": "c", "ip": "10.0.0.3", "database": "ops", "version": "1"}], "queries": []}
+            """)
+        #expect(throws: CatalogError.self) { try without.query(named: "server-health", for: without.customers[0]) }
+        #expect(without.queries(for: without.customers[0]).isEmpty)
+    }
+
+    @Test("an unknown pack, and a catalog query that takes a pack's name, are refused")
+    func refusals() {
+        #expect(throws: CatalogError.self) {
+            try Self.catalog(#"{"builtin": ["disk-health"], "customers": [], "queries": []}"#)
+        }
+        #expect(throws: CatalogError.self) {
+            try Self.catalog(
+                #"{"customers": [], "queries": [{"name": "server-health", "versions": ["1"], "query": "SELECT 1"}]}"#)
+        }
+    }
+
+    @Test(
+        "the statistics views follow the server's version: bgwriter before 17, checkpointer from 17, WAL from 14, IO from 16",
+        arguments: [
+            (120_015, false, false, false), (130_011, false, false, false), (140_010, true, false, false),
+            (150_004, true, false, false), (160_002, true, true, false), (170_000, true, true, true),
+        ])
+    func versions(_ version: Int, _ wal: Bool, _ io: Bool, _ checkpointer: Bool) {
+        let sql = BuiltinPack.serverHealth.sql(serverVersion: version)
+        #expect(sql.contains("pg_stat_wal") == wal)
+        #expect(sql.contains("pg_stat_io") == io)
+        #expect(sql.contains("pg_stat_checkpointer") == checkpointer)
+        #expect(sql.contains("pg_stat_bgwriter") == !checkpointer)
+        // One statement of JSON rows: every part a json_build_object, joined by UNION ALL, no statement separator.
+        let parts = sql.split(separator: "\nUNION ALL\n").map(String.init)
+        #expect(parts.allSatisfy { $0.hasPrefix("SELECT json_build_object(") })
+        #expect(!sql.contains(";"))
+    }
+
+    @Test("the default alarms and their thresholds, which a customer's thresholds override")
+    func alarms() throws {
+        let pack = BuiltinPack.serverHealth.definition
+        let defaults = Dictionary(uniqueKeysWithValues: pack.alarms.map { ($0.metric, $0.defaultThreshold) })
+        #expect(
+            defaults == [
+                "connections_used_percent": 80, "wraparound_headroom_percent": 20, "replay_lag_seconds": 60,
+                "oldest_idle_in_transaction_seconds": 600,
+            ])
+        let headroom = try #require(pack.alarms.first { $0.metric == "wraparound_headroom_percent" })
+        #expect(headroom.comparison == .lessThanThreshold && headroom.statistic == .minimum)
+        var customer = Customer(opname: "a", ip: "10.0.0.1", database: "ops", version: "1", threshold: 5)
+        #expect(headroom.threshold(for: customer) == 20)
+        customer.thresholds["wraparound_headroom_percent"] = 35
+        #expect(headroom.threshold(for: customer) == 35)
+        // Every metric an alarm watches has a unit.
+        for alarm in pack.alarms { #expect(pack.units[alarm.metric] != nil, "\(alarm.metric)") }
+    }
+}
