@@ -154,9 +154,10 @@ let package = Package(
                 "Core", "CatalogModel", "PostgresClient", "LambdaRuntime", "OnPremWatch", "MetricModel", "AWSClients",
                 "CurlHTTP", .product(name: "Logging", package: "swift-log"),
             ],
-            // The Python helpers the tests run (boto3 against moto, the stack's end-to-end driver).
+            // The Python helpers the tests run (boto3 against moto, the end-to-end drivers and what they share).
             exclude: [
                 "create_secret.py", "read_metrics.py", "stack_e2e.py", "cases_e2e.py", "server_health_e2e.py",
+                "e2e_support.py",
             ],
             swiftSettings: strict
         ),

@@ -56,10 +56,14 @@ public struct CaseDocument: Sendable, Equatable {
             severity: route.policy.severity ?? .low, ccEmails: route.policy.ccEmails ?? [])
     }
 
-    /// The note an `OK` transition adds to the episode's case.
+    /// The note an `OK` transition (or an `INSUFFICIENT_DATA` one, where the catalog says so) adds to the
+    /// episode's case.
     public static func recovery(_ notification: AlarmNotification) -> String {
+        let state = notification.state.rawValue
         var lines = [
-            "Recovered: alarm \(notification.alarmName) is \(notification.state.rawValue) since \(notification.stateChangeTime)."
+            notification.state == .ok
+                ? "Recovered: alarm \(notification.alarmName) is OK since \(notification.stateChangeTime)."
+                : "Alarm \(notification.alarmName) is \(state) since \(notification.stateChangeTime)."
         ]
         if let reason = notification.reason { lines.append("Reason: \(reason)") }
         return lines.joined(separator: "\n")

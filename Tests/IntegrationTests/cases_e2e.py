@@ -23,7 +23,6 @@ forwards untouched. The webhook sink posts to an HTTPS server here, with the tes
 import json
 import os
 import signal
-import socket
 import ssl
 import subprocess
 import sys
@@ -36,6 +35,9 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import boto3
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from e2e_support import Children, emulator_project, free_port  # noqa: E402
+
 binary, workdir = sys.argv[1:3]
 os.makedirs(workdir, exist_ok=True)
 REGION = "eu-west-1"
@@ -47,32 +49,9 @@ RUN = uuid.uuid4().hex[:8]
 RECORD_MS = 2000
 
 
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def wait_for_port(port, process, name):
-    for _ in range(400):
-        if process.poll() is not None:
-            raise SystemExit(f"{name} exited")
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.1).close()
-            return
-        except OSError:
-            time.sleep(0.05)
-    raise SystemExit(f"{name} did not start")
-
-
-children = []
-
-
-def start(name, command, cwd=None, env=None):
-    log = open(os.path.join(workdir, f"{name}.log"), "ab")
-    process = subprocess.Popen(command, cwd=cwd, env=env, stdout=log, stderr=subprocess.STDOUT)
-    children.append(process)
-    return process
+children = Children(workdir)
+start = children.start
+wait_for_port = children.wait_for_port
 
 
 # The catalog: an alarm with its own severity and runbook, a customer with copies, and one with a limit of one
@@ -221,12 +200,7 @@ webhook_server.socket = context.wrap_socket(webhook_server.socket, server_side=T
 threading.Thread(target=webhook_server.serve_forever, daemon=True).start()
 
 # Two emulators, each with its own worker, so that two workers can take one episode at once.
-emulator_dir = os.path.join(workdir, "emulator")
-os.makedirs(emulator_dir, exist_ok=True)
-with open(os.path.join(emulator_dir, "Cargo.toml"), "w") as f:
-    f.write('[package]\nname = "fn"\nversion = "0.1.0"\nedition = "2021"\n\n[[bin]]\nname = "fn"\npath = "main.rs"\n')
-with open(os.path.join(emulator_dir, "main.rs"), "w") as f:
-    f.write("fn main() {}\n")
+emulator_dir = emulator_project(os.path.join(workdir, "emulator"))
 emulators = {}
 for name in ("a", "b"):
     port = free_port()
@@ -455,9 +429,6 @@ try:
     report["webhook"] = {"posts": webhook_posts}
     report["allCases"] = subjects()
 finally:
-    for child in children:
-        child.kill()
-    for child in children:
-        child.wait()
+    children.kill_all()
 
 print(json.dumps(report, indent=1))

@@ -19,7 +19,6 @@ intrinsics), then read back with describe_alarms.
 """
 import json
 import os
-import socket
 import subprocess
 import sys
 import threading
@@ -30,6 +29,9 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import boto3
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from e2e_support import Children, emulator_project, free_port  # noqa: E402
+
 binary, workdir = sys.argv[1:3]
 os.makedirs(workdir, exist_ok=True)
 REGION = "us-east-1"
@@ -39,31 +41,9 @@ NAMESPACE = "OnPremWatchE2E"
 CUSTOMER = "E2E Plant"
 
 
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def wait_for_port(port, process, name):
-    for _ in range(400):
-        if process.poll() is not None:
-            raise SystemExit(f"{name} exited: see {workdir}/{name}.log")
-        with socket.socket() as s:
-            if s.connect_ex(("127.0.0.1", port)) == 0:
-                return
-        time.sleep(0.05)
-    raise SystemExit(f"{name} did not start")
-
-
-children = []
-
-
-def start(name, command, cwd=None, env=None):
-    log = open(os.path.join(workdir, f"{name}.log"), "wb")
-    process = subprocess.Popen(command, cwd=cwd, env=env, stdout=log, stderr=subprocess.STDOUT)
-    children.append(process)
-    return process
+children = Children(workdir)
+start = children.start
+wait_for_port = children.wait_for_port
 
 
 # The catalog: one query that works, one that times out (transient: retried, then caught), one the server refuses
@@ -111,12 +91,7 @@ for name in sorted(os.listdir(stack_dir)):
             alarms.append(resource["Properties"])
 
 # Services: cargo-lambda beside a dummy Cargo project, moto told that Lambda lives on the proxy's port.
-emulator_dir = os.path.join(workdir, "emulator")
-os.makedirs(emulator_dir, exist_ok=True)
-with open(os.path.join(emulator_dir, "Cargo.toml"), "w") as f:
-    f.write('[package]\nname = "fn"\nversion = "0.1.0"\nedition = "2021"\n\n[[bin]]\nname = "fn"\npath = "main.rs"\n')
-with open(os.path.join(emulator_dir, "main.rs"), "w") as f:
-    f.write("fn main() {}\n")
+emulator_dir = emulator_project(os.path.join(workdir, "emulator"))
 emulator_port, moto_port, proxy_port = free_port(), free_port(), free_port()
 emulator = start("emulator", ["cargo-lambda", "lambda", "watch", "--only-lambda-apis", "-P", str(emulator_port)],
                  cwd=emulator_dir)
@@ -241,6 +216,4 @@ try:
     }, indent=1, sort_keys=True))
 finally:
     proxy.shutdown()
-    for child in children:
-        child.kill()
-        child.wait()
+    children.kill_all()
