@@ -86,7 +86,7 @@ let package = Package(
         .target(
             name: "CaseWorker",
             dependencies: [
-                "Core", "CatalogModel", "CaseModel", "AWSClients", "AWSSigning", "CurlHTTP", "LambdaRuntime",
+                "Core", "CatalogModel", "CaseModel", "AWSClients", "AWSSigning", "CurlHTTP", "LambdaRuntime", "UTCTime",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strict

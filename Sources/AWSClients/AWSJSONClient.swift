@@ -65,7 +65,12 @@ public final class AWSJSONClient {
     }
 
     /// Calls `operation` with `input` and returns the answer's JSON (an empty object for an empty answer).
-    public func call(_ operation: String, _ input: JSONValue, deadline: Deadline) throws(CallError) -> JSONValue {
+    ///
+    /// - Parameter idempotent: `false` for a call that must not be carried out twice: it is retried only on
+    ///   throttling.
+    public func call(
+        _ operation: String, _ input: JSONValue, deadline: Deadline, idempotent: Bool = true
+    ) throws(CallError) -> JSONValue {
         let answer: HTTPResponse
         do {
             answer = try sender.send(
@@ -73,7 +78,7 @@ public final class AWSJSONClient {
                 headers: [
                     (name: "Content-Type", value: contentType),
                     (name: "X-Amz-Target", value: "\(targetPrefix).\(operation)"),
-                ], operation: operation, deadline: deadline
+                ], operation: operation, deadline: deadline, idempotent: idempotent
             ).response
         } catch {
             let kind: CallError.Kind =

@@ -50,9 +50,13 @@ final class SignedSender {
 
     /// Sends `body` until it succeeds, fails for good, or the deadline leaves no time for another try.
     ///
+    /// - Parameter idempotent: Whether sending twice does no harm. A call that is not (AWS Support's
+    ///   `CreateCase`) is retried only on throttling, which says it was not carried out: after a 5xx or a network
+    ///   error it may have been.
     /// - Returns: The successful response and how many retries it took.
     func send(
-        _ body: [UInt8], headers: [(name: String, value: String)], operation: String, deadline: Deadline
+        _ body: [UInt8], headers: [(name: String, value: String)], operation: String, deadline: Deadline,
+        idempotent: Bool = true
     ) throws(AWSFailure) -> (response: HTTPResponse, retries: Int) {
         var attempt = 0
         while true {
@@ -63,7 +67,9 @@ final class SignedSender {
             }
             attempt += 1
             let pause = retry.delay(attempt: attempt, random: Double.random(in: 0..<1))
-            guard failure.retryable, deadline.remaining() > pause + .milliseconds(50) else { throw failure }
+            guard failure.retryable, idempotent || failure.kind == .throttled,
+                deadline.remaining() > pause + .milliseconds(50)
+            else { throw failure }
             Pause.sleep(for: pause)
         }
     }

@@ -23,6 +23,8 @@ public struct CaseDocument: Sendable, Equatable {
 
     /// AWS Support's `subject` is free text; a long one is cut so that a ticketing system shows it whole.
     public static let subjectLength = 200
+    /// AWS Support's limit on `communicationBody`, of `CreateCase` and `AddCommunicationToCase` alike.
+    public static let bodyLength = 8000
 
     public init(subject: String, body: String, severity: CasePolicy.Severity, ccEmails: [String]) {
         self.subject = subject
@@ -52,7 +54,7 @@ public struct CaseDocument: Sendable, Equatable {
         if let link = Self.consoleLink(notification) { lines.append("Console: \(link)") }
         if let runbook = route.policy.runbook { lines += ["", "Runbook:", runbook] }
         self.init(
-            subject: String(subject.prefix(Self.subjectLength)), body: lines.joined(separator: "\n"),
+            subject: String(subject.prefix(Self.subjectLength)), body: Self.cut(lines.joined(separator: "\n")),
             severity: route.policy.severity ?? .low, ccEmails: route.policy.ccEmails ?? [])
     }
 
@@ -66,12 +68,43 @@ public struct CaseDocument: Sendable, Equatable {
                 : "Alarm \(notification.alarmName) is \(state) since \(notification.stateChangeTime)."
         ]
         if let reason = notification.reason { lines.append("Reason: \(reason)") }
-        return lines.joined(separator: "\n")
+        return cut(lines.joined(separator: "\n"))
     }
 
     /// The note an alarm beyond the customer's hourly case limit adds to the customer's open case.
     public func asNote() -> String {
-        "Another alarm for this customer, beyond its hourly case limit: \(subject)\n\n\(body)"
+        Self.cut("Another alarm for this customer, beyond its hourly case limit: \(subject)\n\n\(body)")
+    }
+
+    /// The note an alarm that fired again adds to the case its episode still has open (it went through
+    /// `INSUFFICIENT_DATA`, not `OK`).
+    public func asRepeat() -> String {
+        Self.cut("The alarm fired again before it recovered: \(subject)\n\n\(body)")
+    }
+
+    /// A line that names the action for good, put in the case's body: a worker that takes over a lapsed claim
+    /// finds by it the case that the worker before it raised but did not record. Sixteen hex digits of a hash of
+    /// the action's key (FNV-1a), short enough for any ticketing system.
+    public static func reference(forKey key: String) -> String {
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        for byte in key.utf8 {
+            hash ^= UInt64(byte)
+            hash &*= 0x100_0000_01b3
+        }
+        let hex = String(hash, radix: 16)
+        return "OnPremWatch reference " + String(repeating: "0", count: 16 - hex.count) + hex
+    }
+
+    /// This document with its reference as the last line, within the body's limit.
+    public func referenced(_ reference: String) -> CaseDocument {
+        var copy = self
+        copy.body = String(body.prefix(Self.bodyLength - reference.count - 2)) + "\n\n" + reference
+        return copy
+    }
+
+    /// `text` within AWS Support's body limit.
+    static func cut(_ text: String) -> String {
+        text.count <= bodyLength ? text : String(text.prefix(bodyLength - 1)) + "…"
     }
 
     static func metricLines(_ notification: AlarmNotification) -> [String] {

@@ -44,7 +44,9 @@ public struct CaseRoute: Sendable, Equatable {
         if let trigger = notification.trigger, let queryName {
             let variants =
                 catalog.queries.filter {
-                    $0.name == queryName && (customer == nil || $0.versions.contains(customer!.version))
+                    // The `Query` dimension is the query's `cloudwatchDimension`, which is its name unless it says.
+                    $0.cloudwatchDimension == queryName
+                        && (customer == nil || $0.versions.contains(customer!.version))
                 } + (BuiltinPack(rawValue: queryName).map { [$0.definition] } ?? [])
             alarm = variants.lazy.flatMap(\.alarms).first { spec in
                 spec.metric == trigger.metricName

@@ -24,6 +24,12 @@ protocol CaseSink {
     /// - Parameter key: Names the action for good: a receiver that sees one key twice should keep one case.
     func create(_ document: CaseDocument, key: String, deadline: Deadline) throws(CasesError) -> String
 
+    /// The case a worker raised for the action whose reference (``CaseModel/CaseDocument/reference(forKey:)``)
+    /// its body carries, raised since `sinceMs`: a worker that takes over a lapsed claim asks first, since the one
+    /// before it may have raised the case and died before recording it. `nil` where the sink cannot tell (the
+    /// webhook, whose receiver keeps one case per key).
+    func find(reference: String, sinceMs: Int64, deadline: Deadline) throws(CasesError) -> String?
+
     /// Adds `text` to case `caseId`.
     func addNote(_ text: String, caseId: String, key: String, deadline: Deadline) throws(CasesError)
 

@@ -29,8 +29,9 @@ import Core
 /// Every item expires after ``retentionSeconds`` (the storm counters after two hours); TTL deletes them within days.
 final class EpisodeStore {
     enum Claim: Equatable {
-        /// This worker holds the action; `token` proves it in later writes.
-        case claimed(token: Int64)
+        /// This worker holds the action; `token` proves it in later writes. `lapsedSince` is when a worker before
+        /// it claimed the action, if this is a takeover: that worker may have done the work without recording it.
+        case claimed(token: Int64, lapsedSince: Int64? = nil)
         /// A worker did it before; `caseId` is the case it raised or noted, `owned` whether it raised it.
         case done(caseId: String?, owned: Bool)
         /// Another worker holds it and its lease runs.
@@ -42,6 +43,14 @@ final class EpisodeStore {
         var caseId: String
         /// Whether the case is the alarm's own (raised for it) rather than the customer's case it was noted on.
         var owned: Bool
+    }
+
+    /// What the `alarm#` item says: its open case, if one is open, and the latest `OK` that found none.
+    struct AlarmRecord: Equatable {
+        var open: OpenCase?
+        /// The `StateChangeTime` of an `OK` that arrived while no case was open: an `ALARM` of an earlier episode
+        /// that arrives after it (delayed by retries) has already recovered.
+        var lastRecovery: String?
     }
 
     static let retentionSeconds: Int64 = 30 * 86_400
@@ -60,13 +69,13 @@ final class EpisodeStore {
         let now = Deadline.nowEpochMilliseconds()
         let item: JSONValue = [
             "pk": Self.s(key), "status": Self.s("claimed"), "leaseUntil": Self.n(leaseUntilMs),
-            "expires": Self.n(now / 1000 + Self.retentionSeconds),
+            "claimedAt": Self.n(now), "expires": Self.n(now / 1000 + Self.retentionSeconds),
         ]
         let answer = try call(
             "PutItem",
             [
-                "TableName": .string(table), "Item": item, "ConditionExpression": "attribute_not_exists(pk)",
-                "ReturnValuesOnConditionCheckFailure": "ALL_OLD",
+                "TableName": .string(table), "Item": item, "ConditionExpression": "attribute_not_exists(#pk)",
+                "ExpressionAttributeNames": ["#pk": "pk"], "ReturnValuesOnConditionCheckFailure": "ALL_OLD",
             ], deadline: deadline)
         guard case .conditionFailed(let old) = answer else { return .claimed(token: leaseUntilMs) }
         if Self.text(old, "status") == "done" {
@@ -75,25 +84,26 @@ final class EpisodeStore {
         guard let lease = Self.number(old, "leaseUntil"), lease < now else { return .busy }
         // The claim lapsed: its worker died or ran out of time. Take it over, unless another worker just did.
         let taken = try update(
-            key, set: "leaseUntil = :lease", condition: "#status = :claimed AND leaseUntil = :old",
+            key, set: "#leaseUntil = :lease", condition: "#status = :claimed AND #leaseUntil = :old",
             values: [":lease": Self.n(leaseUntilMs), ":claimed": Self.s("claimed"), ":old": Self.n(lease)],
-            names: ["#status": "status"], deadline: deadline)
-        return taken ? .claimed(token: leaseUntilMs) : .busy
+            deadline: deadline)
+        return taken ? .claimed(token: leaseUntilMs, lapsedSince: Self.number(old, "claimedAt") ?? lease) : .busy
     }
 
-    /// Marks a claimed action done, with the case it raised or noted.
-    func finish(_ key: String, token: Int64, caseId: String?, owned: Bool, deadline: Deadline) throws(CasesError) {
+    /// Marks a claimed action done, with the case it raised or noted; `false` when the claim was taken over
+    /// meanwhile (its lease lapsed), which the caller logs.
+    func finish(
+        _ key: String, token: Int64, caseId: String?, owned: Bool, deadline: Deadline
+    ) throws(CasesError) -> Bool {
         var values: [String: JSONValue] = [
             ":done": Self.s("done"), ":token": Self.n(token), ":owned": Self.s(owned ? "true" : "false"),
         ]
-        var set = "#status = :done, owned = :owned"
+        var set = "#status = :done, #owned = :owned"
         if let caseId {
-            set += ", caseId = :case"
+            set += ", #caseId = :case"
             values[":case"] = Self.s(caseId)
         }
-        _ = try update(
-            key, set: set, condition: "leaseUntil = :token", values: values, names: ["#status": "status"],
-            deadline: deadline)
+        return try update(key, set: set, condition: "#leaseUntil = :token", values: values, deadline: deadline)
     }
 
     /// Gives a claim back after its work failed, so the next delivery need not wait for the lease.
@@ -101,41 +111,54 @@ final class EpisodeStore {
         _ = try? call(
             "DeleteItem",
             [
-                "TableName": .string(table), "Key": ["pk": Self.s(key)], "ConditionExpression": "leaseUntil = :token",
+                "TableName": .string(table), "Key": ["pk": Self.s(key)], "ConditionExpression": "#leaseUntil = :token",
+                "ExpressionAttributeNames": ["#leaseUntil": "leaseUntil"],
                 "ExpressionAttributeValues": [":token": Self.n(token)],
             ], deadline: deadline)
     }
 
     // MARK: - Open cases
 
-    func openCase(alarm: String, deadline: Deadline) throws(CasesError) -> OpenCase? {
+    func alarm(_ alarm: String, deadline: Deadline) throws(CasesError) -> AlarmRecord {
         let answer = try call(
             "GetItem", ["TableName": .string(table), "Key": ["pk": Self.s("alarm#\(alarm)")], "ConsistentRead": true],
             deadline: deadline)
-        guard case .answered(.object(let fields)) = answer, let item = fields["Item"],
-            Self.text(item, "state") == "open",
-            let episode = Self.text(item, "episode"), let caseId = Self.text(item, "caseId")
-        else { return nil }
-        return OpenCase(episode: episode, caseId: caseId, owned: Self.text(item, "owned") == "true")
+        guard case .answered(.object(let fields)) = answer, let item = fields["Item"] else { return AlarmRecord() }
+        var record = AlarmRecord(lastRecovery: Self.text(item, "lastRecovery"))
+        if Self.text(item, "state") == "open", let episode = Self.text(item, "episode"),
+            let caseId = Self.text(item, "caseId")
+        {
+            record.open = OpenCase(episode: episode, caseId: caseId, owned: Self.text(item, "owned") == "true")
+        }
+        return record
     }
 
-    /// Records `open` as the alarm's case, unless a later episode's case is already recorded.
+    /// Records `open` as the alarm's case, unless this or a later episode is already recorded: a repeated
+    /// delivery of an `ALARM` after its `OK` must not reopen the episode.
     func setOpenCase(alarm: String, _ open: OpenCase, deadline: Deadline) throws(CasesError) {
         _ = try update(
-            "alarm#\(alarm)", set: "#state = :open, episode = :episode, caseId = :case, owned = :owned",
-            condition: "attribute_not_exists(episode) OR episode <= :episode",
+            "alarm#\(alarm)", set: "#state = :open, #episode = :episode, #caseId = :case, #owned = :owned",
+            condition: "attribute_not_exists(#episode) OR #episode < :episode",
             values: [
                 ":open": Self.s("open"), ":episode": Self.s(open.episode), ":case": Self.s(open.caseId),
                 ":owned": Self.s(open.owned ? "true" : "false"),
-            ], names: ["#state": "state"], deadline: deadline)
+            ], deadline: deadline)
     }
 
     /// Closes the alarm's case of `episode`; `false` when it is no longer the open one.
     func closeCase(alarm: String, episode: String, deadline: Deadline) throws(CasesError) -> Bool {
         try update(
-            "alarm#\(alarm)", set: "#state = :closed", condition: "#state = :open AND episode = :episode",
+            "alarm#\(alarm)", set: "#state = :closed", condition: "#state = :open AND #episode = :episode",
             values: [":closed": Self.s("closed"), ":open": Self.s("open"), ":episode": Self.s(episode)],
-            names: ["#state": "state"], deadline: deadline)
+            deadline: deadline)
+    }
+
+    /// Records an `OK` that found no open case, unless a later one is recorded.
+    func setLastRecovery(alarm: String, _ time: String, deadline: Deadline) throws(CasesError) {
+        _ = try update(
+            "alarm#\(alarm)", set: "#lastRecovery = :time",
+            condition: "attribute_not_exists(#lastRecovery) OR #lastRecovery < :time", values: [":time": Self.s(time)],
+            deadline: deadline)
     }
 
     func customerCase(_ customer: String, deadline: Deadline) throws(CasesError) -> String? {
@@ -149,28 +172,28 @@ final class EpisodeStore {
 
     func setCustomerCase(_ customer: String, caseId: String, deadline: Deadline) throws(CasesError) {
         _ = try update(
-            "customer#\(customer)", set: "caseId = :case", condition: nil, values: [":case": Self.s(caseId)],
-            names: [:], deadline: deadline)
+            "customer#\(customer)", set: "#caseId = :case", condition: nil, values: [":case": Self.s(caseId)],
+            deadline: deadline)
     }
 
     // MARK: - Storm control
 
-    /// Takes one of the customer's cases of this hour; `false` when `limit` are taken.
-    func takeStormSlot(_ customer: String, limit: Int, deadline: Deadline) throws(CasesError) -> Bool {
+    /// Takes one of the customer's cases of this hour: the hour it counts in, or `nil` when `limit` are taken.
+    func takeStormSlot(_ customer: String, limit: Int, deadline: Deadline) throws(CasesError) -> Int64? {
         let hour = Deadline.nowEpochMilliseconds() / 3_600_000
-        return try update(
-            "storm#\(customer)#\(hour)", set: nil, add: "raised :one",
-            condition: "attribute_not_exists(raised) OR raised < :limit",
-            values: [":one": Self.n(1), ":limit": Self.n(Int64(limit))], names: [:], deadline: deadline,
+        let taken = try update(
+            "storm#\(customer)#\(hour)", set: nil, add: "#raised :one",
+            condition: "attribute_not_exists(#raised) OR #raised < :limit",
+            values: [":one": Self.n(1), ":limit": Self.n(Int64(limit))], deadline: deadline,
             expires: (hour + 2) * 3600)
+        return taken ? hour : nil
     }
 
-    /// Gives a slot back when its case could not be raised.
-    func returnStormSlot(_ customer: String, deadline: Deadline) {
-        let hour = Deadline.nowEpochMilliseconds() / 3_600_000
+    /// Gives back the slot taken in `hour` when its case was surely not raised.
+    func returnStormSlot(_ customer: String, hour: Int64, deadline: Deadline) {
         _ = try? update(
-            "storm#\(customer)#\(hour)", set: nil, add: "raised :minus", condition: "raised > :zero",
-            values: [":minus": Self.n(-1), ":zero": Self.n(0)], names: [:], deadline: deadline)
+            "storm#\(customer)#\(hour)", set: nil, add: "#raised :minus", condition: "#raised > :zero",
+            values: [":minus": Self.n(-1), ":zero": Self.n(0)], deadline: deadline, expires: (hour + 2) * 3600)
     }
 
     // MARK: - DynamoDB
@@ -185,18 +208,21 @@ final class EpisodeStore {
     /// An `UpdateItem`; `false` when its condition failed.
     private func update(
         _ key: String, set: String?, add: String? = nil, condition: String?, values: [String: JSONValue],
-        names: [String: String], deadline: Deadline, expires: Int64? = nil
+        deadline: Deadline, expires: Int64? = nil
     ) throws(CasesError) -> Bool {
         var values = values
         values[":expires"] = Self.n(expires ?? (Deadline.nowEpochMilliseconds() / 1000 + Self.retentionSeconds))
-        var expression = "SET " + ([set, "expires = :expires"].compactMap { $0 }.joined(separator: ", "))
+        var expression = "SET " + ([set, "#expires = :expires"].compactMap { $0 }.joined(separator: ", "))
         if let add { expression += " ADD \(add)" }
         var input: JSONObject = [
             "TableName": .string(table), "Key": ["pk": Self.s(key)], "UpdateExpression": .string(expression),
             "ExpressionAttributeValues": .object(JSONObject(values)),
         ]
         if let condition { input["ConditionExpression"] = .string(condition) }
-        if !names.isEmpty { input["ExpressionAttributeNames"] = .object(JSONObject(names.mapValues { .string($0) })) }
+        let expressions = expression + (condition ?? "")
+        let names = Self.attributes.filter { expressions.contains("#\($0)") }
+        input["ExpressionAttributeNames"] = .object(
+            JSONObject(Dictionary(uniqueKeysWithValues: names.map { ("#\($0)", .string($0)) })))
         if case .conditionFailed = try call("UpdateItem", .object(input), deadline: deadline) { return false }
         return true
     }
@@ -214,6 +240,13 @@ final class EpisodeStore {
                 "DynamoDB \(operation) on \(table): \(error.message)")
         }
     }
+
+    /// Every attribute the expressions name, each always through its `#name` alias: DynamoDB reserves hundreds
+    /// of words (`STATUS` and `STATE` among them) and refuses aliases an expression does not use. No name is a
+    /// prefix of another, so that finding `#name` in an expression is exact.
+    static let attributes = [
+        "pk", "status", "leaseUntil", "expires", "caseId", "owned", "state", "episode", "raised", "lastRecovery",
+    ]
 
     static func s(_ text: String) -> JSONValue { ["S": .string(text)] }
     static func n(_ number: Int64) -> JSONValue { ["N": .string(String(number))] }

@@ -65,6 +65,8 @@ final class WebhookCaseSink: CaseSink {
         return key
     }
 
+    func find(reference: String, sinceMs: Int64, deadline: Deadline) throws(CasesError) -> String? { nil }
+
     func addNote(_ text: String, caseId: String, key: String, deadline: Deadline) throws(CasesError) {
         _ = try post(
             ["action": "note", "key": .string(key), "caseId": .string(caseId), "body": .string(text)],
@@ -75,8 +77,20 @@ final class WebhookCaseSink: CaseSink {
         _ = try post(["action": "resolve", "key": .string(key), "caseId": .string(caseId)], deadline: deadline)
     }
 
-    /// POSTs `document` until a 2xx, a refusal, or the deadline; returns the answer's body.
+    /// POSTs `document` until a 2xx, a refusal, or the deadline; returns the answer's body. A URL read from a
+    /// secret is read again once after a 401 or 403, since the secret may have been rotated.
     private func post(_ document: JSONValue, deadline: Deadline) throws(CasesError) -> [UInt8] {
+        do {
+            return try postOnce(document, deadline: deadline)
+        } catch  where error.code == .sinkRefused && (error.message.hasSuffix("401") || error.message.hasSuffix("403"))
+        {
+            guard case .secret = target else { throw error }
+            resolved = nil
+            return try postOnce(document, deadline: deadline)
+        }
+    }
+
+    private func postOnce(_ document: JSONValue, deadline: Deadline) throws(CasesError) -> [UInt8] {
         let (url, authorization) = try destination(deadline: deadline)
         var headers = [(name: "Content-Type", value: "application/json")]
         if case .object(let fields) = document, let key = fields["key"]?.text {

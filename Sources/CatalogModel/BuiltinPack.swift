@@ -78,7 +78,9 @@ enum ServerHealth {
         ("wraparound_headroom_percent", "Percent"), ("cache_hit_percent", "Percent"), ("is_standby", "None"),
         ("deadlocks", "Count"), ("xact_commit", "Count"), ("xact_rollback", "Count"), ("temp_bytes", "Bytes"),
         ("checkpoints_timed", "Count"), ("checkpoints_requested", "Count"), ("replay_lag_seconds", "Seconds"),
-        ("replay_lag_bytes", "Bytes"), ("wal_bytes", "Bytes"), ("io_reads", "Count"), ("io_writes", "Count"),
+        ("replay_lag_bytes", "Bytes"), ("wal_receiver_streaming", "None"), ("wal_bytes", "Bytes"),
+        ("io_reads", "Count"),
+        ("io_writes", "Count"),
     ]
 
     static var units: [String: String] {
@@ -162,20 +164,24 @@ enum ServerHealth {
               'wraparound_headroom_percent', 100.0 * (1 - age(datfrozenxid)::float8 / \(wraparoundAge)))
             FROM pg_database WHERE datallowconn AND NOT datistemplate
             """,
-            // On a standby: how far replay is behind. Nothing received and nothing left to replay is no lag, however
-            // long ago the last transaction was.
+            // On a standby: how far replay is behind. While the WAL receiver streams, everything received being
+            // replayed is no lag, however long ago the last transaction was; when it does not stream (the link to
+            // the primary is down), the lag is the time since the last replayed transaction, and it grows.
             """
             SELECT json_build_object(
+              'wal_receiver_streaming', r.streaming,
               'replay_lag_seconds',
-                CASE WHEN pg_last_wal_receive_lsn() = pg_last_wal_replay_lsn() THEN 0
+                CASE WHEN r.streaming AND pg_last_wal_receive_lsn() = pg_last_wal_replay_lsn() THEN 0
                      ELSE coalesce(extract(epoch FROM now() - pg_last_xact_replay_timestamp()), 0) END,
               'replay_lag_bytes',
                 coalesce(pg_wal_lsn_diff(pg_last_wal_receive_lsn(), pg_last_wal_replay_lsn()), 0))
+            FROM (SELECT EXISTS (SELECT 1 FROM pg_stat_wal_receiver WHERE status = 'streaming') AS streaming) r
             WHERE pg_is_in_recovery()
             """,
             // On a primary: each replica's lag and state.
             """
-            SELECT json_build_object('replica', coalesce(application_name, client_addr::text, 'unknown'),
+            SELECT json_build_object(
+              'replica', coalesce(nullif(application_name, ''), 'unnamed') || '@' || coalesce(host(client_addr), 'local'),
               'replica_lag_bytes', coalesce(pg_wal_lsn_diff(pg_current_wal_lsn(), replay_lsn), 0),
               'replica_lag_seconds', coalesce(extract(epoch FROM replay_lag), 0),
               'replica_streaming', state = 'streaming')

@@ -41,7 +41,9 @@ extension StackTemplates {
         return [
             "AlarmTopic": [
                 "Type": "AWS::SNS::Topic", "Condition": "CreateTopic",
-                "Properties": ["TopicName": sub("${Name}-alarms"), "KmsMasterKeyId": "alias/aws/sns"],
+                // Not encrypted with the AWS-managed key: CloudWatch cannot publish to a topic under alias/aws/sns,
+                // whose key policy cannot grant it. The notifications carry no secrets.
+                "Properties": ["TopicName": sub("${Name}-alarms")],
             ],
             "CasesDeadLetterQueue": [
                 "Type": "AWS::SQS::Queue",
@@ -140,7 +142,7 @@ extension StackTemplates {
                     "Dimensions": [["Name": "QueueName", "Value": getAtt("CasesDeadLetterQueue", "QueueName")]],
                     "Statistic": "Maximum", "Period": 300, "EvaluationPeriods": 1, "Threshold": 0,
                     "ComparisonOperator": "GreaterThanThreshold", "TreatMissingData": "notBreaching",
-                    "AlarmActions": [alarmTopic],
+                    "AlarmActions": [alarmTopic], "OKActions": [alarmTopic],
                 ],
             ],
         ]

@@ -331,6 +331,8 @@ public struct StackTemplates: Sendable {
                 "EvaluationPeriods": .number(Double(periods)), "DatapointsToAlarm": .number(Double(datapointsToAlarm)),
                 "Threshold": .number(threshold), "ComparisonOperator": .string(comparison.rawValue),
                 "TreatMissingData": .string(missingData.rawValue), "AlarmActions": actions, "OKActions": actions,
+                // The case worker ignores INSUFFICIENT_DATA unless the catalog's cases.insufficientData says not to.
+                "InsufficientDataActions": actions,
             ],
         ]
     }

@@ -61,7 +61,7 @@ import Testing
         ])
     func versions(_ version: Int, _ wal: Bool, _ io: Bool, _ checkpointer: Bool) {
         let sql = BuiltinPack.serverHealth.sql(serverVersion: version)
-        #expect(sql.contains("pg_stat_wal") == wal)
+        #expect(sql.contains("'wal_bytes'") == wal)
         #expect(sql.contains("pg_stat_io") == io)
         #expect(sql.contains("pg_stat_checkpointer") == checkpointer)
         #expect(sql.contains("pg_stat_bgwriter") == !checkpointer)

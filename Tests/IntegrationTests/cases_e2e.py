@@ -46,7 +46,8 @@ MOTO = os.environ["ONPREM_TEST_MOTO"]
 KEY, SECRET = os.environ["ONPREM_TEST_AWS_ACCESS_KEY_ID"], os.environ["ONPREM_TEST_AWS_SECRET_ACCESS_KEY"]
 SESSION = dict(endpoint_url=MOTO, region_name=REGION, aws_access_key_id=KEY, aws_secret_access_key=SECRET)
 RUN = uuid.uuid4().hex[:8]
-RECORD_MS = 2000
+RECORD_MS = 3000
+LEASE_MS = 4000  # the claims' lease: cargo-lambda's deadline is always ten minutes away
 
 
 children = Children(workdir)
@@ -102,7 +103,8 @@ class Faults:
     throttle = set()   # subjects' markers whose CreateCase answers ThrottlingException
     fail = set()       # ... answers 500
     delay_s = 0.0      # every CreateCase waits this long before it goes on
-    stall = False      # CreateCase is held, never forwarded, until the worker is gone
+    stall = False      # CreateCase goes on to moto, which raises the case, but its answer is held until the worker
+                       # is gone: the worker dies between raising the case and recording it
     stalled = 0
     communications = []  # (caseId, body) of AddCommunicationToCase
     resolved = []
@@ -125,13 +127,6 @@ class SupportStandIn(BaseHTTPRequestHandler):
                 return self.answer(400, {"__type": "ThrottlingException", "message": "Rate exceeded"})
             if any(marker in subject for marker in Faults.fail):
                 return self.answer(500, {"__type": "InternalServerError", "message": "stand-in"})
-            if Faults.stall:
-                with Faults.lock:
-                    Faults.stalled += 1
-                    Faults.lock.notify_all()
-                time.sleep(30)  # the worker is killed meanwhile; nothing goes on to moto
-                self.close_connection = True
-                return
             time.sleep(Faults.delay_s)
         if target == "AddCommunicationToCase":
             Faults.communications.append((request.get("caseId"), request.get("communicationBody", "")))
@@ -145,6 +140,13 @@ class SupportStandIn(BaseHTTPRequestHandler):
             status, answer = error.code, error.read()
         if target == "CreateCase" and status == 200:
             Faults.created += 1
+            if Faults.stall:
+                with Faults.lock:
+                    Faults.stalled += 1
+                    Faults.lock.notify_all()
+                time.sleep(30)  # the worker is killed meanwhile and never hears of its case
+                self.close_connection = True
+                return
         if target == "ResolveCase" and status == 200:
             Faults.resolved.append(request.get("caseId"))
         self.send_response(status)
@@ -212,7 +214,7 @@ for name, emulator in emulators.items():
 
 WORKER_ENV = {
     **os.environ, "_HANDLER": "cases", "ONPREM_CATALOG": catalog_path, "ONPREM_CASES_TABLE": table,
-    "ONPREM_CASES_RECORD_MS": str(RECORD_MS), "AWS_REGION": REGION, "AWS_ACCESS_KEY_ID": KEY,
+    "ONPREM_CASES_RECORD_MS": str(RECORD_MS), "ONPREM_CASES_LEASE_MS": str(LEASE_MS), "AWS_REGION": REGION, "AWS_ACCESS_KEY_ID": KEY,
     "AWS_SECRET_ACCESS_KEY": SECRET, "AWS_ENDPOINT_URL_DYNAMODB": MOTO,
     "AWS_ENDPOINT_URL_SUPPORT": f"http://127.0.0.1:{support_port}", "ONPREM_CASE_SINK": "support",
 }
@@ -321,7 +323,7 @@ try:
     report["duplicate"] = {"pump": pump(), "subjects": subjects()}
 
     # Two workers on one episode at once: each gets its own delivery while CreateCase is slow.
-    Faults.delay_s = 1.0
+    Faults.delay_s = 0.5
     twin = json.dumps(notification(f"e2e-{RUN} twin", "ALARM", "2026-12-01T19:02:00.000+0000"))
     answers = {}
 
@@ -351,7 +353,8 @@ try:
         "resolved": first_case in Faults.resolved,
     }
 
-    # SIGKILL between recording the episode and raising its case: the next delivery raises it.
+    # SIGKILL after Support raised the case and before the worker recorded it: the next delivery takes the lapsed
+    # claim over, finds the case by its reference and raises no second one.
     Faults.stall = True
     killed = notification(f"e2e-{RUN} killed", "ALARM", "2026-12-01T19:30:00.000+0000", metric="waiting_locks")
     publish(killed)
@@ -370,7 +373,7 @@ try:
     emulators["a"]["worker"].wait()
     Faults.stall = False
     claimed = dynamodb.scan(TableName=table)["Items"]
-    time.sleep(RECORD_MS / 1000 + 1)  # the claim's lease and the message's visibility both run out
+    time.sleep(LEASE_MS / 1000 + 1)  # the claim's lease and the message's visibility both run out
     after_kill = pump("b")
     report["killed"] = {
         "stalled": Faults.stalled, "claimedBeforeRedelivery": any(
@@ -399,7 +402,7 @@ try:
     during = [cases_of(f"e2e-{RUN} {label}") for label in labels]
     Faults.throttle.clear()
     Faults.fail.clear()
-    time.sleep(2.2)
+    time.sleep(LEASE_MS / 1000 + 1)  # their claims stay until the lease lapses: a failed CreateCase may have raised
     recovered = pump("b", rounds=2)
     report["throttled"] = {"batch": [(count, len(failed)) for count, failed in batch], "recovered": recovered,
                            "casesDuring": during, "casesAfter": [cases_of(f"e2e-{RUN} {label}") for label in labels]}

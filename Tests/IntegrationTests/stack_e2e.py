@@ -199,6 +199,7 @@ try:
         properties["Namespace"] = NAMESPACE
         properties.pop("AlarmActions")
         properties.pop("OKActions")
+        properties.pop("InsufficientDataActions")
         cloudwatch.put_metric_alarm(**properties)
     described = cloudwatch.describe_alarms(AlarmNamePrefix="onprem-watch")["MetricAlarms"]
 
