@@ -12,6 +12,7 @@
 //===----------------------------------------------------------------------===//
 
 public import CatalogModel
+import Core
 
 /// What a case says, built from the notification and its route: the same text goes to AWS Support and to a
 /// webhook.
@@ -86,13 +87,7 @@ public struct CaseDocument: Sendable, Equatable {
     /// finds by it the case that the worker before it raised but did not record. Sixteen hex digits of a hash of
     /// the action's key (FNV-1a), short enough for any ticketing system.
     public static func reference(forKey key: String) -> String {
-        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-        for byte in key.utf8 {
-            hash ^= UInt64(byte)
-            hash &*= 0x100_0000_01b3
-        }
-        let hex = String(hash, radix: 16)
-        return "OnPremWatch reference " + String(repeating: "0", count: 16 - hex.count) + hex
+        "OnPremWatch reference " + StableHash.hex(StableHash.fnv1a(key))
     }
 
     /// This document with its reference as the last line, within the body's limit.

@@ -87,15 +87,10 @@ public struct CollectionPlan: Sendable {
     /// FNV-1a, then SplitMix64's finaliser: FNV-1a alone spread `Customer 0001` ... `Customer 2000` over only a
     /// third of 512 buckets.
     static func key(_ text: String) -> String {
-        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-        for byte in text.utf8 {
-            hash ^= UInt64(byte)
-            hash &*= 0x100_0000_01b3
-        }
+        var hash = StableHash.fnv1a(text)
         hash = (hash ^ (hash >> 30)) &* 0xbf58_476d_1ce4_e5b9
         hash = (hash ^ (hash >> 27)) &* 0x94d0_49bb_1331_11eb
         hash ^= hash >> 31
-        let hex = String(hash, radix: 16)
-        return String((String(repeating: "0", count: 16 - hex.count) + hex).prefix(12))
+        return String(StableHash.hex(hash).prefix(12))
     }
 }
