@@ -58,20 +58,11 @@ final class SignedSender {
         _ body: [UInt8], headers: [(name: String, value: String)], operation: String, deadline: Deadline,
         idempotent: Bool = true
     ) throws(AWSFailure) -> (response: HTTPResponse, retries: Int) {
-        var attempt = 0
-        while true {
-            let failure: AWSFailure
-            switch attemptOnce(body, headers: headers, operation: operation, deadline: deadline) {
-            case .success(let response): return (response, attempt)
-            case .failure(let error): failure = error
-            }
-            attempt += 1
-            let pause = retry.delay(attempt: attempt, random: Double.random(in: 0..<1))
-            guard failure.retryable, idempotent || failure.kind == .throttled,
-                deadline.remaining() > pause + .milliseconds(50)
-            else { throw failure }
-            Pause.sleep(for: pause)
+        let sent = try retry.run(until: deadline, retryable: { $0.retryable && (idempotent || $0.kind == .throttled) })
+        {
+            attemptOnce(body, headers: headers, operation: operation, deadline: deadline)
         }
+        return (sent.value, sent.retries)
     }
 
     /// Sends several bodies, up to ``concurrency`` in flight at once, each retried by the rules of

@@ -80,17 +80,19 @@ final class WebhookCaseSink: CaseSink {
     /// POSTs `document` until a 2xx, a refusal, or the deadline; returns the answer's body. A URL read from a
     /// secret is read again once after a 401 or 403, since the secret may have been rotated.
     private func post(_ document: JSONValue, deadline: Deadline) throws(CasesError) -> [UInt8] {
-        do {
-            return try postOnce(document, deadline: deadline)
-        } catch  where error.code == .sinkRefused && (error.message.hasSuffix("401") || error.message.hasSuffix("403"))
-        {
-            guard case .secret = target else { throw error }
+        var answer = try send(document, deadline: deadline)
+        if answer.status == 401 || answer.status == 403, case .secret = target {
             resolved = nil
-            return try postOnce(document, deadline: deadline)
+            answer = try send(document, deadline: deadline)
         }
+        guard (200..<300).contains(answer.status) else {
+            throw CasesError(.sinkRefused, "the webhook answered \(answer.status)")
+        }
+        return answer.body
     }
 
-    private func postOnce(_ document: JSONValue, deadline: Deadline) throws(CasesError) -> [UInt8] {
+    /// POSTs `document` until an answer that is neither 429 nor 5xx, retried until the deadline.
+    private func send(_ document: JSONValue, deadline: Deadline) throws(CasesError) -> HTTPResponse {
         let (url, authorization) = try destination(deadline: deadline)
         var headers = [(name: "Content-Type", value: "application/json")]
         if case .object(let fields) = document, let key = fields["key"]?.text {
@@ -98,26 +100,18 @@ final class WebhookCaseSink: CaseSink {
         }
         if let authorization { headers.append((name: "Authorization", value: authorization)) }
         let body = document.serialized()
-        var attempt = 0
-        while true {
-            let failure: CasesError
+        return try retry.run(until: deadline, retryable: \.retryable) { () -> Result<HTTPResponse, CasesError> in
             let remaining = deadline.remaining()
-            guard remaining > .zero else { throw CasesError(.sinkUnavailable, "the webhook: no time left") }
-            do {
+            guard remaining > .zero else { return .failure(CasesError(.sinkUnavailable, "the webhook: no time left")) }
+            do throws(HTTPClientError) {
                 let answer = try curl.perform(
                     HTTPRequest(method: "POST", url: url, headers: headers, body: body, timeout: remaining))
-                if (200..<300).contains(answer.status) { return answer.body }
-                let code: CasesError.Code =
-                    answer.status == 429 || answer.status >= 500 ? .sinkUnavailable : .sinkRefused
-                failure = CasesError(code, "the webhook answered \(answer.status)")
+                guard answer.status == 429 || answer.status >= 500 else { return .success(answer) }
+                return .failure(CasesError(.sinkUnavailable, "the webhook answered \(answer.status)"))
             } catch {
-                failure = CasesError(.sinkUnavailable, "the webhook: \(error.code)")
+                return .failure(CasesError(.sinkUnavailable, "the webhook: \(error.code)"))
             }
-            attempt += 1
-            let pause = retry.delay(attempt: attempt, random: Double.random(in: 0..<1))
-            guard failure.retryable, deadline.remaining() > pause + .milliseconds(50) else { throw failure }
-            Pause.sleep(for: pause)
-        }
+        }.value
     }
 
     private func destination(deadline: Deadline) throws(CasesError) -> (url: String, authorization: String?) {
