@@ -63,16 +63,19 @@ public final class SecretsManagerClient {
 
     /// The `SecretString` of secret `id`, as it is: for secrets that are not logins (a webhook's URL).
     public func secretString(_ id: String, deadline: Deadline) throws(SecretsError) -> String {
+        guard let text = Self.secretString(in: try fetch(id, deadline: deadline)) else {
+            throw SecretsError(.invalid, "secret \(id) has no SecretString")
+        }
+        return text
+    }
+
+    /// `GetSecretValue`'s `SecretString`, if the answer has one.
+    static func secretString(in body: [UInt8]) -> String? {
         struct Answer: Decodable {
             var secretString: String?
             enum CodingKeys: String, CodingKey { case secretString = "SecretString" }
         }
-        guard let answer = try? JSONDecoder().decode(Answer.self, from: Data(try fetch(id, deadline: deadline))),
-            let text = answer.secretString
-        else {
-            throw SecretsError(.invalid, "secret \(id) has no SecretString")
-        }
-        return text
+        return (try? JSONDecoder().decode(Answer.self, from: Data(body)))?.secretString
     }
 
     /// `GetSecretValue`'s answer.
@@ -102,15 +105,11 @@ public final class SecretsManagerClient {
 
     /// Reads `SecretString`, itself JSON with `username` and `password`.
     static func parse(_ body: [UInt8], id: String) throws(SecretsError) -> Login {
-        struct Answer: Decodable {
-            var secretString: String?
-            enum CodingKeys: String, CodingKey { case secretString = "SecretString" }
-        }
         struct Credentials: Decodable {
             var username: String
             var password: String
         }
-        guard let answer = try? JSONDecoder().decode(Answer.self, from: Data(body)), let text = answer.secretString,
+        guard let text = secretString(in: body),
             let login = try? JSONDecoder().decode(Credentials.self, from: Data(text.utf8))
         else {
             throw SecretsError(.invalid, "secret \(id) is not a JSON SecretString with username and password")

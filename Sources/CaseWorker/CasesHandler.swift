@@ -29,9 +29,9 @@ public final class CasesHandler {
     let catalog: Catalog
     private let store: EpisodeStore
     private let sink: any CaseSink
-    /// The most one record may take, retries included (`ONPREM_CASES_RECORD_MS`): a sink that stays throttled
-    /// fails its records, which come back later, rather than holding the batch's others until the deadline. A
-    /// claim's lease ends with its record's time.
+    /// The most one record's sink calls may take, retries included (`ONPREM_CASES_RECORD_MS`): a sink that stays
+    /// throttled fails its records, which come back later, rather than holding the batch's others until the
+    /// deadline.
     private let recordBudgetMs: Int64
     /// The longest a claim holds (`ONPREM_CASES_LEASE_MS`), where the tests cannot wait for an invocation's
     /// deadline; `nil` in production: a claim lapses a second after its invocation's deadline.

@@ -69,13 +69,13 @@ final class EpisodeStore {
         let now = Deadline.nowEpochMilliseconds()
         let item: JSONValue = [
             "pk": Self.s(key), "status": Self.s("claimed"), "leaseUntil": Self.n(leaseUntilMs),
-            "claimedAt": Self.n(now), "expires": Self.n(now / 1000 + Self.retentionSeconds),
+            "claimedAt": Self.n(now), "expires": Self.n(Self.retainedUntil()),
         ]
         let answer = try call(
             "PutItem",
             [
                 "TableName": .string(table), "Item": item, "ConditionExpression": "attribute_not_exists(#pk)",
-                "ExpressionAttributeNames": ["#pk": "pk"], "ReturnValuesOnConditionCheckFailure": "ALL_OLD",
+                "ExpressionAttributeNames": Self.names(in: "#pk"), "ReturnValuesOnConditionCheckFailure": "ALL_OLD",
             ], deadline: deadline)
         guard case .conditionFailed(let old) = answer else { return .claimed(token: leaseUntilMs) }
         if Self.text(old, "status") == "done" {
@@ -112,7 +112,7 @@ final class EpisodeStore {
             "DeleteItem",
             [
                 "TableName": .string(table), "Key": ["pk": Self.s(key)], "ConditionExpression": "#leaseUntil = :token",
-                "ExpressionAttributeNames": ["#leaseUntil": "leaseUntil"],
+                "ExpressionAttributeNames": Self.names(in: "#leaseUntil"),
                 "ExpressionAttributeValues": [":token": Self.n(token)],
             ], deadline: deadline)
     }
@@ -120,10 +120,7 @@ final class EpisodeStore {
     // MARK: - Open cases
 
     func alarm(_ alarm: String, deadline: Deadline) throws(CasesError) -> AlarmRecord {
-        let answer = try call(
-            "GetItem", ["TableName": .string(table), "Key": ["pk": Self.s("alarm#\(alarm)")], "ConsistentRead": true],
-            deadline: deadline)
-        guard case .answered(.object(let fields)) = answer, let item = fields["Item"] else { return AlarmRecord() }
+        guard let item = try item("alarm#\(alarm)", deadline: deadline) else { return AlarmRecord() }
         var record = AlarmRecord(lastRecovery: Self.text(item, "lastRecovery"))
         if Self.text(item, "state") == "open", let episode = Self.text(item, "episode"),
             let caseId = Self.text(item, "caseId")
@@ -162,12 +159,7 @@ final class EpisodeStore {
     }
 
     func customerCase(_ customer: String, deadline: Deadline) throws(CasesError) -> String? {
-        let answer = try call(
-            "GetItem",
-            ["TableName": .string(table), "Key": ["pk": Self.s("customer#\(customer)")], "ConsistentRead": true],
-            deadline: deadline)
-        guard case .answered(.object(let fields)) = answer, let item = fields["Item"] else { return nil }
-        return Self.text(item, "caseId")
+        try item("customer#\(customer)", deadline: deadline).flatMap { Self.text($0, "caseId") }
     }
 
     func setCustomerCase(_ customer: String, caseId: String, deadline: Deadline) throws(CasesError) {
@@ -211,7 +203,7 @@ final class EpisodeStore {
         deadline: Deadline, expires: Int64? = nil
     ) throws(CasesError) -> Bool {
         var values = values
-        values[":expires"] = Self.n(expires ?? (Deadline.nowEpochMilliseconds() / 1000 + Self.retentionSeconds))
+        values[":expires"] = Self.n(expires ?? Self.retainedUntil())
         var expression = "SET " + ([set, "#expires = :expires"].compactMap { $0 }.joined(separator: ", "))
         if let add { expression += " ADD \(add)" }
         var input: JSONObject = [
@@ -219,13 +211,28 @@ final class EpisodeStore {
             "ExpressionAttributeValues": .object(JSONObject(values)),
         ]
         if let condition { input["ConditionExpression"] = .string(condition) }
-        let expressions = expression + (condition ?? "")
-        let names = Self.attributes.filter { expressions.contains("#\($0)") }
-        input["ExpressionAttributeNames"] = .object(
-            JSONObject(Dictionary(uniqueKeysWithValues: names.map { ("#\($0)", .string($0)) })))
+        input["ExpressionAttributeNames"] = Self.names(in: expression + (condition ?? ""))
         if case .conditionFailed = try call("UpdateItem", .object(input), deadline: deadline) { return false }
         return true
     }
+
+    /// The item `key` as a strongly consistent read gives it, or `nil`.
+    private func item(_ key: String, deadline: Deadline) throws(CasesError) -> JSONValue? {
+        let answer = try call(
+            "GetItem", ["TableName": .string(table), "Key": ["pk": Self.s(key)], "ConsistentRead": true],
+            deadline: deadline)
+        guard case .answered(.object(let fields)) = answer else { return nil }
+        return fields["Item"]
+    }
+
+    /// `ExpressionAttributeNames` for the aliases `expressions` use.
+    static func names(in expressions: String) -> JSONValue {
+        let used = attributes.filter { expressions.contains("#\($0)") }
+        return .object(JSONObject(Dictionary(uniqueKeysWithValues: used.map { ("#\($0)", .string($0)) })))
+    }
+
+    /// When an item written now expires: after ``retentionSeconds``, in epoch seconds as TTL reads it.
+    static func retainedUntil() -> Int64 { Deadline.nowEpochMilliseconds() / 1000 + retentionSeconds }
 
     private func call(_ operation: String, _ input: JSONValue, deadline: Deadline) throws(CasesError) -> Answer {
         do {
