@@ -81,7 +81,7 @@ let package = Package(
             swiftSettings: strict
         ),
         // The support-case worker's model (pure): SQS batches, alarm notifications, routing, the case's text.
-        .target(name: "CaseModel", dependencies: ["Core", "CatalogModel"], swiftSettings: strict),
+        .target(name: "CaseModel", dependencies: ["Core", "CatalogModel", "UTCTime"], swiftSettings: strict),
         // The support-case worker (`_HANDLER=cases`): episodes in DynamoDB, cases in AWS Support or a webhook.
         .target(
             name: "CaseWorker",

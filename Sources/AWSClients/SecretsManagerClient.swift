@@ -26,9 +26,14 @@ import CurlHTTP
 ///
 /// - Note: Not `Sendable`: it owns a connection. Secret values never reach a log or an error message.
 public final class SecretsManagerClient {
+    /// A database login, and the TLS material a server may need beside it, as PEM text: a client certificate and
+    /// its key (`sslcert`, `sslkey`) and the CA that signed the server's certificate (`sslrootcert`).
     public struct Login: Sendable {
         public var username: String
         public var password: String
+        public var sslcert: String?
+        public var sslkey: String?
+        public var sslrootcert: String?
     }
 
     private let sender: SignedSender
@@ -103,18 +108,24 @@ public final class SecretsManagerClient {
         return response.response.body
     }
 
-    /// Reads `SecretString`, itself JSON with `username` and `password`.
+    /// Reads `SecretString`, itself JSON with `username` and `password`, and optionally `sslcert`, `sslkey` and
+    /// `sslrootcert` as PEM text.
     static func parse(_ body: [UInt8], id: String) throws(SecretsError) -> Login {
         struct Credentials: Decodable {
             var username: String
             var password: String
+            var sslcert: String?
+            var sslkey: String?
+            var sslrootcert: String?
         }
         guard let text = secretString(in: body),
             let login = try? JSONDecoder().decode(Credentials.self, from: Data(text.utf8))
         else {
             throw SecretsError(.invalid, "secret \(id) is not a JSON SecretString with username and password")
         }
-        return Login(username: login.username, password: login.password)
+        return Login(
+            username: login.username, password: login.password, sslcert: login.sslcert, sslkey: login.sslkey,
+            sslrootcert: login.sslrootcert)
     }
 }
 

@@ -119,7 +119,7 @@ final class SignedSender {
                     }
                     failure = refused
                 case .failure(let error):
-                    failure = AWSFailure(kind: .network, code: "\(error.code)", message: error.description)
+                    failure = AWSFailure(transport: error)
                 }
                 attempts[index] += 1
                 let delay = retry.delay(attempt: attempts[index], random: Double.random(in: 0..<1))
@@ -160,7 +160,7 @@ final class SignedSender {
             if let failure = AWSFailure.classify(response, operation: operation) { return .failure(failure) }
             return .success(response)
         } catch {
-            return .failure(AWSFailure(kind: .network, code: "\(error.code)", message: error.description))
+            return .failure(AWSFailure(transport: error))
         }
     }
 }

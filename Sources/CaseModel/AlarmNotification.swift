@@ -12,6 +12,7 @@
 //===----------------------------------------------------------------------===//
 
 import Core
+import UTCTime
 
 /// One alarm state change, from whichever of the three shapes a queue's message takes: SNS's envelope whose
 /// `Message` is CloudWatch's notification, that notification itself (raw delivery), or the message of any other
@@ -27,9 +28,11 @@ public struct AlarmNotification: Sendable, Equatable {
     public var oldState: String?
     /// CloudWatch's account of why the state changed (`Threshold Crossed: 1 datapoint [92.0 ...]`).
     public var reason: String?
-    /// As CloudWatch writes it, `2026-12-01T19:01:00.000+0000`: it names the episode, and because CloudWatch
-    /// always writes UTC in this one form, two of them order as text.
+    /// As CloudWatch writes it, `2026-12-01T19:01:00.000+0000`, checked to be a time (``stateChangeMs``): shown in
+    /// the case's text.
     public var stateChangeTime: String
+    /// The same time in epoch milliseconds: it names the episode, and episodes are ordered by it, never by text.
+    public var stateChangeMs: Int64
     /// The display name CloudWatch sends (`US East (N. Virginia)`).
     public var regionName: String?
     public var accountId: String?
@@ -66,8 +69,8 @@ public struct AlarmNotification: Sendable, Equatable {
 
     public init(
         alarmName: String, alarmDescription: String? = nil, state: State, oldState: String? = nil,
-        reason: String? = nil, stateChangeTime: String, regionName: String? = nil, accountId: String? = nil,
-        alarmArn: String? = nil, trigger: Trigger? = nil
+        reason: String? = nil, stateChangeTime: String, stateChangeMs: Int64? = nil, regionName: String? = nil,
+        accountId: String? = nil, alarmArn: String? = nil, trigger: Trigger? = nil
     ) {
         self.alarmName = alarmName
         self.alarmDescription = alarmDescription
@@ -75,6 +78,7 @@ public struct AlarmNotification: Sendable, Equatable {
         self.oldState = oldState
         self.reason = reason
         self.stateChangeTime = stateChangeTime
+        self.stateChangeMs = stateChangeMs ?? UTCTime.epochMilliseconds(parsing: stateChangeTime) ?? 0
         self.regionName = regionName
         self.accountId = accountId
         self.alarmArn = alarmArn
@@ -94,10 +98,19 @@ public struct AlarmNotification: Sendable, Equatable {
     /// A dimension of the alarm's metric.
     public func dimension(_ name: String) -> String? { trigger?.dimensions[name] }
 
+    /// CloudWatch's longest alarm name.
+    public static let maxAlarmNameLength = 255
+    /// The longest `AlarmArn` accepted: the alarm's key must fit DynamoDB's 2,048-byte partition key.
+    public static let maxAlarmArnLength = 1600
+    /// How far ahead of this machine's clock a `StateChangeTime` may be: clocks differ a little, never by hours.
+    public static let allowedSkewMs: Int64 = 5 * 60_000
+
     /// Reads a queue message's body.
     ///
+    /// - Parameter nowMs: This machine's time, against which a `StateChangeTime` in the future is refused: an
+    ///   episode dated years ahead would outrank every real one of its alarm until the item expires.
     /// - Throws: ``CasesError/Code/invalidMessage``: such a message never succeeds, whatever the retries.
-    public init(body: String) throws(CasesError) {
+    public init(body: String, nowMs: Int64) throws(CasesError) {
         guard case .object(var fields)? = try? JSONValue.parse(Array(body.utf8)) else {
             throw CasesError(.invalidMessage, "the message is not a JSON object")
         }
@@ -109,10 +122,10 @@ public struct AlarmNotification: Sendable, Equatable {
             }
             fields = inner
         }
-        try self.init(fields: fields)
+        try self.init(fields: fields, nowMs: nowMs)
     }
 
-    init(fields: JSONObject) throws(CasesError) {
+    init(fields: JSONObject, nowMs: Int64 = Deadline.nowEpochMilliseconds()) throws(CasesError) {
         func text(_ key: String) -> String? {
             guard let value = fields[key]?.text, !value.isEmpty else { return nil }
             return value
@@ -120,8 +133,25 @@ public struct AlarmNotification: Sendable, Equatable {
         guard let name = text("AlarmName") else {
             throw CasesError(.invalidMessage, "the message has no AlarmName")
         }
+        guard name.count <= Self.maxAlarmNameLength else {
+            throw CasesError(.invalidMessage, "the AlarmName is longer than \(Self.maxAlarmNameLength) characters")
+        }
         guard let time = text("StateChangeTime") else {
             throw CasesError(.invalidMessage, "the message for alarm \"\(name)\" has no StateChangeTime")
+        }
+        guard let timeMs = UTCTime.epochMilliseconds(parsing: time) else {
+            throw CasesError(
+                .invalidMessage,
+                "alarm \"\(name)\": StateChangeTime is not a time as CloudWatch writes it (2026-12-01T19:01:00.000+0000)")
+        }
+        guard timeMs <= nowMs + Self.allowedSkewMs else {
+            throw CasesError(.invalidMessage, "alarm \"\(name)\": StateChangeTime is in the future")
+        }
+        if let account = text("AWSAccountId"), account.utf8.count > 64 {
+            throw CasesError(.invalidMessage, "alarm \"\(name)\": AWSAccountId is longer than 64 bytes")
+        }
+        if let arn = text("AlarmArn"), !arn.hasPrefix("arn:") || arn.utf8.count > Self.maxAlarmArnLength {
+            throw CasesError(.invalidMessage, "alarm \"\(name)\": AlarmArn is not an ARN of at most 1,600 bytes")
         }
         var state = State.alarm
         if let value = text("NewStateValue") {
@@ -151,7 +181,7 @@ public struct AlarmNotification: Sendable, Equatable {
         }
         self.init(
             alarmName: name, alarmDescription: text("AlarmDescription"), state: state, oldState: text("OldStateValue"),
-            reason: text("NewStateReason"), stateChangeTime: time, regionName: text("Region"),
+            reason: text("NewStateReason"), stateChangeTime: time, stateChangeMs: timeMs, regionName: text("Region"),
             accountId: text("AWSAccountId"), alarmArn: text("AlarmArn"), trigger: trigger)
     }
 }

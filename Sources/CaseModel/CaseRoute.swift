@@ -22,14 +22,19 @@ public import CatalogModel
 public struct CaseRoute: Sendable, Equatable {
     /// The customer's `opname`, when the notification names one.
     public var customer: String?
+    /// Whether ``customer`` is a customer of the catalog: anyone who can publish to the topic can name any other.
+    public var isCatalogCustomer: Bool
     public var query: String?
     /// The catalog alarm, when one matches.
     public var alarm: AlarmSpec?
     /// Every field set: the alarm's, over the customer's, over the catalog's, over ``CatalogModel/CasePolicy/builtIn``.
     public var policy: CasePolicy
 
-    public init(customer: String?, query: String?, alarm: AlarmSpec?, policy: CasePolicy) {
+    public init(
+        customer: String?, query: String?, alarm: AlarmSpec?, policy: CasePolicy, isCatalogCustomer: Bool = true
+    ) {
         self.customer = customer
+        self.isCatalogCustomer = customer != nil && isCatalogCustomer
         self.query = query
         self.alarm = alarm
         self.policy = policy
@@ -56,9 +61,13 @@ public struct CaseRoute: Sendable, Equatable {
         var policy = catalog.cases.over(.builtIn)
         if let customer { policy = customer.cases.over(policy) }
         if let alarm { policy = alarm.cases.over(policy) }
-        self.init(customer: customerName, query: queryName, alarm: alarm, policy: policy)
+        self.init(
+            customer: customerName, query: queryName, alarm: alarm, policy: policy,
+            isCatalogCustomer: customer != nil)
     }
 
-    /// The customer the storm limit counts against: the named one, or everything that names none.
-    public var stormKey: String { customer ?? "-" }
+    /// The customer the storm limit counts against: a catalog customer by its name; every notification that names
+    /// no catalog customer (another monitor's, or a made-up `Customer`) shares one bucket, so that inventing names
+    /// cannot multiply the limit.
+    public var stormKey: String { isCatalogCustomer ? customer ?? "-" : "-" }
 }

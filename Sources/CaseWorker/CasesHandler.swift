@@ -18,6 +18,7 @@ import CatalogModel
 import Core
 public import LambdaRuntime
 import Logging
+import UTCTime
 
 /// The support-case worker, `_HANDLER=cases`: reads Lambda's SQS event of alarm notifications and raises one case
 /// per alarm episode, notes recoveries on it, and answers with the partial batch response.
@@ -90,6 +91,9 @@ public final class CasesHandler {
         case "webhook":
             let target: WebhookCaseSink.Target
             if let url = environment["ONPREM_CASE_WEBHOOK_URL"], !url.isEmpty {
+                guard WebhookCaseSink.isAcceptable(url) else {
+                    throw CasesError(.notConfigured, "ONPREM_CASE_WEBHOOK_URL must be an https:// URL")
+                }
                 target = .url(url)
             } else if let secret = environment["ONPREM_CASE_WEBHOOK_SECRET"], !secret.isEmpty,
                 let secrets = SecretsManagerClient(
@@ -165,7 +169,7 @@ public final class CasesHandler {
     static let recordingReserveMs: Int64 = 1000
 
     func handle(_ record: SQSBatch.Record, times: Times, logger: Logger) throws(CasesError) {
-        let notification = try AlarmNotification(body: record.body)
+        let notification = try AlarmNotification(body: record.body, nowMs: Deadline.nowEpochMilliseconds())
         let route = CaseRoute(notification, catalog: catalog)
         var logger = logger
         logger[metadataKey: "alarm"] = "\(notification.alarmName)"
@@ -185,7 +189,7 @@ public final class CasesHandler {
 
     /// The claim's key: one per notification, the same for each of its deliveries.
     static func actionKey(_ notification: AlarmNotification) -> String {
-        "action#\(notification.alarmKey)#\(notification.state.rawValue)#\(notification.stateChangeTime)"
+        "action#\(notification.alarmKey)#\(notification.state.rawValue)#\(notification.stateChangeMs)"
     }
 
     /// Raises the episode's case; notes it instead on the case the alarm still has open (it came back through
@@ -217,7 +221,7 @@ public final class CasesHandler {
             // The worker before this one raised the case and died before recording it.
             (caseId, owned) = (found, true)
             logger.warning("found the case a lapsed claim raised", metadata: ["caseId": "\(found)"])
-        } else if let open = alarm.open, open.episode < notification.stateChangeTime {
+        } else if let open = alarm.open, open.episode < notification.stateChangeMs {
             try sink.addNote(document.asRepeat(), caseId: open.caseId, key: key, deadline: times.sink)
             (caseId, owned) = (open.caseId, false)
             logger.info(
@@ -256,13 +260,14 @@ public final class CasesHandler {
         guard owned || alarm.open == nil else { return }
         try record(caseId, owned: owned, notification, route: route, deadline: times.store)
         // An OK of this episode that arrived first (this ALARM came back through retries) found no case to close.
-        if let recovered = alarm.lastRecovery, recovered > notification.stateChangeTime, owned {
+        if let recovered = alarm.lastRecovery, recovered > notification.stateChangeMs, owned {
             try sink.addNote(
-                "Recovered before this case was raised: the alarm was OK at \(recovered).", caseId: caseId, key: key,
+                "Recovered before this case was raised: the alarm was OK at "
+                    + "\(UTCTime.rfc3339(epochMilliseconds: recovered)).", caseId: caseId, key: key,
                 deadline: times.sink)
             try sink.resolve(caseId: caseId, key: key, deadline: times.sink)
             _ = try store.closeCase(
-                alarm: notification.alarmKey, episode: notification.stateChangeTime, deadline: times.store)
+                alarm: notification.alarmKey, episode: notification.stateChangeMs, deadline: times.store)
         }
     }
 
@@ -272,7 +277,7 @@ public final class CasesHandler {
     ) throws(CasesError) {
         try store.setOpenCase(
             alarm: notification.alarmKey,
-            EpisodeStore.OpenCase(episode: notification.stateChangeTime, caseId: caseId, owned: owned),
+            EpisodeStore.OpenCase(episode: notification.stateChangeMs, caseId: caseId, owned: owned),
             deadline: deadline)
         if owned { try store.setCustomerCase(route.stormKey, caseId: caseId, deadline: deadline) }
     }
@@ -295,7 +300,7 @@ public final class CasesHandler {
         var noted: EpisodeStore.OpenCase?
         do throws(CasesError) {
             if let open = try store.alarm(notification.alarmKey, deadline: times.store).open,
-                open.episode <= notification.stateChangeTime
+                open.episode <= notification.stateChangeMs
             {
                 try sink.addNote(
                     CaseDocument.recovery(notification), caseId: open.caseId, key: key, deadline: times.sink)
@@ -306,7 +311,7 @@ public final class CasesHandler {
                 noted = open
             } else if closing {
                 try store.setLastRecovery(
-                    alarm: notification.alarmKey, notification.stateChangeTime, deadline: times.store)
+                    alarm: notification.alarmKey, notification.stateChangeMs, deadline: times.store)
             }
         } catch {
             store.release(key, token: token, deadline: times.store)

@@ -39,7 +39,8 @@ final class EpisodeStore {
     }
 
     struct OpenCase: Equatable {
-        var episode: String
+        /// The episode's `StateChangeTime` in epoch milliseconds, stored as a number so that episodes order by time.
+        var episode: Int64
         var caseId: String
         /// Whether the case is the alarm's own (raised for it) rather than the customer's case it was noted on.
         var owned: Bool
@@ -50,7 +51,7 @@ final class EpisodeStore {
         var open: OpenCase?
         /// The `StateChangeTime` of an `OK` that arrived while no case was open: an `ALARM` of an earlier episode
         /// that arrives after it (delayed by retries) has already recovered.
-        var lastRecovery: String?
+        var lastRecovery: Int64?
     }
 
     static let retentionSeconds: Int64 = 30 * 86_400
@@ -121,8 +122,8 @@ final class EpisodeStore {
 
     func alarm(_ alarm: String, deadline: Deadline) throws(CasesError) -> AlarmRecord {
         guard let item = try item("alarm#\(alarm)", deadline: deadline) else { return AlarmRecord() }
-        var record = AlarmRecord(lastRecovery: Self.text(item, "lastRecovery"))
-        if Self.text(item, "state") == "open", let episode = Self.text(item, "episode"),
+        var record = AlarmRecord(lastRecovery: Self.number(item, "lastRecovery"))
+        if Self.text(item, "state") == "open", let episode = Self.number(item, "episode"),
             let caseId = Self.text(item, "caseId")
         {
             record.open = OpenCase(episode: episode, caseId: caseId, owned: Self.text(item, "owned") == "true")
@@ -137,24 +138,24 @@ final class EpisodeStore {
             "alarm#\(alarm)", set: "#state = :open, #episode = :episode, #caseId = :case, #owned = :owned",
             condition: "attribute_not_exists(#episode) OR #episode < :episode",
             values: [
-                ":open": Self.s("open"), ":episode": Self.s(open.episode), ":case": Self.s(open.caseId),
+                ":open": Self.s("open"), ":episode": Self.n(open.episode), ":case": Self.s(open.caseId),
                 ":owned": Self.s(open.owned ? "true" : "false"),
             ], deadline: deadline)
     }
 
     /// Closes the alarm's case of `episode`; `false` when it is no longer the open one.
-    func closeCase(alarm: String, episode: String, deadline: Deadline) throws(CasesError) -> Bool {
+    func closeCase(alarm: String, episode: Int64, deadline: Deadline) throws(CasesError) -> Bool {
         try update(
             "alarm#\(alarm)", set: "#state = :closed", condition: "#state = :open AND #episode = :episode",
-            values: [":closed": Self.s("closed"), ":open": Self.s("open"), ":episode": Self.s(episode)],
+            values: [":closed": Self.s("closed"), ":open": Self.s("open"), ":episode": Self.n(episode)],
             deadline: deadline)
     }
 
     /// Records an `OK` that found no open case, unless a later one is recorded.
-    func setLastRecovery(alarm: String, _ time: String, deadline: Deadline) throws(CasesError) {
+    func setLastRecovery(alarm: String, _ time: Int64, deadline: Deadline) throws(CasesError) {
         _ = try update(
             "alarm#\(alarm)", set: "#lastRecovery = :time",
-            condition: "attribute_not_exists(#lastRecovery) OR #lastRecovery < :time", values: [":time": Self.s(time)],
+            condition: "attribute_not_exists(#lastRecovery) OR #lastRecovery < :time", values: [":time": Self.n(time)],
             deadline: deadline)
     }
 

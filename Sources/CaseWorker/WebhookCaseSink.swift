@@ -12,6 +12,7 @@
 //===----------------------------------------------------------------------===//
 
 import AWSClients
+import AWSSigning
 import CaseModel
 import CatalogModel
 import Core
@@ -26,9 +27,14 @@ import CurlHTTP
 /// ```
 ///
 /// A 2xx answer is success; `create` takes the case id from the answer's `caseId`, else uses `key`. 429 and 5xx
-/// are retried until the deadline, other answers are refusals. The URL is `ONPREM_CASE_WEBHOOK_URL`, or read from
-/// the Secrets Manager secret `ONPREM_CASE_WEBHOOK_SECRET` (the URL itself, or `{"url", "authorization"}`, the
-/// latter sent as `Authorization`); neither is ever logged, since a webhook URL often carries its token.
+/// are retried until the deadline, other answers are refusals, and so is a certificate that does not verify. The
+/// URL is `ONPREM_CASE_WEBHOOK_URL`, or read from the Secrets Manager secret `ONPREM_CASE_WEBHOOK_SECRET` (the URL
+/// itself, or `{"url", "authorization"}`, the latter sent as `Authorization`); neither is ever logged, since a
+/// webhook URL often carries its token. Only `https://` URLs are used: the token must not cross the network in
+/// clear.
+///
+/// `key` (and the `Idempotency-Key` header) is the SHA-256 of the action's key, 64 hex digits: the action's key is
+/// made of the alarm's fields, which are not ours, and nothing not ours goes into a header as it is.
 final class WebhookCaseSink: CaseSink {
     let name = "webhook"
 
@@ -42,6 +48,13 @@ final class WebhookCaseSink: CaseSink {
     private let curl: CurlEasy
     private let retry: RetryPolicy
     private var resolved: (url: String, authorization: String?)?
+    /// The largest answer read: a receiver's answer is a small JSON document.
+    static let maxAnswerBytes = 64 * 1024
+
+    /// Whether `url` may be posted to: `https://` with a host.
+    static func isAcceptable(_ url: String) -> Bool {
+        url.lowercased().hasPrefix("https://") && url.count > "https://".count
+    }
 
     init?(target: Target, caFile: String?, retry: RetryPolicy = RetryPolicy()) {
         guard let curl = CurlEasy(caFile: caFile) else { return nil }
@@ -50,10 +63,13 @@ final class WebhookCaseSink: CaseSink {
         self.retry = retry
     }
 
+    /// The key a receiver sees: a digest of the action's key.
+    static func idempotencyKey(_ key: String) -> String { SHA256Digest.hex(key) }
+
     func create(_ document: CaseDocument, key: String, deadline: Deadline) throws(CasesError) -> String {
         let answer = try post(
             [
-                "action": "create", "key": .string(key), "subject": .string(document.subject),
+                "action": "create", "key": .string(Self.idempotencyKey(key)), "subject": .string(document.subject),
                 "body": .string(document.body), "severity": .string(document.severity.rawValue),
                 "ccEmails": .array(document.ccEmails.map { .string($0) }),
             ], deadline: deadline)
@@ -62,19 +78,21 @@ final class WebhookCaseSink: CaseSink {
         {
             return caseId
         }
-        return key
+        return Self.idempotencyKey(key)
     }
 
     func find(reference: String, sinceMs: Int64, deadline: Deadline) throws(CasesError) -> String? { nil }
 
     func addNote(_ text: String, caseId: String, key: String, deadline: Deadline) throws(CasesError) {
         _ = try post(
-            ["action": "note", "key": .string(key), "caseId": .string(caseId), "body": .string(text)],
+            ["action": "note", "key": .string(Self.idempotencyKey(key)), "caseId": .string(caseId), "body": .string(text)],
             deadline: deadline)
     }
 
     func resolve(caseId: String, key: String, deadline: Deadline) throws(CasesError) {
-        _ = try post(["action": "resolve", "key": .string(key), "caseId": .string(caseId)], deadline: deadline)
+        _ = try post(
+            ["action": "resolve", "key": .string(Self.idempotencyKey(key)), "caseId": .string(caseId)],
+            deadline: deadline)
     }
 
     /// POSTs `document` until a 2xx, a refusal, or the deadline; returns the answer's body. A URL read from a
@@ -105,10 +123,17 @@ final class WebhookCaseSink: CaseSink {
             guard remaining > .zero else { return .failure(CasesError(.sinkUnavailable, "the webhook: no time left")) }
             do throws(HTTPClientError) {
                 let answer = try curl.perform(
-                    HTTPRequest(method: "POST", url: url, headers: headers, body: body, timeout: remaining))
+                    HTTPRequest(
+                        method: "POST", url: url, headers: headers, body: body, timeout: remaining,
+                        maxResponseBytes: Self.maxAnswerBytes))
                 guard answer.status == 429 || answer.status >= 500 else { return .success(answer) }
                 return .failure(CasesError(.sinkUnavailable, "the webhook answered \(answer.status)"))
             } catch {
+                // A certificate that does not verify, a request refused before sending, an answer over the limit:
+                // a retry meets the same.
+                guard error.isTransient else {
+                    return .failure(CasesError(.sinkRefused, "the webhook: \(error.code)"))
+                }
                 return .failure(CasesError(.sinkUnavailable, "the webhook: \(error.code)"))
             }
         }.value
@@ -133,7 +158,11 @@ final class WebhookCaseSink: CaseSink {
                 resolved = (text.trimmed(of: " \t\r\n"), nil)
             }
         }
-        return resolved!
+        guard let resolved, Self.isAcceptable(resolved.url) else {
+            self.resolved = nil
+            throw CasesError(.notConfigured, "the webhook's URL is not https://")
+        }
+        return resolved
     }
 }
 

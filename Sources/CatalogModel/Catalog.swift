@@ -136,8 +136,16 @@ public struct Customer: Sendable, Equatable {
     public var version: String
     public var threshold: Double?
     public var user: String?
+    /// libpq's `sslmode` as the catalog gives it; `nil` is ``defaultSSLMode`` (`verify-full`).
     public var sslmode: String?
+    /// The CA certificates (a PEM file) that verify the server; `nil` is the function's default bundle.
     public var sslrootcert: String?
+    /// A client certificate and its key (PEM files), for servers that require one (`cert` in `pg_hba.conf`).
+    public var sslcert: String?
+    public var sslkey: String?
+    /// libpq's `channel_binding`; `nil` is `require` whenever the connection is verified TLS without a client
+    /// certificate (``effectiveChannelBinding``).
+    public var channelBinding: String?
     /// Which kind of server to settle on among ``hosts``, libpq's `target_session_attrs`; `nil` is `any`.
     public var targetSessionAttrs: String?
     /// The most one host may take to connect before the next is tried; `nil` leaves each its share of the time.
@@ -155,6 +163,9 @@ public struct Customer: Sendable, Equatable {
     public var builtin: [BuiltinPack]
 
     static let sslModes: Set<String> = ["disable", "allow", "prefer", "require", "verify-ca", "verify-full"]
+    /// The TLS mode of a customer whose entry names none: the server's certificate and name verified.
+    public static let defaultSSLMode = "verify-full"
+    static let channelBindings: Set<String> = ["disable", "prefer", "require"]
     /// libpq's values of `target_session_attrs` (PostgreSQL 14 and later).
     public static let sessionAttributes: Set<String> = [
         "any", "read-write", "read-only", "primary", "standby", "prefer-standby",
@@ -165,7 +176,7 @@ public struct Customer: Sendable, Equatable {
         user: String? = nil, sslmode: String? = nil, sslrootcert: String? = nil, secret: String? = nil,
         interval: Int? = nil, thresholds: [String: Double] = [:], hosts: [HostAddress]? = nil,
         targetSessionAttrs: String? = nil, connectTimeoutMs: Int? = nil, cases: CasePolicy = CasePolicy(),
-        builtin: [BuiltinPack] = []
+        builtin: [BuiltinPack] = [], sslcert: String? = nil, sslkey: String? = nil, channelBinding: String? = nil
     ) {
         self.opname = opname
         self.hosts = hosts ?? [HostAddress(ip: ip, port: port)]
@@ -175,6 +186,9 @@ public struct Customer: Sendable, Equatable {
         self.user = user
         self.sslmode = sslmode
         self.sslrootcert = sslrootcert
+        self.sslcert = sslcert
+        self.sslkey = sslkey
+        self.channelBinding = channelBinding
         self.secret = secret
         self.interval = interval
         self.thresholds = thresholds
@@ -194,6 +208,9 @@ public struct Customer: Sendable, Equatable {
         guard case .object(let fields) = value else { throw CatalogError(.invalid, "\(place): not an object") }
         let reader = FieldReader(fields: fields, place: place)
         let opname = try reader.requiredText("opname")
+        if let problem = Self.opnameProblem(opname) {
+            throw CatalogError(.invalid, "\(place): opname \(problem)")
+        }
         let named = FieldReader(fields: fields, place: "\(place) (\"\(opname)\")")
         let portText = try named.optionalText("port") ?? "5432"
         guard let port = Int(portText), (1...65535).contains(port) else {
@@ -215,8 +232,13 @@ public struct Customer: Sendable, Equatable {
                 hosts?.append(host)
             }
         }
+        let ip = hosts == nil ? try named.requiredText("ip") : ""
+        if hosts == nil && !HostAddress.isHostName(Substring(ip)) {
+            throw CatalogError(
+                .invalid, "\(named.place): ip \"\(ip)\" is not a host name or address (one host; use hosts for more)")
+        }
         self.init(
-            opname: opname, ip: hosts == nil ? try named.requiredText("ip") : "", port: port,
+            opname: opname, ip: ip, port: port,
             database: try named.requiredText("database"),
             version: try named.requiredText("version"), threshold: try named.optionalNumber("threshold"),
             user: try named.optionalText("user"), sslmode: try named.optionalText("sslmode"),
@@ -226,7 +248,21 @@ public struct Customer: Sendable, Equatable {
             targetSessionAttrs: try named.optionalText("targetSessionAttrs"),
             connectTimeoutMs: try named.optionalInteger("connectTimeoutMs", in: 1...900_000),
             cases: try CasePolicy.member(of: fields, place: named.place),
-            builtin: try BuiltinPack.list(in: fields, place: named.place))
+            builtin: try BuiltinPack.list(in: fields, place: named.place), sslcert: try named.optionalText("sslcert"),
+            sslkey: try named.optionalText("sslkey"), channelBinding: try named.optionalText("channelBinding"))
+        if let channelBinding, !Self.channelBindings.contains(channelBinding) {
+            throw CatalogError(
+                .invalid,
+                "\(named.place): channelBinding \"\(channelBinding)\" is not one of \(Self.channelBindings.sorted())")
+        }
+        if (sslcert == nil) != (sslkey == nil) {
+            throw CatalogError(.invalid, "\(named.place): sslcert and sslkey go together")
+        }
+        for (key, path) in [("sslrootcert", sslrootcert), ("sslcert", sslcert), ("sslkey", sslkey)] {
+            if let path, path.isEmpty || path.contains("\u{0}") || path.split(separator: "/").contains("..") {
+                throw CatalogError(.invalid, "\(named.place): \(key) must be a file path without \"..\"")
+            }
+        }
         if let sslmode, !Self.sslModes.contains(sslmode) {
             throw CatalogError(
                 .invalid, "\(named.place): sslmode \"\(sslmode)\" is not one of \(Self.sslModes.sorted())")
@@ -239,11 +275,63 @@ public struct Customer: Sendable, Equatable {
         }
     }
 
-    /// The connection pool's key: customers sharing servers, database, login and session kind share a connection.
+    /// The connection pool's key: customers sharing servers, database, login, TLS and session kind share a
+    /// connection.
     public var endpointKey: String {
         (hosts.map { "\($0.ip):\($0.port)" }
-            + [database, user ?? "", sslmode ?? "", sslrootcert ?? "", secret ?? "", targetSessionAttrs ?? ""])
+            + [
+                database, user ?? "", effectiveSSLMode, sslrootcert ?? "", sslcert ?? "", sslkey ?? "",
+                effectiveChannelBinding, secret ?? "", targetSessionAttrs ?? "",
+            ])
             .joined(separator: "\u{0}")
+    }
+
+    // MARK: - TLS
+
+    /// The `sslmode` the connection uses: the catalog's, else `verify-full`.
+    public var effectiveSSLMode: String { sslmode ?? Self.defaultSSLMode }
+
+    /// Whether the server's certificate is checked against a CA (`verify-ca`, `verify-full`).
+    public var verifiesServer: Bool { ["verify-ca", "verify-full"].contains(effectiveSSLMode) }
+
+    /// The `channel_binding` the connection uses: the catalog's, else `require` where the connection is TLS
+    /// (`require` and up) and the login is a password, so that no server in the middle can ask for the password
+    /// in clear or as MD5 and relay it; `prefer` (libpq's default) otherwise.
+    public var effectiveChannelBinding: String {
+        if let channelBinding { return channelBinding }
+        let tls = ["require", "verify-ca", "verify-full"].contains(effectiveSSLMode)
+        return tls && sslcert == nil ? "require" : "prefer"
+    }
+
+    /// What the catalog weakened in this customer's TLS, each as a sentence for `synth` to warn with; empty when
+    /// the connection is verified TLS with channel binding.
+    public var tlsWarnings: [String] {
+        var warnings: [String] = []
+        switch effectiveSSLMode {
+        case "disable", "allow", "prefer":
+            warnings.append(
+                "sslmode \(effectiveSSLMode): the connection may be plaintext, and the password with it")
+        case "require":
+            warnings.append("sslmode require: TLS without checking the server's certificate")
+        case "verify-ca":
+            warnings.append("sslmode verify-ca: the certificate is checked, not the server's name")
+        default: break
+        }
+        if effectiveChannelBinding != "require" && sslcert == nil && effectiveSSLMode != "disable" {
+            warnings.append("channelBinding \(effectiveChannelBinding): a server in the middle may ask for the password")
+        }
+        return warnings
+    }
+
+    /// Why `opname` cannot name a customer: it goes into dimensions, alarm names, state machine definitions and
+    /// log lines, so control characters and `${` (which CloudFormation's substitutions would read) are refused.
+    static func opnameProblem(_ opname: String) -> String? {
+        if opname.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F }) {
+            return "has a control character"
+        }
+        if opname.contains("${") { return "contains \"${\"" }
+        if opname.utf8.count > 255 { return "is longer than 255 bytes" }
+        return nil
     }
 }
 

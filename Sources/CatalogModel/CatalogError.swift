@@ -40,4 +40,7 @@ extension ErrorCode where Domain == CatalogError {
     public static var invalidEvent: Self { Self("Event.Invalid") }
     /// The payload carries SQL text and `ONPREM_ALLOW_INLINE_SQL` is not `true`.
     public static var inlineSQLRefused: Self { Self("Event.InlineSQLRefused") }
+    /// The payload carries a customer object: without `ONPREM_ALLOW_INLINE_CUSTOMERS=true`, or with a login or TLS
+    /// field, or with a catalog customer's name.
+    public static var inlineCustomerRefused: Self { Self("Event.InlineCustomerRefused") }
 }

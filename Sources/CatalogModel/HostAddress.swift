@@ -40,8 +40,15 @@ public struct HostAddress: Sendable, Equatable {
             port = number
             host = host[..<colon]
         }
-        guard !host.isEmpty, (1...65535).contains(port), !host.contains(where: { $0 == "," || $0 == " " || $0 == "/" })
-        else { return nil }
+        guard Self.isHostName(host), (1...65535).contains(port) else { return nil }
         self.init(ip: String(host), port: port)
+    }
+
+    /// Whether `host` is one host name or address as libpq's `host` takes it: not empty, no comma (libpq's second
+    /// host), no `/` or `@` at its start (a Unix socket's folder), no space or control character, at most 253
+    /// bytes (DNS's limit).
+    public static func isHostName(_ host: Substring) -> Bool {
+        !host.isEmpty && host.utf8.count <= 253 && !host.hasPrefix("/") && !host.hasPrefix("@")
+            && !host.unicodeScalars.contains { $0 == "," || $0 == "/" || $0.value <= 0x20 || $0.value == 0x7F }
     }
 }

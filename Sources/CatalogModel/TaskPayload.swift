@@ -21,7 +21,8 @@ import Core
 /// {"customer": "Customer 1"}
 /// ```
 public struct TaskPayload: Equatable, Sendable {
-    /// The customer: a catalog name, or an inline object with the catalog's fields.
+    /// The customer: a catalog name, or (only when allowed, for tests) an inline object with the catalog's fields
+    /// but the login and TLS ones.
     public enum CustomerReference: Equatable, Sendable {
         case named(String)
         case inline(Customer)
@@ -46,11 +47,20 @@ public struct TaskPayload: Equatable, Sendable {
     /// `true` for the `"query": ...` form, whose failure fails the task with a typed error.
     public var isSingleQuery: Bool
 
+    /// The fields an inline customer may never carry: a login (its own or a catalog customer's secret) or a TLS
+    /// setting. Whoever may invoke the function must not be able to send a login to a host of their choosing, nor
+    /// weaken how the server is checked.
+    public static let inlineCustomerForbidden: Set<String> = [
+        "secret", "user", "password", "sslmode", "sslrootcert", "sslcert", "sslkey", "channelBinding",
+    ]
+
     /// Parses a payload.
     ///
-    /// - Parameter allowInlineSQL: `ONPREM_ALLOW_INLINE_SQL`; without it, SQL text in a payload is refused.
-    /// - Throws: ``CatalogError`` with `Event.Invalid` or `Event.InlineSQLRefused`.
-    public init(json bytes: [UInt8], allowInlineSQL: Bool) throws(CatalogError) {
+    /// - Parameters:
+    ///   - allowInlineSQL: `ONPREM_ALLOW_INLINE_SQL`; without it, SQL text in a payload is refused.
+    ///   - allowInlineCustomers: `ONPREM_ALLOW_INLINE_CUSTOMERS`; without it, a customer must be a catalog name.
+    /// - Throws: ``CatalogError`` with `Event.Invalid`, `Event.InlineSQLRefused` or `Event.InlineCustomerRefused`.
+    public init(json bytes: [UInt8], allowInlineSQL: Bool, allowInlineCustomers: Bool = false) throws(CatalogError) {
         let root: JSONValue
         do {
             root = try JSONValue.parse(bytes)
@@ -66,10 +76,20 @@ public struct TaskPayload: Equatable, Sendable {
         switch fields["customer"] {
         case .string(let name)? where !name.isEmpty:
             customer = .named(name)
-        case .object?:
+        case .object(let inline)?:
+            guard allowInlineCustomers else {
+                throw CatalogError(
+                    .inlineCustomerRefused,
+                    "a payload names a catalog customer by its opname; an inline customer needs "
+                        + "ONPREM_ALLOW_INLINE_CUSTOMERS=true")
+            }
+            if let key = inline.keys.sorted().first(where: Self.inlineCustomerForbidden.contains) {
+                throw CatalogError(
+                    .inlineCustomerRefused, "an inline customer may not carry \"\(key)\" (logins and TLS come from the catalog)")
+            }
             customer = .inline(
                 try Self.eventError { () throws(CatalogError) in
-                    try Customer(fields["customer"]!, where: "payload customer")
+                    try Customer(.object(inline), where: "payload customer")
                 })
         default:
             throw CatalogError(.invalidEvent, "the event has no \"customer\" (a catalog name or an object)")

@@ -32,7 +32,13 @@ public final class CurlEasy {
     /// Where the current transfer's response is collected; passed to the C callbacks as their context.
     private final class Sink {
         let collectsHeaders: Bool
-        init(collectsHeaders: Bool) { self.collectsHeaders = collectsHeaders }
+        let maxBodyBytes: Int
+        /// Set when the body passed ``maxBodyBytes`` and the transfer was ended.
+        var tooLarge = false
+        init(collectsHeaders: Bool, maxBodyBytes: Int) {
+            self.collectsHeaders = collectsHeaders
+            self.maxBodyBytes = maxBodyBytes
+        }
         /// The header lines of the last response, as received.
         var head: [UInt8] = []
         var body: [UInt8] = []
@@ -68,9 +74,10 @@ public final class CurlEasy {
     /// Sends `request` and waits for the whole response.
     ///
     /// - Returns: The response, whatever its status.
-    /// - Throws: ``HTTPClientError`` when no HTTP response arrived (connect failure, timeout, dropped connection).
+    /// - Throws: ``HTTPClientError`` when no HTTP response arrived (connect failure, timeout, dropped connection),
+    ///   or the request was refused before sending (``HTTPRequestCheck``).
     public func perform(_ request: HTTPRequest) throws(HTTPClientError) -> HTTPResponse {
-        prepare(request)
+        try prepare(request)
         let code: CURLcode = request.body.withUnsafeBufferPointer { body in
             if request.method != "GET" {
                 _ = onprem_curl_setopt_ptr(
@@ -88,8 +95,8 @@ public final class CurlEasy {
     /// Sets every option of `request` for a transfer that ``CurlMulti`` drives. The transfer outlives this call,
     /// so libcurl reads the body from the handle's sink through a callback, in pieces, rather than from a pointer
     /// or a copy of its own: four bodies in flight would otherwise be held twice.
-    func prepareReadingBody(_ request: HTTPRequest) {
-        prepare(request)
+    func prepareReadingBody(_ request: HTTPRequest) throws(HTTPClientError) {
+        try prepare(request)
         if request.method != "GET" {
             sink?.upload = request.body
             _ = onprem_curl_setopt_ptr(handle, CURLOPT_POSTFIELDS, nil)
@@ -99,10 +106,13 @@ public final class CurlEasy {
         }
     }
 
-    /// Sets every per-request option but the body.
-    private func prepare(_ request: HTTPRequest) {
+    /// Sets every per-request option but the body, once the request passed ``HTTPRequestCheck``.
+    private func prepare(_ request: HTTPRequest) throws(HTTPClientError) {
+        if let problem = HTTPRequestCheck.problem(request) {
+            throw HTTPClientError(code: .invalidRequest, curlCode: 0, message: "request not sent: \(problem)")
+        }
         errorBuffer[0] = 0
-        let sink = Sink(collectsHeaders: request.collectsHeaders)
+        let sink = Sink(collectsHeaders: request.collectsHeaders, maxBodyBytes: request.maxResponseBytes ?? .max)
         self.sink = sink
         let context = Unmanaged.passUnretained(sink).toOpaque()
 
@@ -135,6 +145,11 @@ public final class CurlEasy {
     /// The response of the transfer that ended with `code`.
     func response(after code: CURLcode) throws(HTTPClientError) -> HTTPResponse {
         defer { sink = nil }
+        if let sink, sink.tooLarge {
+            throw HTTPClientError(
+                code: .responseTooLarge, curlCode: Int(code.rawValue),
+                message: "the answer was larger than \(sink.maxBodyBytes) bytes; the transfer was ended")
+        }
         guard code == CURLE_OK, let sink else { throw failure(code) }
         var status = 0
         _ = onprem_curl_getinfo_long(handle, CURLINFO_RESPONSE_CODE, &status)
@@ -166,6 +181,11 @@ public final class CurlEasy {
         guard let data, let context else { return 0 }
         let sink = Unmanaged<Sink>.fromOpaque(context).takeUnretainedValue()
         let length = size * count
+        // Returning less than was given ends the transfer (CURLE_WRITE_ERROR).
+        guard length <= sink.maxBodyBytes - sink.body.count else {
+            sink.tooLarge = true
+            return 0
+        }
         sink.body.append(contentsOf: UnsafeRawBufferPointer(start: data, count: length))
         return length
     }

@@ -60,7 +60,12 @@ public final class CurlMulti {
             while next < requests.count {
                 let index = next
                 next += 1
-                easies[slot].prepareReadingBody(requests[index])
+                do {
+                    try easies[slot].prepareReadingBody(requests[index])
+                } catch {
+                    results[index] = .failure(error)
+                    continue
+                }
                 if curl_multi_add_handle(multi, easies[slot].rawHandle) == CURLM_OK {
                     running[slot] = index
                     return

@@ -51,6 +51,9 @@ public final class HTTP1Client {
         method: String, target: String, headers: [(name: String, value: String)] = [], body: [UInt8] = [],
         timeout: Duration?
     ) throws(HTTPClientError) -> HTTPResponse {
+        if let problem = HTTPRequestCheck.problem(method: method, target: target, headers: headers) {
+            throw HTTPClientError(code: .invalidRequest, curlCode: 0, message: "request not sent: \(problem)")
+        }
         let deadline = timeout.map { ContinuousClock.now + $0 }
         let request = HTTP1.request(method: method, target: target, host: host, headers: headers, body: body)
         let reused = connection != nil

@@ -20,7 +20,9 @@ import CCurl
 public struct HTTPClientError: Error, Sendable, CustomStringConvertible {
     /// What kind of failure, stable for callers to branch on. A struct over a private enum so codes can grow.
     public struct Code: Hashable, Sendable, CustomStringConvertible {
-        private enum Base: String { case connectFailed, timedOut, connectionLost, failed }
+        private enum Base: String {
+            case connectFailed, timedOut, connectionLost, failed, invalidRequest, certificateRefused, responseTooLarge
+        }
         private let base: Base
         private init(_ base: Base) { self.base = base }
 
@@ -32,6 +34,12 @@ public struct HTTPClientError: Error, Sendable, CustomStringConvertible {
         public static let connectionLost = Code(.connectionLost)
         /// Any other libcurl failure.
         public static let failed = Code(.failed)
+        /// The request was not sent: a header, the method or the URL could end a line (``HTTPRequestCheck``).
+        public static let invalidRequest = Code(.invalidRequest)
+        /// The server's certificate did not verify, or the TLS handshake was refused: a retry meets the same one.
+        public static let certificateRefused = Code(.certificateRefused)
+        /// The answer was larger than the request allowed (``HTTPRequest/maxResponseBytes``).
+        public static let responseTooLarge = Code(.responseTooLarge)
 
         public var description: String { base.rawValue }
     }
@@ -48,8 +56,9 @@ public struct HTTPClientError: Error, Sendable, CustomStringConvertible {
         self.message = message
     }
 
-    /// Whether retrying the same request may succeed.
-    public var isTransient: Bool { true }
+    /// Whether retrying the same request may succeed: not for a request refused before sending, a certificate
+    /// that does not verify, or an answer over the size limit.
+    public var isTransient: Bool { ![.invalidRequest, .certificateRefused, .responseTooLarge].contains(code) }
 
     public var description: String { "HTTP transport \(code) (curl \(curlCode)): \(message)" }
 }
@@ -62,9 +71,10 @@ extension HTTPClientError {
         let message = detail.isEmpty || detail == summary ? summary : "\(summary): \(detail)"
         let kind: Code
         switch code {
-        case CURLE_COULDNT_CONNECT, CURLE_COULDNT_RESOLVE_HOST, CURLE_COULDNT_RESOLVE_PROXY, CURLE_SSL_CONNECT_ERROR,
-            CURLE_PEER_FAILED_VERIFICATION:
+        case CURLE_COULDNT_CONNECT, CURLE_COULDNT_RESOLVE_HOST, CURLE_COULDNT_RESOLVE_PROXY, CURLE_SSL_CONNECT_ERROR:
             kind = .connectFailed
+        case CURLE_PEER_FAILED_VERIFICATION, CURLE_SSL_CACERT_BADFILE, CURLE_SSL_PINNEDPUBKEYNOTMATCH:
+            kind = .certificateRefused
         case CURLE_OPERATION_TIMEDOUT:
             kind = .timedOut
         case CURLE_GOT_NOTHING, CURLE_RECV_ERROR, CURLE_SEND_ERROR, CURLE_PARTIAL_FILE:

@@ -24,6 +24,9 @@ public struct HTTPRequest: Sendable {
     public var connectTimeout: Duration?
     /// Whether to keep the response's header fields; callers that only need the status skip their parsing.
     public var collectsHeaders: Bool
+    /// The largest response body to accept; a larger one ends the transfer with
+    /// ``HTTPClientError/Code/responseTooLarge``, so that a peer cannot make the process hold more. `nil`: no limit.
+    public var maxResponseBytes: Int?
 
     public init(
         method: String = "GET",
@@ -32,7 +35,8 @@ public struct HTTPRequest: Sendable {
         body: [UInt8] = [],
         timeout: Duration? = nil,
         connectTimeout: Duration? = nil,
-        collectsHeaders: Bool = true
+        collectsHeaders: Bool = true,
+        maxResponseBytes: Int? = nil
     ) {
         self.method = method
         self.url = url
@@ -41,5 +45,6 @@ public struct HTTPRequest: Sendable {
         self.timeout = timeout
         self.connectTimeout = connectTimeout
         self.collectsHeaders = collectsHeaders
+        self.maxResponseBytes = maxResponseBytes
     }
 }

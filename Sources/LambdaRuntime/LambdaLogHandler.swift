@@ -75,29 +75,73 @@ public struct LambdaLogHandler: LogHandler {
         _ = bytes.withUnsafeBytes { write(fileDescriptor, $0.baseAddress, $0.count) }
     }
 
+    /// The most of a message kept in a line, and of one metadata value: an alarm's name or a row's text can be
+    /// a megabyte, and a log line is not the place to keep it.
+    public static let messageLimit = 4096
+    public static let valueLimit = 1024
+
     /// Renders one record as a line, without the newline. Pure, for tests.
+    ///
+    /// Values come from outside (payloads, alarm messages, rows): each is cut at its limit, and in text lines every
+    /// control character is escaped (`\n`, `\u{1B}`), so that no value can end the line, forge another (an EMF line
+    /// among them), or drive a terminal. JSON lines escape them by JSON's rules.
     public static func render(
         format: Format, timestamp: String, level: Logger.Level, message: String, metadata: Logger.Metadata
     ) -> String {
         let levelName = lambdaLevelName(level)
+        let message = cut(message, messageLimit)
         switch format {
         case .json:
             var line = "{\"timestamp\":\(JSONText.quoted(timestamp)),\"level\":\"\(levelName)\""
             line += ",\"message\":\(JSONText.quoted(message))"
-            if case .string(let id)? = metadata["requestId"] { line += ",\"requestId\":\(JSONText.quoted(id))" }
+            if case .string(let id)? = metadata["requestId"] {
+                line += ",\"requestId\":\(JSONText.quoted(cut(id, valueLimit)))"
+            }
             for (key, value) in metadata.sorted(by: { $0.key < $1.key }) where key != "requestId" {
-                line += ",\(JSONText.quoted(key)):\(JSONText.quoted("\(value)"))"
+                line += ",\(JSONText.quoted(cut(key, valueLimit))):\(JSONText.quoted(cut("\(value)", valueLimit)))"
             }
             return line + "}"
         case .text:
             var line = "\(timestamp) \(levelName)"
-            if case .string(let id)? = metadata["requestId"] { line += " \(id)" }
-            line += " \(message)"
+            if case .string(let id)? = metadata["requestId"] { line += " \(escaped(cut(id, valueLimit)))" }
+            line += " \(escaped(message))"
             for (key, value) in metadata.sorted(by: { $0.key < $1.key }) where key != "requestId" {
-                line += " \(key)=\(value)"
+                line += " \(escaped(cut(key, valueLimit)))=\(escaped(cut("\(value)", valueLimit)))"
             }
             return line
         }
+    }
+
+    /// `text` within `limit` characters, saying how much was left out.
+    static func cut(_ text: String, _ limit: Int) -> String {
+        guard text.utf8.count > limit else { return text }
+        let kept = String(text.prefix(limit))
+        return kept + "…(\(text.utf8.count - kept.utf8.count) more bytes)"
+    }
+
+    /// `text` with every control character (C0, DEL, C1, and the Unicode line and paragraph separators) written as
+    /// an escape, and the backslash doubled, so the line stays one line and reads back unambiguously.
+    static func escaped(_ text: String) -> String {
+        guard text.unicodeScalars.contains(where: needsEscape) else { return text }
+        var out = ""
+        out.reserveCapacity(text.utf8.count + 8)
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            case "\t": out += "\\t"
+            case _ where needsEscape(scalar):
+                out += "\\u{" + String(scalar.value, radix: 16, uppercase: true) + "}"
+            default: out.unicodeScalars.append(scalar)
+            }
+        }
+        return out
+    }
+
+    private static func needsEscape(_ scalar: Unicode.Scalar) -> Bool {
+        scalar.value < 0x20 || (0x7F...0x9F).contains(scalar.value) || scalar.value == 0x2028
+            || scalar.value == 0x2029 || scalar == "\\"
     }
 
     /// Lambda's own level names, which its log filtering understands.

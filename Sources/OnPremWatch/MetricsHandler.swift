@@ -31,11 +31,13 @@ import PostgresClient
 public struct MetricsHandler: LambdaHandler {
     /// Finds the login for a customer before `deadline`; `nil` leaves it to libpq's defaults (`user`, `PGUSER`,
     /// `PGPASSWORD`).
-    public typealias CredentialLookup = (Customer, Deadline) throws -> (user: String, password: String)?
+    public typealias CredentialLookup = (Customer, Deadline) throws -> DatabaseLogin?
 
     public let catalog: Catalog
     private let credentials: CredentialLookup
     let allowInlineSQL: Bool
+    /// `ONPREM_ALLOW_INLINE_CUSTOMERS`: payloads may carry a customer object (tests only; never a login or TLS).
+    let allowInlineCustomers: Bool
     /// Time kept back from the query budget for publishing the metrics afterwards.
     let publishReserve: Duration
     /// How fine collection health is published (`ONPREM_HEALTH`).
@@ -45,8 +47,9 @@ public struct MetricsHandler: LambdaHandler {
     private let sink: any MetricsSink
 
     public init(
-        catalog: Catalog, allowInlineSQL: Bool = false, publishReserve: Duration = .seconds(1),
-        maxIdleConnections: Int = 8, sink: any MetricsSink = NoSink(), health: HealthDetail = .perQuery,
+        catalog: Catalog, allowInlineSQL: Bool = false, allowInlineCustomers: Bool = false,
+        publishReserve: Duration = .seconds(1), maxIdleConnections: Int = 8, sink: any MetricsSink = NoSink(),
+        health: HealthDetail = .perQuery, tls: PostgresTLS = PostgresTLS(),
         credentials: @escaping CredentialLookup = { _, _ in nil }
     ) {
         self.catalog = catalog
@@ -54,9 +57,10 @@ public struct MetricsHandler: LambdaHandler {
         self.sink = sink
         self.credentials = credentials
         self.allowInlineSQL = allowInlineSQL
+        self.allowInlineCustomers = allowInlineCustomers
         self.publishReserve = publishReserve
         self.pool = ConnectionPool(maxIdle: maxIdleConnections)
-        self.runner = QueryRunner(pool: pool)
+        self.runner = QueryRunner(pool: pool, tls: tls)
     }
 
     /// Loads the catalog named by the environment and reads the handler's settings.
@@ -67,10 +71,11 @@ public struct MetricsHandler: LambdaHandler {
         self.init(
             catalog: try Catalog(environment: environment),
             allowInlineSQL: environment["ONPREM_ALLOW_INLINE_SQL"] == "true",
+            allowInlineCustomers: environment["ONPREM_ALLOW_INLINE_CUSTOMERS"] == "true",
             publishReserve: .milliseconds(Int64(environment["ONPREM_PUBLISH_RESERVE_MS"] ?? "") ?? 1000),
             maxIdleConnections: Int(environment["ONPREM_MAX_CONNECTIONS"] ?? "") ?? 8,
             sink: try MetricsSinks.from(environment: environment),
-            health: try HealthDetail.from(environment: environment),
+            health: try HealthDetail.from(environment: environment), tls: PostgresTLS(environment: environment),
             credentials: Self.secretsLookup(environment: environment))
     }
 
@@ -79,11 +84,18 @@ public struct MetricsHandler: LambdaHandler {
 
     public func handle(_ event: [UInt8], context: LambdaContext) throws -> [UInt8] {
         let started = Deadline.nowEpochMilliseconds()
-        let payload = try TaskPayload(json: event, allowInlineSQL: allowInlineSQL)
+        let payload = try TaskPayload(
+            json: event, allowInlineSQL: allowInlineSQL, allowInlineCustomers: allowInlineCustomers)
         let customer: Customer
         switch payload.customer {
         case .named(let name): customer = try catalog.customer(named: name)
-        case .inline(let inline): customer = inline
+        case .inline(let inline):
+            // Metrics under a catalog customer's name would pose as that customer (and its collection health).
+            guard !catalog.customers.contains(where: { $0.opname == inline.opname }) else {
+                throw CatalogError(
+                    .inlineCustomerRefused, "an inline customer may not take the name of a catalog customer")
+            }
+            customer = inline
         }
         let references = payload.queries ?? catalog.queries(for: customer).map { .named($0.name) }
         // Datums go to the sink as batches fill, during the queries: what is left of the invocation after the
@@ -250,7 +262,17 @@ public struct MetricsHandler: LambdaHandler {
                 throw SecretsError(.accessDenied, "secret \(secret): no AWS credentials in the environment to read it")
             }
             let login = try client.login(secret: secret, deadline: deadline)
-            return (login.username, login.password)
+            // libpq reads TLS material only from files: what the secret carries is written to private ones.
+            func file(_ pem: String?, _ name: String) throws(SecretsError) -> String? {
+                guard let pem else { return nil }
+                guard let path = PEMFiles.path(for: pem) else {
+                    throw SecretsError(.invalid, "secret \(secret): its \(name) could not be written to a private file")
+                }
+                return path
+            }
+            return DatabaseLogin(
+                user: login.username, password: login.password, sslcert: try file(login.sslcert, "sslcert"),
+                sslkey: try file(login.sslkey, "sslkey"), sslrootcert: try file(login.sslrootcert, "sslrootcert"))
         }
     }
 

@@ -19,8 +19,12 @@ import PostgresClient
 /// connection that is checked by use and reopened once when the server went away since the last invocation.
 final class QueryRunner {
     private let pool: ConnectionPool
+    private let tls: PostgresTLS
 
-    init(pool: ConnectionPool) { self.pool = pool }
+    init(pool: ConnectionPool, tls: PostgresTLS = PostgresTLS()) {
+        self.pool = pool
+        self.tls = tls
+    }
 
     /// Runs `query` on `customer`'s database and hands its rows to `receiver` as they arrive.
     ///
@@ -28,7 +32,7 @@ final class QueryRunner {
     ///   - credentials: A login to use instead of libpq's defaults (`PGUSER`, `PGPASSWORD`).
     ///   - deadline: When the query must be done; both the connect and the statement timeout derive from it.
     func run(
-        _ query: QueryDefinition, on customer: Customer, credentials: (user: String, password: String)? = nil,
+        _ query: QueryDefinition, on customer: Customer, credentials: DatabaseLogin? = nil,
         into receiver: inout some RowReceiver, deadline: Deadline
     ) throws(PostgresError) {
         let key = customer.endpointKey
@@ -55,7 +59,7 @@ final class QueryRunner {
 
     /// Runs `query` and returns its rows as one table (tests, small results).
     func run(
-        _ query: QueryDefinition, on customer: Customer, credentials: (user: String, password: String)? = nil,
+        _ query: QueryDefinition, on customer: Customer, credentials: DatabaseLogin? = nil,
         deadline: Deadline
     ) throws(PostgresError) -> ResultTable {
         var table = TableReceiver()
@@ -79,11 +83,11 @@ final class QueryRunner {
     }
 
     private func connect(
-        _ customer: Customer, credentials: (user: String, password: String)?, deadline: Deadline
+        _ customer: Customer, credentials: DatabaseLogin?, deadline: Deadline
     ) throws(PostgresError) -> PostgresConnection {
         try PostgresConnection.connect(
             hosts: customer.hosts.map { (host: $0.ip, port: $0.port) },
-            parameters: Self.parameters(customer, credentials: credentials, deadline: deadline),
+            parameters: Self.parameters(customer, credentials: credentials, tls: tls, deadline: deadline),
             targetSessionAttrs: customer.targetSessionAttrs, perHostMs: customer.connectTimeoutMs, deadline: deadline)
     }
 
@@ -97,8 +101,12 @@ final class QueryRunner {
     }
 
     /// The libpq keywords for a customer but its hosts: settings go as parameters, never spliced into a string.
+    ///
+    /// TLS is always set explicitly, so that no `PGSSLMODE` or other variable of the environment decides it:
+    /// `verify-full` unless the catalog says otherwise, the server checked against the customer's CA (its entry's,
+    /// else its secret's, else the function's bundle), and channel binding required where a password goes over TLS.
     static func parameters(
-        _ customer: Customer, credentials: (user: String, password: String)?, deadline: Deadline
+        _ customer: Customer, credentials: DatabaseLogin?, tls: PostgresTLS = PostgresTLS(), deadline: Deadline
     ) -> [(String, String)] {
         // libpq's connect_timeout is whole seconds, at least 2; the poll loop enforces the exact deadline.
         let seconds = max(2, (deadline.remaining().milliseconds + 999) / 1000)
@@ -116,8 +124,16 @@ final class QueryRunner {
         } else if let user = customer.user {
             parameters.append(("user", user))
         }
-        if let sslmode = customer.sslmode { parameters.append(("sslmode", sslmode)) }
-        if let root = customer.sslrootcert { parameters.append(("sslrootcert", root)) }
+        parameters.append(("sslmode", customer.effectiveSSLMode))
+        let root = customer.sslrootcert ?? credentials?.sslrootcert ?? tls.defaultRootCertificates
+        if customer.verifiesServer, let root { parameters.append(("sslrootcert", root)) }
+        if let certificate = customer.sslcert ?? credentials?.sslcert, let key = customer.sslkey ?? credentials?.sslkey {
+            parameters.append(("sslcert", certificate))
+            parameters.append(("sslkey", key))
+        }
+        let clientCertificate = customer.sslcert != nil || credentials?.sslcert != nil
+        parameters.append(
+            ("channel_binding", customer.channelBinding ?? (clientCertificate ? "prefer" : customer.effectiveChannelBinding)))
         return parameters
     }
 }

@@ -138,9 +138,19 @@ public struct RowMapper: Sendable {
         return nil
     }
 
+    /// Names a row may not use, as a dimension or a metric: the function's own dimensions, and EMF's directive. A
+    /// column named `Customer` would make a second `Customer` key in an EMF line, or a repeated dimension in
+    /// PutMetricData, and pose as another customer.
+    public static let reservedNames: Set<String> = ["Customer", "Query", "_aws"]
+    static let reservedReason = "a name the function sets itself (Customer, Query, _aws)"
+
     private func plainRow(_ columns: [ResultTable.Column], _ cells: [String?]) -> Row {
         var row = Row()
         for (column, cell) in zip(columns, cells) {
+            if Self.reservedNames.contains(column.name) {
+                row.metrics.append((column.name, nil, Self.reservedReason))
+                continue
+            }
             switch column.kind {
             case .number, .money:
                 let parse = column.kind == .money ? Self.money : Self.number
@@ -170,6 +180,10 @@ public struct RowMapper: Sendable {
         }
         var row = Row()
         for (name, value) in fields.sorted(by: { $0.key.utf8.lexicographicallyPrecedes($1.key.utf8) }) {
+            if Self.reservedNames.contains(name) {
+                row.metrics.append((name, nil, Self.reservedReason))
+                continue
+            }
             switch value {
             case .number(let number): row.metrics.append((name, number, nil))
             case .bool(let flag): row.metrics.append((name, flag ? 1 : 0, nil))

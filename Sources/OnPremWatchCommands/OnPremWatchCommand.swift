@@ -33,6 +33,7 @@ extension OnPremWatchCommand {
     /// is for people (`replay`, `--help`, `--limit`); its reflection at start-up scans the binary's protocol
     /// conformances, which costs cold-start time and touches pages that then count in the function's memory.
     public static func start() -> Never {
+        Environment.scrub()
         guard CommandLine.arguments.count <= 1 else {
             main()
             Glibc.exit(0)

@@ -266,7 +266,8 @@ public final class PostgresConnection {
     private var lastMessage: String { String(cString: PQerrorMessage(connection)) }
 
     private func lostOrFailed() -> PostgresError {
-        isUsable ? PostgresError(.queryFailed, lastMessage) : PostgresError(.connectionLost, lastMessage)
+        let message = PostgresDiagnostics.connectMessage(lastMessage)
+        return isUsable ? PostgresError(.queryFailed, message) : PostgresError(.connectionLost, message)
     }
 
     /// Tells a refused login from an unreachable server.
@@ -277,22 +278,32 @@ public final class PostgresConnection {
     /// A refused login by its SQLSTATE in a verbose libpq message (28P01 invalid_password, 28000
     /// invalid_authorization_specification, which pg_hba.conf rejections and unknown roles give), whatever the
     /// server's `lc_messages`; anything else is a failure to connect. A message without a server's answer
-    /// (refused, timed out, TLS) carries no SQLSTATE.
+    /// (refused, timed out, TLS) carries no SQLSTATE. The message kept is ``PostgresDiagnostics/connectMessage(_:)``:
+    /// no source location, no file path.
     static func classifyConnectFailure(_ message: String) -> PostgresError {
+        let safe = PostgresDiagnostics.connectMessage(message)
         for state in ["28P01", "28000"] where message.contains(":  \(state): ") {
-            return PostgresError(.authFailed, message, sqlState: state)
+            return PostgresError(.authFailed, safe, sqlState: state)
         }
         // 53300 too_many_connections: max_connections, or the role's or database's connection limit.
-        if message.contains(":  53300: ") { return PostgresError(.tooManyConnections, message, sqlState: "53300") }
-        return PostgresError(.connectFailed, message)
+        if message.contains(":  53300: ") { return PostgresError(.tooManyConnections, safe, sqlState: "53300") }
+        return PostgresError(.connectFailed, safe)
     }
 
+    /// A failed statement's error from the result's fields, never from its full message: that one quotes the
+    /// statement around the error's position (`LINE 1: select ... where api_key = 'LITERAL'`), and errors go to
+    /// Step Functions' execution history.
     private static func error(_ result: OpaquePointer) -> PostgresError {
-        let message = String(cString: PQresultErrorMessage(result))
-        let state = PQresultErrorField(result, Int32(UInt8(ascii: "C"))).map { String(cString: $0) }
+        func field(_ code: Character) -> String? {
+            PQresultErrorField(result, Int32(code.asciiValue ?? 0)).map { String(cString: $0) }
+        }
+        let state = field("C")
+        let message = PostgresDiagnostics.resultMessage(
+            severity: field("V") ?? field("S"), primary: field("M"),
+            fallback: String(cString: PQresultErrorMessage(result)))
         // 57014 query_canceled: the server's statement_timeout fired.
         if state == "57014" { return PostgresError(.timeout, message, sqlState: state) }
-        return PostgresError(.queryFailed, message, sqlState: state)
+        return PostgresError(.queryFailed, message, sqlState: state, detail: field("D"), hint: field("H"))
     }
 
     private static func columns(_ result: OpaquePointer) -> [ResultTable.Column] {

@@ -15,19 +15,25 @@ public import Core
 
 /// A PostgreSQL failure, named `Postgres.Reason`, with the server's SQLSTATE where there is one.
 ///
-/// The message is libpq's own diagnostic (`PQerrorMessage`, `PQresultErrorMessage`), which names the server and
-/// the cause but never the query text or a password.
+/// The message is the server's primary message, or libpq's own diagnostic for a connection, with its source
+/// location and file paths taken out (``PostgresDiagnostics``): it names the server and the cause, never the
+/// statement's text, a password, or where the server's code failed. It goes to Step Functions' execution history.
 public struct PostgresError: CodedError, Sendable {
     public typealias Code = ErrorCode<PostgresError>
 
     public let code: Code
     public let message: String
     public let sqlState: String?
+    /// The server's DETAIL and HINT, kept apart from ``message``: a detail may quote a row's values.
+    public let detail: String?
+    public let hint: String?
 
-    public init(_ code: Code, _ message: String, sqlState: String? = nil) {
+    public init(_ code: Code, _ message: String, sqlState: String? = nil, detail: String? = nil, hint: String? = nil) {
         self.code = code
         self.message = message.trimmed(of: " \n\r\t")
         self.sqlState = sqlState
+        self.detail = detail
+        self.hint = hint
     }
 
     public var errorMessage: String { sqlState.map { "\(message) (SQLSTATE \($0))" } ?? message }
