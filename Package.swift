@@ -145,7 +145,7 @@ let package = Package(
             name: "OnPremWatchTests",
             dependencies: [
                 "Core", "CatalogModel", "PostgresClient", "OnPremWatch", "LambdaRuntime", "MetricModel", "AWSClients",
-                "StackSynth",
+                "StackSynth", .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strict),
         .testTarget(

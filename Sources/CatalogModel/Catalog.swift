@@ -387,7 +387,12 @@ public struct QueryDefinition: Sendable, Equatable {
     init(_ value: JSONValue, where place: String, requireVersions: Bool) throws(CatalogError) {
         guard case .object(let fields) = value else { throw CatalogError(.invalid, "\(place): not an object") }
         let name = try FieldReader(fields: fields, place: place).requiredText("name")
+        // A query's name goes into state machine definitions and dimensions, as a customer's opname does.
+        if let problem = Customer.opnameProblem(name) { throw CatalogError(.invalid, "\(place): name \(problem)") }
         let reader = FieldReader(fields: fields, place: "\(place) (\"\(name)\")")
+        if let dimension = try reader.optionalText("cloudwatchDimension"), let problem = Customer.opnameProblem(dimension) {
+            throw CatalogError(.invalid, "\(reader.place): cloudwatchDimension \(problem)")
+        }
         let versions = try reader.textList("versions")
         if requireVersions && versions.isEmpty {
             throw CatalogError(.invalid, "\(reader.place): versions must list at least one version")

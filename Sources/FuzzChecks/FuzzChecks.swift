@@ -99,13 +99,14 @@ public enum FuzzChecks: Sendable {
 
     // MARK: - Payloads and catalogs
 
-    /// The task payload decoder, inline SQL allowed: any refusal is `Event.Invalid` or `Event.InlineSQLRefused`.
+    /// The task payload decoder, inline SQL and customers allowed: any refusal is `Event.Invalid`,
+    /// `Event.InlineSQLRefused` or `Event.InlineCustomerRefused`.
     public static func payload(_ bytes: [UInt8]) -> String? {
         do {
-            _ = try TaskPayload(json: bytes, allowInlineSQL: true)
+            _ = try TaskPayload(json: bytes, allowInlineSQL: true, allowInlineCustomers: true)
             return nil
         } catch {
-            return ["Event.Invalid", "Event.InlineSQLRefused"].contains(error.errorType)
+            return ["Event.Invalid", "Event.InlineSQLRefused", "Event.InlineCustomerRefused"].contains(error.errorType)
                 ? nil : "refused as \(error.errorType)"
         }
     }

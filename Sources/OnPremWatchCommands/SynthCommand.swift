@@ -77,6 +77,12 @@ struct SynthCommand: ParsableCommand {
                 "warning: \(customer.customer.opname) has no threshold for "
                     + customer.alarmsWithoutThreshold.joined(separator: ", ") + "; no alarm for it")
         }
+        // TLS weaker than verified with channel binding is the catalog's choice: said, never silent.
+        for customer in plan.customers {
+            for warning in customer.customer.tlsWarnings {
+                print("warning: \(customer.customer.opname): \(warning) (docs/security.md)")
+            }
+        }
         var assumptions = CostEstimate.Assumptions()
         assumptions.sink = sink
         assumptions.memoryMB = memory

@@ -41,9 +41,35 @@ extension StackTemplates {
         return [
             "AlarmTopic": [
                 "Type": "AWS::SNS::Topic", "Condition": "CreateTopic",
-                // Not encrypted with the AWS-managed key: CloudWatch cannot publish to a topic under alias/aws/sns,
-                // whose key policy cannot grant it. The notifications carry no secrets.
-                "Properties": ["TopicName": sub("${Name}-alarms")],
+                // Encrypted under the stack's own key: CloudWatch cannot publish to a topic under the AWS-managed
+                // alias/aws/sns, whose key policy cannot grant it, so the key's policy admits CloudWatch.
+                "Properties": ["TopicName": sub("${Name}-alarms"), "KmsMasterKeyId": ref("AlarmTopicKey")],
+            ],
+            "AlarmTopicKey": [
+                "Type": "AWS::KMS::Key", "Condition": "CreateTopic",
+                "DeletionPolicy": "Retain", "UpdateReplacePolicy": "Retain",
+                "Properties": [
+                    "Description": sub("${Name}: encrypts the alarm topic"), "EnableKeyRotation": true,
+                    "KeyPolicy": policy([
+                        [
+                            "Sid": "Account", "Effect": "Allow",
+                            "Principal": ["AWS": sub("arn:${AWS::Partition}:iam::${AWS::AccountId}:root")],
+                            "Action": "kms:*", "Resource": "*",
+                        ],
+                        [
+                            "Sid": "CloudWatchPublishes", "Effect": "Allow",
+                            "Principal": ["Service": "cloudwatch.amazonaws.com"],
+                            "Action": ["kms:Decrypt", "kms:GenerateDataKey*"], "Resource": "*",
+                            "Condition": ["StringEquals": ["aws:SourceAccount": ref("AWS::AccountId")]],
+                        ],
+                        [
+                            // SNS decrypts to deliver to the queue, for the account's topics only.
+                            "Sid": "SNSDelivers", "Effect": "Allow", "Principal": ["Service": "sns.amazonaws.com"],
+                            "Action": ["kms:Decrypt", "kms:GenerateDataKey*"], "Resource": "*",
+                            "Condition": ["StringEquals": ["aws:SourceAccount": ref("AWS::AccountId")]],
+                        ],
+                    ]),
+                ],
             ],
             "CasesDeadLetterQueue": [
                 "Type": "AWS::SQS::Queue",
@@ -82,7 +108,10 @@ extension StackTemplates {
             ],
             "CasesTable": [
                 "Type": "AWS::DynamoDB::Table",
+                // What the worker remembers decides that a case is raised once: kept if the stack goes.
+                "DeletionPolicy": "Retain", "UpdateReplacePolicy": "Retain",
                 "Properties": [
+                    "PointInTimeRecoverySpecification": ["PointInTimeRecoveryEnabled": true],
                     "BillingMode": "PAY_PER_REQUEST",
                     "AttributeDefinitions": [["AttributeName": "pk", "AttributeType": "S"]],
                     "KeySchema": [["AttributeName": "pk", "KeyType": "HASH"]],
@@ -130,6 +159,8 @@ extension StackTemplates {
                 "Properties": [
                     "EventSourceArn": queueArn, "FunctionName": ref("CasesFunction"), "BatchSize": 10,
                     "FunctionResponseTypes": ["ReportBatchItemFailures"],
+                    // Two workers at most (SQS's least): an alarm storm must not become a storm of Support calls.
+                    "ScalingConfig": ["MaximumConcurrency": 2],
                 ],
             ],
             "CasesDeadLetterAlarm": [
@@ -169,8 +200,12 @@ extension StackTemplates {
                 "Resource": getAtt("CasesTable", "Arn"),
             ],
             [
+                // DescribeCases: a worker that takes over a lapsed claim looks for the case its predecessor raised.
                 "Effect": "Allow",
-                "Action": ["support:CreateCase", "support:AddCommunicationToCase", "support:ResolveCase"],
+                "Action": [
+                    "support:CreateCase", "support:DescribeCases", "support:AddCommunicationToCase",
+                    "support:ResolveCase",
+                ],
                 "Resource": "*",
             ],
             [

@@ -68,7 +68,7 @@ public struct StackTemplates: Sendable {
         let nestedParameters: JSONValue = [
             "Name": ref("Name"), "Namespace": ref("Namespace"), "AlarmTopicArn": alarmTopic,
             "FunctionArn": getAtt("Function", "Arn"), "StatesRoleArn": getAtt("StatesRole", "Arn"),
-            "SchedulerRoleArn": getAtt("SchedulerRole", "Arn"),
+            "SchedulerRoleArn": getAtt("SchedulerRole", "Arn"), "StatesLogGroupArn": getAtt("StatesLogGroup", "Arn"),
         ]
         var resources: [String: JSONValue] = [
             "LogGroup": [
@@ -93,6 +93,8 @@ public struct StackTemplates: Sendable {
                     "MemorySize": ref("MemorySize"), "Timeout": ref("Timeout"),
                     "Code": ["S3Bucket": ref("CodeBucket"), "S3Key": ref("CodeKey")],
                     "Role": getAtt("FunctionRole", "Arn"),
+                    // Each environment holds up to 8 connections to customers' servers: this bounds them all.
+                    "ReservedConcurrentExecutions": ref("ReservedConcurrency"),
                     "VpcConfig": ["SubnetIds": ref("SubnetIds"), "SecurityGroupIds": ref("SecurityGroupIds")],
                     "Environment": [
                         "Variables": [
@@ -108,35 +110,38 @@ public struct StackTemplates: Sendable {
                     ],
                 ],
             ],
+            "StatesLogGroup": [
+                "Type": "AWS::Logs::LogGroup",
+                "Properties": [
+                    "LogGroupName": sub("/aws/vendedlogs/states/${Name}"), "RetentionInDays": ref("LogRetentionDays"),
+                ],
+            ],
             "StatesRole": [
                 "Type": "AWS::IAM::Role",
                 "Properties": [
-                    "AssumeRolePolicyDocument": assumeRole("states.amazonaws.com"),
-                    "Policies": [
-                        [
-                            "PolicyName": "invoke-onprem-watch",
-                            "PolicyDocument": policy([
-                                [
-                                    "Effect": "Allow", "Action": "lambda:InvokeFunction",
-                                    "Resource": [getAtt("Function", "Arn"), sub("${Function.Arn}:*")],
-                                ]
-                            ]),
-                        ]
-                    ],
+                    "AssumeRolePolicyDocument": assumeRole(
+                        "states.amazonaws.com",
+                        sourceArn: sub("arn:${AWS::Partition}:states:${AWS::Region}:${AWS::AccountId}:stateMachine:*")),
+                    "Policies": [["PolicyName": "invoke-onprem-watch", "PolicyDocument": policy(statesStatements)]],
                 ],
             ],
             "SchedulerRole": [
                 "Type": "AWS::IAM::Role",
                 "Properties": [
-                    "AssumeRolePolicyDocument": assumeRole("scheduler.amazonaws.com"),
+                    "AssumeRolePolicyDocument": assumeRole(
+                        "scheduler.amazonaws.com",
+                        sourceArn: sub(
+                            "arn:${AWS::Partition}:scheduler:${AWS::Region}:${AWS::AccountId}:schedule/default/${Name}--*")),
                     "Policies": [
                         [
                             "PolicyName": "start-collections",
                             "PolicyDocument": policy([
                                 [
                                     "Effect": "Allow", "Action": "states:StartExecution",
+                                    // `--` follows the name, and no name has `--` or ends in `-`: the pattern
+                                    // matches this deployment's state machines, never another's.
                                     "Resource": sub(
-                                        "arn:${AWS::Partition}:states:${AWS::Region}:${AWS::AccountId}:stateMachine:${Name}-*"
+                                        "arn:${AWS::Partition}:states:${AWS::Region}:${AWS::AccountId}:stateMachine:${Name}--*"
                                     ),
                                 ]
                             ]),
@@ -165,9 +170,10 @@ public struct StackTemplates: Sendable {
                 "OnPremWatch: the function, \(plan.customers.count) customers' collections, alarms and dashboards"),
             "Parameters": [
                 "Name": [
-                    "Type": "String", "Default": "onprem-watch", "AllowedPattern": "^[A-Za-z0-9-]{1,32}$",
+                    "Type": "String", "Default": "onprem-watch", "MaxLength": 32,
+                    "AllowedPattern": "^[A-Za-z0-9]+(-[A-Za-z0-9]+)*$",
                     "Description":
-                        "Names the function, its log group, state machines, schedules, alarms and dashboards",
+                        "Names the function, its log group, state machines, schedules, alarms and dashboards (letters, digits, single hyphens between them)",
                 ],
                 "CodeBucket": ["Type": "String", "Description": "S3 bucket of dist/onprem-watch.zip"],
                 "CodeKey": ["Type": "String", "Default": "onprem-watch.zip", "Description": "S3 key of the zip"],
@@ -199,6 +205,11 @@ public struct StackTemplates: Sendable {
                 "Namespace": ["Type": "String", "Default": "OnPremWatch", "Description": "CloudWatch namespace"],
                 "MemorySize": ["Type": "Number", "Default": 128, "MinValue": 128, "MaxValue": 10240],
                 "Timeout": ["Type": "Number", "Default": 30, "MinValue": 3, "MaxValue": 900],
+                "ReservedConcurrency": [
+                    "Type": "Number", "Default": 20, "MinValue": 1, "MaxValue": 1000,
+                    "Description":
+                        "Most metrics invocations at once; each holds up to 8 connections to customers' servers",
+                ],
                 "LogRetentionDays": [
                     "Type": "Number", "Default": 7,
                     "AllowedValues": [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365],
@@ -262,13 +273,18 @@ public struct StackTemplates: Sendable {
         let prefix = "C\(plan.key)"
         for group in plan.groups {
             let machine = "\(prefix)Collect\(group.interval)"
-            let name = sub("${Name}-\(plan.key)-\(group.interval)s")
+            let name = sub("${Name}--\(plan.key)-\(group.interval)s")
             resources[machine] = [
                 "Type": "AWS::StepFunctions::StateMachine",
                 "Properties": [
                     "StateMachineName": name, "StateMachineType": "EXPRESS", "RoleArn": ref("StatesRoleArn"),
                     "Definition": StateMachineDefinition.make(customer: customer, group: group),
                     "DefinitionSubstitutions": ["FunctionArn": ref("FunctionArn")],
+                    // Express executions leave no history: a failed one is logged, without its data.
+                    "LoggingConfiguration": [
+                        "Level": "ERROR", "IncludeExecutionData": false,
+                        "Destinations": [["CloudWatchLogsLogGroup": ["LogGroupArn": ref("StatesLogGroupArn")]]],
+                    ],
                 ],
             ]
             let minutes = group.schedulePeriod / 60
@@ -370,7 +386,7 @@ public struct StackTemplates: Sendable {
             "Parameters": [
                 "Name": ["Type": "String"], "Namespace": ["Type": "String"], "AlarmTopicArn": ["Type": "String"],
                 "FunctionArn": ["Type": "String"], "StatesRoleArn": ["Type": "String"],
-                "SchedulerRoleArn": ["Type": "String"],
+                "SchedulerRoleArn": ["Type": "String"], "StatesLogGroupArn": ["Type": "String"],
             ],
             "Conditions": ["HasTopic": ["Fn::Not": [["Fn::Equals": [ref("AlarmTopicArn"), ""]]]]],
             "Resources": .object(JSONObject(resources)),
@@ -461,8 +477,39 @@ public struct StackTemplates: Sendable {
         return escaped
     }
 
-    static func assumeRole(_ service: String) -> JSONValue {
-        policy([["Effect": "Allow", "Principal": ["Service": .string(service)], "Action": "sts:AssumeRole"]])
+    /// A trust policy for `service`; with `sourceArn`, only on behalf of this account's resources of that form, so
+    /// that no other account's state machine or schedule can make the service act as the role (the confused
+    /// deputy).
+    static func assumeRole(_ service: String, sourceArn: JSONValue? = nil) -> JSONValue {
+        var statement: JSONObject = [
+            "Effect": "Allow", "Principal": ["Service": .string(service)], "Action": "sts:AssumeRole",
+        ]
+        if let sourceArn {
+            statement["Condition"] = [
+                "StringEquals": ["aws:SourceAccount": ref("AWS::AccountId")], "ArnLike": ["aws:SourceArn": sourceArn],
+            ]
+        }
+        return policy([.object(statement)])
+    }
+
+    /// Invoking the function, and Step Functions' log delivery (which has no resource-level permissions) for the
+    /// state machines' error logs.
+    static var statesStatements: [JSONValue] {
+        [
+            [
+                "Effect": "Allow", "Action": "lambda:InvokeFunction",
+                "Resource": [getAtt("Function", "Arn"), sub("${Function.Arn}:*")],
+            ],
+            [
+                "Effect": "Allow",
+                "Action": [
+                    "logs:CreateLogDelivery", "logs:GetLogDelivery", "logs:UpdateLogDelivery", "logs:DeleteLogDelivery",
+                    "logs:ListLogDeliveries", "logs:PutResourcePolicy", "logs:DescribeResourcePolicies",
+                    "logs:DescribeLogGroups",
+                ],
+                "Resource": "*",
+            ],
+        ]
     }
 
     static func policy(_ statements: [JSONValue]) -> JSONValue {

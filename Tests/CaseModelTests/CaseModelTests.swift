@@ -33,6 +33,13 @@ import Testing
         "TreatMissingData":"missing","EvaluateLowSampleCountPercentile":""}}
         """
 
+    /// The worker's clock in these tests: 2026-12-02T00:00:00Z, after every alarm here.
+    static let nowMs: Int64 = 1_796_169_600_000
+
+    static func parse(_ body: String, nowMs: Int64 = nowMs) throws(CasesError) -> AlarmNotification {
+        try AlarmNotification(body: body, nowMs: nowMs)
+    }
+
     static func envelope(_ message: String) -> String {
         let object: JSONValue = [
             "Type": "Notification", "MessageId": "b1", "TopicArn": "arn:aws:sns:eu-west-1:123456789012:alarms",
@@ -59,17 +66,16 @@ import Testing
 
     @Test("the SNS envelope, raw delivery and another monitor's three fields give the same alarm")
     func threeShapes() throws {
-        let wrapped = try AlarmNotification(body: Self.envelope(Self.alarmMessage))
-        let raw = try AlarmNotification(body: Self.alarmMessage)
+        let wrapped = try Self.parse(Self.envelope(Self.alarmMessage))
+        let raw = try Self.parse(Self.alarmMessage)
         #expect(wrapped == raw)
         #expect(raw.state == .alarm && raw.oldState == "OK")
         #expect(raw.region == "eu-west-1")
         #expect(raw.trigger?.dimensions == ["Customer": "Plant North", "Query": "sessions", "region": "north"])
         #expect(raw.trigger?.threshold == 80 && raw.trigger?.comparison == "GreaterThanThreshold")
 
-        let other = try AlarmNotification(
-            body:
-                #"{"AlarmName":"disk full","AlarmDescription":"/var at 98%","StateChangeTime":"2026-12-01T19:00:00Z"}"#)
+        let other = try Self.parse(
+            #"{"AlarmName":"disk full","AlarmDescription":"/var at 98%","StateChangeTime":"2026-12-01T19:00:00Z"}"#)
         #expect(other.state == .alarm && other.trigger == nil && other.alarmKey == "-:disk full")
     }
 
@@ -77,17 +83,64 @@ import Testing
         "a body that is no alarm notification is Cases.InvalidMessage",
         arguments: [
             "", "not json", "[]", #"{"Type":"Notification","Message":"plain text"}"#, #"{"AlarmName":"x"}"#,
-            #"{"AlarmName":"x","StateChangeTime":"t","NewStateValue":"PANIC"}"#, #"{"StateChangeTime":"t"}"#,
+            #"{"AlarmName":"x","StateChangeTime":"2026-12-01T19:01:00.000+0000","NewStateValue":"PANIC"}"#,
+            #"{"StateChangeTime":"2026-12-01T19:01:00.000+0000"}"#,
+            // Times CloudWatch never writes: text, an injection, a 30 February, the far future.
+            #"{"AlarmName":"x","StateChangeTime":"t"}"#,
+            #"{"AlarmName":"x","StateChangeTime":"yesterday-ish ' OR 1=1 --"}"#,
+            #"{"AlarmName":"x","StateChangeTime":"2026-02-30T10:00:00.000+0000"}"#,
+            #"{"AlarmName":"x","StateChangeTime":"9999-12-31T23:59:59.999+0000"}"#,
+            #"{"AlarmName":"x","StateChangeTime":"2026-12-01T19:01:00.000+0000 "}"#,
+            #"{"AlarmName":"x","StateChangeTime":"2026-12-01T19:01:00.000+0000","AlarmArn":"not an arn"}"#,
         ])
     func poison(_ body: String) {
-        #expect(throws: CasesError.self) { try AlarmNotification(body: body) }
-        #expect((try? AlarmNotification(body: body)) == nil)
+        #expect(throws: CasesError.self) { try Self.parse(body) }
+        #expect((try? Self.parse(body)) == nil)
         do {
-            _ = try AlarmNotification(body: body)
+            _ = try Self.parse(body)
         } catch {
             #expect(error.errorType == "Cases.InvalidMessage")
             #expect(!error.retryable)
         }
+    }
+
+    @Test("StateChangeTime is read as a time: its offset counts, a few minutes ahead is clock skew, more is refused")
+    func stateChangeTime() throws {
+        let cloudWatch = try Self.parse(#"{"AlarmName":"x","StateChangeTime":"2026-12-01T19:01:00.000+0000"}"#)
+        #expect(cloudWatch.stateChangeMs == 1_796_151_660_000)
+        let offset = try Self.parse(#"{"AlarmName":"x","StateChangeTime":"2026-12-01T20:00:00.5+01:00"}"#)
+        #expect(offset.stateChangeMs == 1_796_151_600_500)
+        // Earlier by time, though later as text: episodes order by time.
+        #expect(offset.stateChangeMs < cloudWatch.stateChangeMs && offset.stateChangeTime > cloudWatch.stateChangeTime)
+        let skewed = #"{"AlarmName":"x","StateChangeTime":"2026-12-02T00:04:00.000+0000"}"#
+        #expect(try Self.parse(skewed).stateChangeMs == Self.nowMs + 240_000)
+        #expect(throws: CasesError.self) { try Self.parse(skewed, nowMs: Self.nowMs - 120_000) }
+    }
+
+    @Test("fields past CloudWatch's sizes are refused: a megabyte AlarmName, an ARN longer than a table key takes")
+    func oversized() {
+        let name = String(repeating: "n", count: 256)
+        let arn = "arn:" + String(repeating: "a", count: 1600)
+        for body in [
+            #"{"AlarmName":"\#(name)","StateChangeTime":"2026-12-01T19:01:00Z"}"#,
+            #"{"AlarmName":"x","AlarmArn":"\#(arn)","StateChangeTime":"2026-12-01T19:01:00Z"}"#,
+        ] {
+            #expect(throws: CasesError.self) { try Self.parse(body) }
+        }
+    }
+
+    @Test("storm control counts catalog customers by name, and every other name in one shared bucket")
+    func stormKeys() throws {
+        let north = CaseRoute(try Self.parse(Self.alarmMessage), catalog: Self.catalog)
+        #expect(north.stormKey == "Plant North")
+        let madeUp = (1...5).map { number in
+            CaseRoute(
+                AlarmNotification(
+                    alarmName: "a\(number)", state: .alarm, stateChangeTime: "2026-12-01T19:01:00Z",
+                    trigger: .init(metricName: "m", dimensions: ["Customer": "Invented \(number)"])),
+                catalog: Self.catalog)
+        }
+        #expect(madeUp.allSatisfy { $0.stormKey == "-" && $0.customer?.hasPrefix("Invented") == true })
     }
 
     @Test("Lambda's SQS event gives each record's id, body and receive count; anything else fails the batch")
@@ -115,7 +168,7 @@ import Testing
 
     @Test("routing finds the catalog alarm by metric and dimensions, and fills its policy level by level")
     func routing() throws {
-        let north = CaseRoute(try AlarmNotification(body: Self.alarmMessage), catalog: Self.catalog)
+        let north = CaseRoute(try Self.parse(Self.alarmMessage), catalog: Self.catalog)
         #expect(north.customer == "Plant North" && north.query == "sessions")
         #expect(north.alarm?.dimensions == ["region": "north"])
         #expect(north.policy.severity == .high)
@@ -127,7 +180,7 @@ import Testing
         // Another row's series matches the alarm without the region.
         let southMessage = Self.alarmMessage.replacingOccurrences("Plant North", with: "Plant South")
             .replacingOccurrences(#"{"value":"north","name":"region"}"#, with: #"{"value":"south","name":"region"}"#)
-        let south = CaseRoute(try AlarmNotification(body: southMessage), catalog: Self.catalog)
+        let south = CaseRoute(try Self.parse(southMessage), catalog: Self.catalog)
         #expect(south.alarm?.dimensions == [:])
         #expect(south.policy.severity == .urgent)
         #expect(south.policy.runbook == "Catalog runbook")
@@ -136,18 +189,18 @@ import Testing
         // The health alarm (Customer alone) and a stranger's take the customer's and the catalog's defaults.
         let health = CaseRoute(
             AlarmNotification(
-                alarmName: "h", state: .alarm, stateChangeTime: "t",
+                alarmName: "h", state: .alarm, stateChangeTime: "2026-12-01T19:01:00Z",
                 trigger: .init(metricName: "QuerySucceeded", dimensions: ["Customer": "Plant North"])),
             catalog: Self.catalog)
         #expect(health.alarm == nil && health.policy.severity == .normal && health.policy.runbook == "North runbook")
         let stranger = CaseRoute(
-            AlarmNotification(alarmName: "disk", state: .alarm, stateChangeTime: "t"), catalog: Self.catalog)
+            AlarmNotification(alarmName: "disk", state: .alarm, stateChangeTime: "2026-12-01T19:01:00Z"), catalog: Self.catalog)
         #expect(stranger.customer == nil && stranger.stormKey == "-" && stranger.policy.severity == .normal)
     }
 
     @Test("the case names the customer, the KPI, the comparison and threshold, and carries the runbook")
     func document() throws {
-        let notification = try AlarmNotification(body: Self.alarmMessage)
+        let notification = try Self.parse(Self.alarmMessage)
         let route = CaseRoute(notification, catalog: Self.catalog)
         let document = CaseDocument(raising: notification, route: route)
         #expect(document.subject == "Plant North: active_sessions > 80 (ALARM)")

@@ -18,7 +18,7 @@ import Testing
 
 @Suite struct TaskPayloadTests {
     func parse(_ json: String, allowInlineSQL: Bool = false) throws(CatalogError) -> TaskPayload {
-        try TaskPayload(json: Array(json.utf8), allowInlineSQL: allowInlineSQL)
+        try TaskPayload(json: Array(json.utf8), allowInlineSQL: allowInlineSQL, allowInlineCustomers: true)
     }
 
     @Test("the three payload forms: one query, a list, and every query of the customer's version")
@@ -34,7 +34,7 @@ import Testing
         #expect(all.queries == nil)
     }
 
-    @Test("a customer may come inline with the catalog's fields, as the state machine once passed IP and port")
+    @Test("where allowed (tests), a customer may come inline with the catalog's fields but logins and TLS")
     func inlineCustomer() throws {
         let payload = try parse(
             #"{"customer": {"opname": "x", "ip": "10.0.0.5", "port": 5433, "database": "ops", "version": "2"}}"#)
@@ -81,5 +81,29 @@ import Testing
         }
         #expect(query.query == "select 1 as one")
         #expect(query.cloudwatchDimension == "adhoc")
+    }
+}
+
+@Suite struct InlineCustomerTests {
+    @Test("an inline customer is Event.InlineCustomerRefused unless allowed, and never carries a login or TLS field")
+    func refused() throws {
+        let inline = #"{"customer": {"opname": "x", "ip": "10.0.0.5", "database": "ops", "version": "2"}}"#
+        do {
+            _ = try TaskPayload(json: Array(inline.utf8), allowInlineSQL: false)
+            Issue.record("accepted without ONPREM_ALLOW_INLINE_CUSTOMERS")
+        } catch {
+            #expect(error.errorType == "Event.InlineCustomerRefused")
+        }
+        #expect(
+            (try? TaskPayload(json: Array(inline.utf8), allowInlineSQL: false, allowInlineCustomers: true)) != nil)
+        for key in TaskPayload.inlineCustomerForbidden.sorted() {
+            let json = #"{"customer": {"opname": "x", "ip": "h", "database": "d", "version": "2", "\#(key)": "v"}}"#
+            do {
+                _ = try TaskPayload(json: Array(json.utf8), allowInlineSQL: true, allowInlineCustomers: true)
+                Issue.record("accepted an inline \(key)")
+            } catch {
+                #expect(error.errorType == "Event.InlineCustomerRefused")
+            }
+        }
     }
 }

@@ -56,6 +56,9 @@ final class FragmentingServer: @unchecked Sendable {
 
     var origin: String { "http://127.0.0.1:\(port)" }
 
+    /// How many requests arrived.
+    var requestCount: Int { lock.withLock { served } }
+
     func stop() {
         shutdown(listener, Int32(SHUT_RDWR))
         close(listener)

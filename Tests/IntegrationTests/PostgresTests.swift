@@ -90,8 +90,8 @@ struct PostgresTests {
     }
 
     func handler(password: String = LiveServices.postgresPassword) -> MetricsHandler {
-        MetricsHandler(catalog: catalog, publishReserve: .milliseconds(200)) { _, _ in
-            (LiveServices.postgresUser, password)
+        MetricsHandler(catalog: catalog, publishReserve: .milliseconds(200), tls: LiveServices.tls) { _, _ in
+            LiveServices.login(password: password)
         }
     }
 
@@ -288,8 +288,9 @@ struct PostgresTests {
             "ONPREM_NAMESPACE": "OnPremWatchHandlerTest",
         ]
         let handler = MetricsHandler(
-            catalog: catalog, publishReserve: .milliseconds(200), sink: try MetricsSinks.from(environment: environment)
-        ) { _, _ in (LiveServices.postgresUser, LiveServices.postgresPassword) }
+            catalog: catalog, publishReserve: .milliseconds(200), sink: try MetricsSinks.from(environment: environment),
+            tls: LiveServices.tls
+        ) { _, _ in LiveServices.login() }
         let output = try invoke(handler, #"{"customer": "Customer 1", "queries": ["rows", "broken"]}"#)
         let published = try #require(output["published"] as? [String: Any])
         #expect(published["sink"] as? String == "cloudwatch")
@@ -324,7 +325,7 @@ struct PostgresTests {
                             "select count(*) as n from pg_stat_activity where application_name = 'onprem-watch' and datname = 'ops_v1'",
                         cloudwatchDimension: "count")
                 ]),
-            credentials: { _, _ in (LiveServices.postgresUser, LiveServices.postgresPassword) })
+            tls: LiveServices.tls, credentials: { _, _ in LiveServices.login() })
         let output = try invoke(probe, #"{"customer": "probe", "query": "count"}"#)
         return Int(datapoints(output).first?["value"] as? Double ?? -1)
     }

@@ -70,9 +70,9 @@ struct StreamingTests {
     func invoke(_ sink: SummingSink, rows: Int, maxRows: Int = 1_000_000, query: String = "cells") throws
         -> [String: Any]
     {
-        let handler = MetricsHandler(catalog: Self.catalog(rows: rows, maxRows: maxRows), sink: sink) { _, _ in
-            (LiveServices.postgresUser, LiveServices.postgresPassword)
-        }
+        let handler = MetricsHandler(
+            catalog: Self.catalog(rows: rows, maxRows: maxRows), sink: sink, tls: LiveServices.tls
+        ) { _, _ in LiveServices.login() }
         let context = LambdaContext(
             requestID: "stream", invokedFunctionARN: "", traceID: nil,
             deadline: Deadline(epochMilliseconds: Deadline.nowEpochMilliseconds() + 60_000),

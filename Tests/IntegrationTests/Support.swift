@@ -15,6 +15,7 @@ import CatalogModel
 import Core
 import CurlHTTP
 import Foundation
+import OnPremWatch
 import MetricModel
 
 @testable import PostgresClient
@@ -42,6 +43,12 @@ enum LiveServices {
     static var postgresPort: Int? { environment["ONPREM_TEST_PG_PORT"].flatMap(Int.init) }
     static var postgresUser: String { environment["ONPREM_TEST_PG_USER"] ?? "onprem" }
     static var postgresPassword: String { environment["ONPREM_TEST_PG_PASSWORD"] ?? "" }
+    /// The test server's certificate verifies under the test CA: customers that name no `sslrootcert` use it as
+    /// the function's default bundle, and connect with the default `verify-full`.
+    static var tls: PostgresTLS { PostgresTLS(defaultRootCertificates: environment["ONPREM_TEST_PG_CA"]) }
+    static func login(password: String = postgresPassword) -> DatabaseLogin {
+        DatabaseLogin(user: postgresUser, password: password)
+    }
 
     /// The built `onprem-watch` binary.
     static var binary: String {

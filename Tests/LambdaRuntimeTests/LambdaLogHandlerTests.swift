@@ -36,6 +36,27 @@ import Testing
         #expect(line == "T ERROR r1 failed k=v")
     }
 
+    @Test("a text line stays one line: control characters from outside are escaped, a forged EMF line stays text")
+    func escapes() {
+        let forged = "x\n{\"_aws\":{\"CloudWatchMetrics\":[]},\"Customer\":\"Plant B\"}\r\u{1B}[2J\u{0}\u{85}\u{2028}\\"
+        let line = LambdaLogHandler.render(
+            format: .text, timestamp: "T", level: .info, message: forged, metadata: ["alarm": .string(forged)])
+        #expect(!line.unicodeScalars.contains { $0.value < 0x20 || (0x7F...0x9F).contains($0.value) || $0 == "\u{2028}" })
+        #expect(line.hasPrefix(#"T INFO x\n{"_aws""#))
+        #expect(line.contains(#"\r\u{1B}[2J\u{0}\u{85}\u{2028}\\"#))
+    }
+
+    @Test("a megabyte value is cut in text and JSON lines, saying how much was left out")
+    func caps() {
+        let huge = String(repeating: "A", count: 1_000_000)
+        for format in [LambdaLogHandler.Format.text, .json] {
+            let line = LambdaLogHandler.render(
+                format: format, timestamp: "T", level: .info, message: huge, metadata: ["alarm": .string(huge)])
+            #expect(line.utf8.count < LambdaLogHandler.messageLimit + LambdaLogHandler.valueLimit + 200)
+            #expect(line.contains("…(995904 more bytes)") && line.contains("…(998976 more bytes)"))
+        }
+    }
+
     @Test(
         "AWS_LAMBDA_LOG_LEVEL names map to swift-log levels, info by default",
         arguments: [
