@@ -34,5 +34,12 @@ if [ ${#need_pip[@]} -gt 0 ]; then
     echo "install-deps: pip install ${need_pip[*]}"
     python3 -m pip install --quiet --disable-pip-version-check "${need_pip[@]}"
 fi
+# checkov (the stack's security linter) pins boto3 and botocore older than awscli needs: a virtualenv of its own.
+checkov_venv="$(cd "$(dirname "$0")/.." && pwd)/.build-tools/checkov"
+if [ ! -x "$checkov_venv/bin/checkov" ]; then
+    echo "install-deps: checkov into $checkov_venv"
+    python3 -m venv "$checkov_venv"
+    "$checkov_venv/bin/python" -m pip install --quiet --disable-pip-version-check checkov
+fi
 # pyenv installs console scripts behind shims that appear only after a rehash.
 command -v pyenv >/dev/null 2>&1 && pyenv rehash || true
