@@ -96,7 +96,8 @@ def instructions(emulator, argv, env, cwd, short, long):
 def real_job_env(stage, publish):
     env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_LAMBDA")}
     env.update(LAMBDA_TASK_ROOT=stage, AWS_LAMBDA_LOG_LEVEL="ERROR", ONPREM_METRICS_SINK="none",
-               PGPASSWORD=os.environ.get("ONPREM_TEST_PG_PASSWORD", ""), ONPREM_NAMESPACE="OnPremWatchBench")
+               PGPASSWORD=os.environ.get("ONPREM_TEST_PG_PASSWORD", ""),
+               ONPREM_PG_CA_BUNDLE=os.environ.get("ONPREM_TEST_PG_CA", ""), ONPREM_NAMESPACE="OnPremWatchBench")
     if publish:
         env.update(ONPREM_METRICS_SINK="cloudwatch", AWS_REGION="eu-west-1", AWS_DEFAULT_REGION="eu-west-1",
                    AWS_ENDPOINT_URL=os.environ["ONPREM_TEST_MOTO"],
@@ -235,7 +236,8 @@ def rows_table(stage, counts, report):
         catalog = rows_catalog(tmp, counts)
         env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_LAMBDA")}
         env.update(ONPREM_CATALOG=catalog, AWS_LAMBDA_LOG_LEVEL="ERROR", LAMBDA_TASK_ROOT=stage,
-                   PGPASSWORD=os.environ.get("ONPREM_TEST_PG_PASSWORD", ""), ONPREM_NAMESPACE="OnPremWatchBench",
+                   PGPASSWORD=os.environ.get("ONPREM_TEST_PG_PASSWORD", ""),
+               ONPREM_PG_CA_BUNDLE=os.environ.get("ONPREM_TEST_PG_CA", ""), ONPREM_NAMESPACE="OnPremWatchBench",
                    ONPREM_METRICS_SINK="cloudwatch", AWS_REGION="eu-west-1", AWS_DEFAULT_REGION="eu-west-1",
                    AWS_ENDPOINT_URL=standin.url, AWS_ACCESS_KEY_ID="bench", AWS_SECRET_ACCESS_KEY="bench",
                    # gzip, as against CloudWatch's own endpoints; boto3 (the peer) compresses PutMetricData too.

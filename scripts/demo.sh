@@ -9,9 +9,11 @@ stage=$(cd "${1:?usage: demo.sh STAGE_DIR}" && pwd)
 invoke="$ONPREM_TEST_EMULATOR/2015-03-31/functions/_/invocations"
 events=(events/*.json)
 
-# The demo login's password reaches libpq through PGPASSWORD; in AWS it comes from Secrets Manager.
+# The demo login's password reaches libpq through PGPASSWORD; in AWS it comes from Secrets Manager. The server's
+# certificate is verified (verify-full, the default) under the local CA, given as the function's CA bundle.
 # Metrics go to the local CloudWatch emulator (moto), signed with the key it accepts.
 LAMBDA_TASK_ROOT="$stage" AWS_LAMBDA_RUNTIME_API="$ONPREM_TEST_EMULATOR/.rt" PGPASSWORD="$ONPREM_TEST_PG_PASSWORD" \
+    ONPREM_PG_CA_BUNDLE="$ONPREM_TEST_PG_CA" \
     AWS_ACCESS_KEY_ID="$ONPREM_TEST_AWS_ACCESS_KEY_ID" AWS_SECRET_ACCESS_KEY="$ONPREM_TEST_AWS_SECRET_ACCESS_KEY" \
     AWS_REGION=eu-west-1 AWS_ENDPOINT_URL="$ONPREM_TEST_MOTO" \
     "$stage/bootstrap" --limit "${#events[@]}" &

@@ -48,24 +48,38 @@ struct PackageTests {
         // Lambda's environment, and nothing of this machine's: env -i inside the root. /proc is mounted in a
         // private mount namespace (Lambda has one; the static Swift runtime reads its arguments from it), which
         // disappears with the process.
+        // A catalog customer for the test server, in a catalog inside the root: the shipped catalog's queries, its
+        // server verified (verify-full, the default) under the test CA, also inside the root. The function runs
+        // under the key of the function role that `synth` (the zip's own binary) writes for this catalog.
+        let shipped = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: "\(task)/catalog.json")))
+        var catalog = try #require(shipped as? [String: Any])
+        catalog["customers"] = [
+            [
+                "opname": "Packaged", "ip": "127.0.0.1", "port": LiveServices.postgresPort ?? 0, "database": "ops_v1",
+                "version": "1", "user": LiveServices.postgresUser, "sslrootcert": "/tmp/package-test/ca.pem",
+            ]
+        ]
+        let text = String(decoding: try JSONSerialization.data(withJSONObject: catalog), as: UTF8.self)
+        #expect(Shell.run("mkdir -p '\(rootfs)/tmp/package-test'") == 0)
+        try text.write(toFile: "\(rootfs)/tmp/package-test/catalog.json", atomically: true, encoding: .utf8)
+        #expect(
+            Shell.run("cp '\(LiveServices.environment["ONPREM_TEST_PG_CA"] ?? "")' '\(rootfs)/tmp/package-test/ca.pem'")
+                == 0)
+        let role = try LiveServices.roleIdentity(catalog: text, role: "FunctionRole", binary: "\(task)/onprem-watch")
         let variables = [
             "LAMBDA_TASK_ROOT=/var/task", "PATH=/usr/local/bin:/usr/bin:/bin", "_HANDLER=metrics",
             "AWS_LAMBDA_RUNTIME_API=\(emulator)/.rt", "AWS_REGION=eu-west-1", "AWS_ENDPOINT_URL=\(moto)",
-            "AWS_ACCESS_KEY_ID=\(LiveServices.environment["ONPREM_TEST_AWS_ACCESS_KEY_ID"] ?? "")",
-            "AWS_SECRET_ACCESS_KEY=\(LiveServices.environment["ONPREM_TEST_AWS_SECRET_ACCESS_KEY"] ?? "")",
+            "AWS_ACCESS_KEY_ID=\(role.accessKeyID)", "AWS_SECRET_ACCESS_KEY=\(role.secretAccessKey)",
             "ONPREM_NAMESPACE=\(namespace)", "PGPASSWORD=\(LiveServices.postgresPassword)",
+            "ONPREM_CATALOG=/tmp/package-test/catalog.json",
         ]
         let script =
             "root=$1; shift; mount -t proc proc \"$root/proc\" && exec chroot \"$root\" /usr/bin/env -i \"$@\" "
             + "/var/task/bootstrap --limit 1"
 
-        // The shipped catalog's query, against the test server, over TLS (sslmode=require): the zip's libpq and
-        // the root's OpenSSL.
-        let event = """
-            {"customer": {"opname": "Packaged", "ip": "127.0.0.1", "port": \(LiveServices.postgresPort ?? 0),
-             "database": "ops_v1", "version": "1", "user": "\(LiveServices.postgresUser)", "sslmode": "require"},
-             "query": "sessions"}
-            """
+        // The shipped catalog's query, against the test server, over verified TLS: the zip's libpq and the root's
+        // OpenSSL.
+        let event = #"{"customer": "Packaged", "query": "sessions"}"#
         let (answer, result) = try LiveServices.withEmulator {
             let child = try ChildProcess(
                 "/usr/bin/unshare",

@@ -281,9 +281,12 @@ struct PostgresTests {
         "with the CloudWatch sink, the KPIs and the health datapoints land in moto and the output says so",
         .enabled(if: LiveServices.environment["ONPREM_TEST_MOTO"] != nil, "needs moto (make test)"))
     func publishesToCloudWatch() throws {
+        // Under the function role's own statements, as in AWS.
+        let role = try LiveServices.roleIdentity(
+            catalog: #"{"customers": [{"opname": "c", "ip": "h", "database": "d", "version": "1"}], "queries": []}"#,
+            role: "FunctionRole")
         let environment = [
-            "AWS_ACCESS_KEY_ID": LiveServices.environment["ONPREM_TEST_AWS_ACCESS_KEY_ID"] ?? "",
-            "AWS_SECRET_ACCESS_KEY": LiveServices.environment["ONPREM_TEST_AWS_SECRET_ACCESS_KEY"] ?? "",
+            "AWS_ACCESS_KEY_ID": role.accessKeyID, "AWS_SECRET_ACCESS_KEY": role.secretAccessKey,
             "AWS_REGION": "eu-west-1", "AWS_ENDPOINT_URL": LiveServices.environment["ONPREM_TEST_MOTO"] ?? "",
             "ONPREM_NAMESPACE": "OnPremWatchHandlerTest",
         ]

@@ -47,7 +47,10 @@ struct SecretsTests {
         return String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
     }
 
-    func handler(secret: String) throws -> MetricsHandler {
+    /// The handler as the stack runs it: under the function role's statements for this catalog, its server
+    /// verified (`verify-full`, the default) under the CA that the secret carries, or, with `bundle`, the
+    /// function's CA bundle.
+    func handler(secret: String, bundle: Bool = true) throws -> MetricsHandler {
         let catalog = """
             {"customers": [{"opname": "Secret customer", "ip": "127.0.0.1", "port": \(port), "database": "ops_v1",
                             "version": "1", "secret": "\(secret)"}],
@@ -57,12 +60,16 @@ struct SecretsTests {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("secrets-catalog-\(getpid()).json")
             .path
         try catalog.write(toFile: path, atomically: true, encoding: .utf8)
-        return try MetricsHandler(environment: [
+        let role = try LiveServices.roleIdentity(catalog: catalog, role: "FunctionRole")
+        var environment = [
             "ONPREM_CATALOG": path, "ONPREM_METRICS_SINK": "none", "AWS_REGION": "eu-west-1",
             "AWS_ENDPOINT_URL": LiveServices.environment["ONPREM_TEST_MOTO"] ?? "",
-            "AWS_ACCESS_KEY_ID": LiveServices.environment["ONPREM_TEST_AWS_ACCESS_KEY_ID"] ?? "",
-            "AWS_SECRET_ACCESS_KEY": LiveServices.environment["ONPREM_TEST_AWS_SECRET_ACCESS_KEY"] ?? "",
-        ])
+            "AWS_ACCESS_KEY_ID": role.accessKeyID, "AWS_SECRET_ACCESS_KEY": role.secretAccessKey,
+            // Not the test CA: only what the secret carries can verify the server.
+            "ONPREM_PG_CA_BUNDLE": "/nonexistent-bundle.pem",
+        ]
+        if bundle { environment["ONPREM_PG_CA_BUNDLE"] = LiveServices.environment["ONPREM_TEST_PG_CA"] }
+        return try MetricsHandler(environment: environment)
     }
 
     func invoke(_ handler: MetricsHandler) throws -> [UInt8] {
@@ -81,6 +88,30 @@ struct SecretsTests {
         for id in [name, arn] {
             let output = String(decoding: try invoke(try handler(secret: id)), as: UTF8.self)
             #expect(output.contains("\"status\":\"ok\""), "\(output)")
+        }
+    }
+
+    @Test("the secret's sslrootcert (PEM) verifies the server; without it and with no bundle that knows the CA, none")
+    func caFromSecret() throws {
+        let ca = try String(contentsOfFile: LiveServices.environment["ONPREM_TEST_PG_CA"] ?? "", encoding: .utf8)
+        let login: [String: String] = [
+            "username": LiveServices.postgresUser, "password": LiveServices.postgresPassword, "sslrootcert": ca,
+        ]
+        let withCA = "onprem/with-ca-\(getpid())"
+        _ = try Self.createSecret(
+            withCA, String(decoding: try JSONSerialization.data(withJSONObject: login), as: UTF8.self))
+        let output = String(decoding: try invoke(try handler(secret: withCA, bundle: false)), as: UTF8.self)
+        #expect(output.contains("\"status\":\"ok\""), "\(output)")
+
+        let plain = "onprem/no-ca-\(getpid())"
+        _ = try Self.createSecret(
+            plain, #"{"username": "\#(LiveServices.postgresUser)", "password": "\#(LiveServices.postgresPassword)"}"#)
+        do {
+            _ = try invoke(try handler(secret: plain, bundle: false))
+            Issue.record("a server was trusted without its CA")
+        } catch {
+            #expect(ErrorPayload(error).errorType == "Postgres.ConnectFailed")
+            #expect(!"\(error)".contains("nonexistent"), "the error names no file: \(error)")
         }
     }
 

@@ -50,6 +50,28 @@ enum LiveServices {
         DatabaseLogin(user: postgresUser, password: password)
     }
 
+    /// The key of an identity in moto whose policy is role `role`'s statements as `onprem-watch synth` writes them
+    /// for `catalog` (`role_identity.py`: actions exact, resources `*`, which is all moto checks). Code run under it
+    /// fails where the generated role would refuse a call.
+    static func roleIdentity(catalog: String, role: String, binary: String = LiveServices.binary) throws
+        -> (accessKeyID: String, secretAccessKey: String)
+    {
+        let work = FileManager.default.temporaryDirectory.appendingPathComponent("role-\(getpid())-\(role)").path
+        try FileManager.default.createDirectory(atPath: work, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: work) }
+        try catalog.write(toFile: "\(work)/catalog.json", atomically: true, encoding: .utf8)
+        _ = try Command.output(binary, ["synth", "--catalog", "\(work)/catalog.json", "--out", "\(work)/stack"])
+        let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent(
+            "role_identity.py"
+        ).path
+        let answer = try Command.output("/usr/bin/env", ["python3", script, "\(work)/stack/template.json", role])
+        let fields = try JSONSerialization.jsonObject(with: Data(answer.utf8)) as? [String: Any]
+        guard let key = fields?["accessKeyId"] as? String, let secret = fields?["secretAccessKey"] as? String else {
+            throw POSIXError(.EIO)
+        }
+        return (key, secret)
+    }
+
     /// The built `onprem-watch` binary.
     static var binary: String {
         if let path = environment["ONPREM_BINARY"] { return path }
