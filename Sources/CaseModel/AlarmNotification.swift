@@ -126,8 +126,16 @@ public struct AlarmNotification: Sendable, Equatable {
     }
 
     init(fields: JSONObject, nowMs: Int64 = Deadline.nowEpochMilliseconds()) throws(CasesError) {
+        // CloudWatch writes these fields as strings: a number or any other type where one is expected is refused,
+        // not read as text.
+        for key in ["AlarmName", "AlarmDescription", "NewStateValue", "OldStateValue", "NewStateReason",
+            "StateChangeTime", "Region", "AWSAccountId", "AlarmArn"]
+        {
+            guard let value = fields[key], value != .null else { continue }
+            guard case .string = value else { throw CasesError(.invalidMessage, "the message's \(key) is not a string") }
+        }
         func text(_ key: String) -> String? {
-            guard let value = fields[key]?.text, !value.isEmpty else { return nil }
+            guard case .string(let value)? = fields[key], !value.isEmpty else { return nil }
             return value
         }
         guard let name = text("AlarmName") else {

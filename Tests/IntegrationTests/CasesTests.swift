@@ -78,11 +78,30 @@ import Testing
         #expect(storm["cases"] as? Int == 1)
         #expect((storm["notes"] as? [String])?.first?.hasPrefix("Another alarm for this customer") == true)
 
-        // The webhook: create, then note and resolve on the id it answered, each with the action's key.
-        let posts = try #require((try section("webhook"))["posts"] as? [[String: Any]])
-        #expect(posts.map { $0["action"] as? String } == ["create", "note", "resolve"])
-        #expect(posts.dropFirst().allSatisfy { $0["caseId"] as? String == "WH-1" })
+        // The hostile batch: every record its own failure, 10,000 in one event too, the worker up, a good alarm with
+        // control characters in its name still raised, log lines escaped and cut, strangers in one storm bucket.
+        let hostile = try section("hostile")
+        #expect(hostile["status"] as? Int == 200 && hostile["failed"] as? Int == hostile["records"] as? Int)
+        #expect(hostile["manyStatus"] as? Int == 200 && hostile["manyFailed"] as? Int == 10_000)
+        #expect(hostile["oddCases"] as? Int == 1)
+        #expect(hostile["workerAlive"] as? Bool == true)
+        #expect(hostile["logHasEscape"] as? Bool == false)
+        #expect((hostile["longestLogLine"] as? Int ?? .max) < 16_384)
+        // Names the catalog does not know share one bucket of the catalog's 10 an hour, with the three "Other"
+        // alarms before them (each name its own bucket raised all 12 before issue 25).
+        let strangers = hostile["strangerCases"] as? Int ?? -1
+        #expect(strangers > 0 && strangers + (hostile["otherCases"] as? Int ?? 0) <= 10, "\(hostile)")
+
+        // The webhook: create, then note and resolve on the id it answered, each with the action's key, a digest;
+        // an alarm with CRLF in its ARN made no header and no second request.
+        let webhook = try section("webhook")
+        let posts = try #require(webhook["posts"] as? [[String: Any]])
+        #expect(posts.map { $0["action"] as? String } == ["create", "note", "resolve", "create"])
+        #expect(posts.dropFirst().prefix(2).allSatisfy { $0["caseId"] as? String == "WH-1" })
         #expect(posts.allSatisfy { ($0["key"] as? String) == ($0["idempotencyHeader"] as? String) })
+        #expect(posts.allSatisfy { ($0["idempotencyHeader"] as? String)?.count == 64 })
         #expect(posts.first?["severity"] as? String == "high")
+        #expect((webhook["paths"] as? [String])?.allSatisfy { $0 == "/cases" } == true)
+        #expect((webhook["injectedHeaders"] as? [String])?.isEmpty == true)
     }
 }

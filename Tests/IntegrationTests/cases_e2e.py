@@ -15,7 +15,9 @@ The chain is the one in AWS, with local parts:
       -> our binary on cargo-lambda's Runtime API, running the `cases` handler
       -> moto's DynamoDB (the table made from the synthesized template's own properties) and AWS Support.
 
-moto checks every SigV4 signature (the with-services key). Between the worker and moto's Support sits a stand-in
+The workers sign with the key of an IAM identity whose policy is the synthesized CasesRole's own statements
+(role_identity.py), so a call the code makes and the role lacks fails here as in AWS; moto checks each call's
+action against it. Between the worker and moto's Support sits a stand-in
 for what moto cannot do: throttling, 5xx, a CreateCase that never answers (to kill the worker between recording
 the episode and raising its case), and AddCommunicationToCase, which moto does not implement; everything else it
 forwards untouched. The webhook sink posts to an HTTPS server here, with the test CA.
@@ -37,6 +39,7 @@ import boto3
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from e2e_support import Children, emulator_project, free_port  # noqa: E402
+from role_identity import policy_of  # noqa: E402
 
 binary, workdir = sys.argv[1:3]
 os.makedirs(workdir, exist_ok=True)
@@ -95,6 +98,14 @@ queue_arn = sqs.get_queue_attributes(QueueUrl=queue, AttributeNames=["QueueArn"]
 sns.subscribe(TopicArn=topic, Protocol="sqs", Endpoint=queue_arn)
 support = boto3.client("support", endpoint_url=MOTO, region_name="us-east-1", aws_access_key_id=KEY,
                        aws_secret_access_key=SECRET)
+
+# The workers' identity: the synthesized CasesRole's statements, nothing more.
+iam = boto3.client("iam", **SESSION)
+role_user = f"cases-role-{RUN}"
+iam.create_user(UserName=role_user)
+iam.put_user_policy(UserName=role_user, PolicyName="CasesRole", PolicyDocument=json.dumps(
+    policy_of({"Resources": template}, "CasesRole", {})))
+role_key = iam.create_access_key(UserName=role_user)["AccessKey"]
 
 
 # The Support stand-in in front of moto.
@@ -173,6 +184,8 @@ threading.Thread(target=Server(("127.0.0.1", support_port), SupportStandIn).serv
 
 # The webhook: HTTPS with the test CA's localhost certificate.
 webhook_posts = []
+webhook_paths = []
+webhook_injected = []
 
 
 class Webhook(BaseHTTPRequestHandler):
@@ -184,6 +197,9 @@ class Webhook(BaseHTTPRequestHandler):
     def do_POST(self):
         document = json.loads(self.rfile.read(int(self.headers.get("Content-Length") or 0)))
         document["idempotencyHeader"] = self.headers.get("Idempotency-Key")
+        webhook_paths.append(self.path)
+        if self.headers.get("X-Injected") is not None:
+            webhook_injected.append(self.path)
         webhook_posts.append(document)
         answer = json.dumps({"caseId": f"WH-{len(webhook_posts)}"} if document["action"] == "create" else {})
         self.send_response(200)
@@ -214,8 +230,9 @@ for name, emulator in emulators.items():
 
 WORKER_ENV = {
     **os.environ, "_HANDLER": "cases", "ONPREM_CATALOG": catalog_path, "ONPREM_CASES_TABLE": table,
-    "ONPREM_CASES_RECORD_MS": str(RECORD_MS), "ONPREM_CASES_LEASE_MS": str(LEASE_MS), "AWS_REGION": REGION, "AWS_ACCESS_KEY_ID": KEY,
-    "AWS_SECRET_ACCESS_KEY": SECRET, "AWS_ENDPOINT_URL_DYNAMODB": MOTO,
+    "ONPREM_CASES_RECORD_MS": str(RECORD_MS), "ONPREM_CASES_LEASE_MS": str(LEASE_MS), "AWS_REGION": REGION,
+    "AWS_ACCESS_KEY_ID": role_key["AccessKeyId"], "AWS_SECRET_ACCESS_KEY": role_key["SecretAccessKey"],
+    "AWS_ENDPOINT_URL_DYNAMODB": MOTO,
     "AWS_ENDPOINT_URL_SUPPORT": f"http://127.0.0.1:{support_port}", "ONPREM_CASE_SINK": "support",
 }
 
@@ -419,6 +436,49 @@ try:
         "notes": [body for case, body in Faults.communications
                   if storm_cases and case == storm_cases[0]["caseId"]]}
 
+    # The hostile batch (issue 25): malformed records and alarm fields of every kind, then 10,000 records in one
+    # event. Each is its own typed failure, the worker stays up, and a good alarm afterwards raises its case.
+    def record(body, number):
+        return {"messageId": f"hostile-{number}", "body": body, "attributes": {"ApproximateReceiveCount": "1"},
+                "eventSource": "aws:sqs"}
+
+    good_time = "2026-12-01T20:10:00.000+0000"
+    hostile_fields = [
+        {"AlarmName": 5, "StateChangeTime": good_time},
+        {"AlarmName": "x" * 1_000_000, "StateChangeTime": good_time},
+        {"AlarmName": "x", "StateChangeTime": "9999-12-31T23:59:59.999+0000"},
+        {"AlarmName": "x", "StateChangeTime": "yesterday-ish ' OR 1=1 --"},
+        {"AlarmName": "x", "StateChangeTime": good_time, "NewStateValue": "ALARM\r\nX-Injected: 1"},
+        {"AlarmName": "x", "StateChangeTime": good_time, "AlarmArn": "arn:" + "a" * 5000},
+        {"AlarmName": "x", "StateChangeTime": good_time, "AWSAccountId": "1" * 100},
+    ]
+    bodies = ["", "not json", "[]", "null", '{"Type":"Notification","Message":"plain"}', "{" * 10_000] + \
+        [json.dumps(fields) for fields in hostile_fields]
+    status, answer = invoke("b", {"Records": [record(body, n) for n, body in enumerate(bodies)]})
+    hostile = {"status": status, "failed": len(answer.get("batchItemFailures", [])), "records": len(bodies)}
+    many = [record(json.dumps({"AlarmName": f"many {n}", "StateChangeTime": "not a time"}), n)
+            for n in range(10_000)]
+    status, answer = invoke("b", {"Records": many}, timeout=120)
+    hostile.update(manyStatus=status, manyFailed=len(answer.get("batchItemFailures", [])))
+    # Control characters in the fields of a good alarm: it raises its case; the log lines stay lines.
+    odd = notification(f"e2e-{RUN} odd \x1b[2J\nname", "ALARM", "2026-12-01T20:11:00.000+0000")
+    publish(odd)
+    hostile["oddPump"] = pump("b")
+    hostile["oddCases"] = sum("odd" in c["body"] for c in cases())
+    hostile["workerAlive"] = emulators["b"]["worker"].poll() is None
+    # Made-up customers share one storm bucket: 12 alarms naming 12 strangers raise at most what is left of it.
+    for n in range(12):
+        publish(notification(f"e2e-{RUN} stranger {n}", "ALARM", "2026-12-01T20:12:00.000+0000",
+                             customer=f"Invented {RUN} {n}"))
+    pump("b", rounds=3)
+    hostile["strangerCases"] = sum(f"Invented {RUN}" in c["subject"] for c in cases())
+    hostile["otherCases"] = sum(c["subject"].startswith("Other ") for c in cases())
+    with open(os.path.join(workdir, "worker-b.log"), "rb") as f:
+        worker_log = f.read()
+    hostile["logHasEscape"] = b"\x1b" in worker_log
+    hostile["longestLogLine"] = max(len(line) for line in worker_log.split(b"\n"))
+    report["hostile"] = hostile
+
     # The webhook sink, over HTTPS with the test CA.
     emulators["b"]["worker"].send_signal(signal.SIGKILL)
     emulators["b"]["worker"].wait()
@@ -429,7 +489,12 @@ try:
     pump("b")
     publish(notification(hooked["AlarmName"], "OK", "2026-12-01T20:05:00.000+0000", old="ALARM"))
     pump("b")
-    report["webhook"] = {"posts": webhook_posts}
+    # Header injection: CRLF in the ARN and the time made headers, and a second request, before issue 25.
+    injected = notification(f"e2e-{RUN} inject", "ALARM", "2026-12-01T20:06:00.000+0000")
+    injected["AlarmArn"] += "\r\nX-Injected: 1\r\n\r\nPOST /smuggled HTTP/1.1\r\nHost: x"
+    publish(injected)
+    pump("b")
+    report["webhook"] = {"posts": webhook_posts, "paths": webhook_paths, "injectedHeaders": webhook_injected}
     report["allCases"] = subjects()
 finally:
     children.kill_all()
