@@ -128,11 +128,14 @@ public struct AlarmNotification: Sendable, Equatable {
     init(fields: JSONObject, nowMs: Int64 = Deadline.nowEpochMilliseconds()) throws(CasesError) {
         // CloudWatch writes these fields as strings: a number or any other type where one is expected is refused,
         // not read as text.
-        for key in ["AlarmName", "AlarmDescription", "NewStateValue", "OldStateValue", "NewStateReason",
-            "StateChangeTime", "Region", "AWSAccountId", "AlarmArn"]
-        {
+        for key in [
+            "AlarmName", "AlarmDescription", "NewStateValue", "OldStateValue", "NewStateReason",
+            "StateChangeTime", "Region", "AWSAccountId", "AlarmArn",
+        ] {
             guard let value = fields[key], value != .null else { continue }
-            guard case .string = value else { throw CasesError(.invalidMessage, "the message's \(key) is not a string") }
+            guard case .string = value else {
+                throw CasesError(.invalidMessage, "the message's \(key) is not a string")
+            }
         }
         func text(_ key: String) -> String? {
             guard case .string(let value)? = fields[key], !value.isEmpty else { return nil }
@@ -150,7 +153,8 @@ public struct AlarmNotification: Sendable, Equatable {
         guard let timeMs = UTCTime.epochMilliseconds(parsing: time) else {
             throw CasesError(
                 .invalidMessage,
-                "alarm \"\(name)\": StateChangeTime is not a time as CloudWatch writes it (2026-12-01T19:01:00.000+0000)")
+                "alarm \"\(name)\": StateChangeTime is not a time as CloudWatch writes it (2026-12-01T19:01:00.000+0000)"
+            )
         }
         guard timeMs <= nowMs + Self.allowedSkewMs else {
             throw CasesError(.invalidMessage, "alarm \"\(name)\": StateChangeTime is in the future")

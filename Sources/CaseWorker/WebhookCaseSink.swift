@@ -85,7 +85,10 @@ final class WebhookCaseSink: CaseSink {
 
     func addNote(_ text: String, caseId: String, key: String, deadline: Deadline) throws(CasesError) {
         _ = try post(
-            ["action": "note", "key": .string(Self.idempotencyKey(key)), "caseId": .string(caseId), "body": .string(text)],
+            [
+                "action": "note", "key": .string(Self.idempotencyKey(key)), "caseId": .string(caseId),
+                "body": .string(text),
+            ],
             deadline: deadline)
     }
 

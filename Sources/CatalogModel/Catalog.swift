@@ -318,7 +318,8 @@ public struct Customer: Sendable, Equatable {
         default: break
         }
         if effectiveChannelBinding != "require" && sslcert == nil && effectiveSSLMode != "disable" {
-            warnings.append("channelBinding \(effectiveChannelBinding): a server in the middle may ask for the password")
+            warnings.append(
+                "channelBinding \(effectiveChannelBinding): a server in the middle may ask for the password")
         }
         return warnings
     }
@@ -390,7 +391,9 @@ public struct QueryDefinition: Sendable, Equatable {
         // A query's name goes into state machine definitions and dimensions, as a customer's opname does.
         if let problem = Customer.opnameProblem(name) { throw CatalogError(.invalid, "\(place): name \(problem)") }
         let reader = FieldReader(fields: fields, place: "\(place) (\"\(name)\")")
-        if let dimension = try reader.optionalText("cloudwatchDimension"), let problem = Customer.opnameProblem(dimension) {
+        if let dimension = try reader.optionalText("cloudwatchDimension"),
+            let problem = Customer.opnameProblem(dimension)
+        {
             throw CatalogError(.invalid, "\(reader.place): cloudwatchDimension \(problem)")
         }
         let versions = try reader.textList("versions")

@@ -85,7 +85,8 @@ public struct TaskPayload: Equatable, Sendable {
             }
             if let key = inline.keys.sorted().first(where: Self.inlineCustomerForbidden.contains) {
                 throw CatalogError(
-                    .inlineCustomerRefused, "an inline customer may not carry \"\(key)\" (logins and TLS come from the catalog)")
+                    .inlineCustomerRefused,
+                    "an inline customer may not carry \"\(key)\" (logins and TLS come from the catalog)")
             }
             customer = .inline(
                 try Self.eventError { () throws(CatalogError) in

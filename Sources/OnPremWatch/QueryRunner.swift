@@ -127,13 +127,17 @@ final class QueryRunner {
         parameters.append(("sslmode", customer.effectiveSSLMode))
         let root = customer.sslrootcert ?? credentials?.sslrootcert ?? tls.defaultRootCertificates
         if customer.verifiesServer, let root { parameters.append(("sslrootcert", root)) }
-        if let certificate = customer.sslcert ?? credentials?.sslcert, let key = customer.sslkey ?? credentials?.sslkey {
+        if let certificate = customer.sslcert ?? credentials?.sslcert, let key = customer.sslkey ?? credentials?.sslkey
+        {
             parameters.append(("sslcert", certificate))
             parameters.append(("sslkey", key))
         }
         let clientCertificate = customer.sslcert != nil || credentials?.sslcert != nil
         parameters.append(
-            ("channel_binding", customer.channelBinding ?? (clientCertificate ? "prefer" : customer.effectiveChannelBinding)))
+            (
+                "channel_binding",
+                customer.channelBinding ?? (clientCertificate ? "prefer" : customer.effectiveChannelBinding)
+            ))
         return parameters
     }
 }

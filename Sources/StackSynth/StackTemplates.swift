@@ -146,7 +146,8 @@ public struct StackTemplates: Sendable {
                     "AssumeRolePolicyDocument": assumeRole(
                         "scheduler.amazonaws.com",
                         sourceArn: sub(
-                            "arn:${AWS::Partition}:scheduler:${AWS::Region}:${AWS::AccountId}:schedule/default/${Name}--*")),
+                            "arn:${AWS::Partition}:scheduler:${AWS::Region}:${AWS::AccountId}:schedule/default/${Name}--*"
+                        )),
                     "Policies": [
                         [
                             "PolicyName": "start-collections",

@@ -194,7 +194,8 @@ import Testing
             catalog: Self.catalog)
         #expect(health.alarm == nil && health.policy.severity == .normal && health.policy.runbook == "North runbook")
         let stranger = CaseRoute(
-            AlarmNotification(alarmName: "disk", state: .alarm, stateChangeTime: "2026-12-01T19:01:00Z"), catalog: Self.catalog)
+            AlarmNotification(alarmName: "disk", state: .alarm, stateChangeTime: "2026-12-01T19:01:00Z"),
+            catalog: Self.catalog)
         #expect(stranger.customer == nil && stranger.stormKey == "-" && stranger.policy.severity == .normal)
     }
 

@@ -43,7 +43,8 @@ import Testing
         for value in Self.injected {
             do {
                 _ = try curl.perform(
-                    HTTPRequest(method: "POST", url: server.origin + "/", headers: [("K", value)], timeout: .seconds(5)))
+                    HTTPRequest(method: "POST", url: server.origin + "/", headers: [("K", value)], timeout: .seconds(5))
+                )
                 Issue.record("libcurl sent \(value.debugDescription)")
             } catch {
                 #expect(error.code == .invalidRequest && !error.isTransient)

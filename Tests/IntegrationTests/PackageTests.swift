@@ -51,7 +51,8 @@ struct PackageTests {
         // A catalog customer for the test server, in a catalog inside the root: the shipped catalog's queries, its
         // server verified (verify-full, the default) under the test CA, also inside the root. The function runs
         // under the key of the function role that `synth` (the zip's own binary) writes for this catalog.
-        let shipped = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: "\(task)/catalog.json")))
+        let shipped = try JSONSerialization.jsonObject(
+            with: Data(contentsOf: URL(fileURLWithPath: "\(task)/catalog.json")))
         var catalog = try #require(shipped as? [String: Any])
         catalog["customers"] = [
             [

@@ -15,8 +15,8 @@ import CatalogModel
 import Core
 import CurlHTTP
 import Foundation
-import OnPremWatch
 import MetricModel
+import OnPremWatch
 
 @testable import PostgresClient
 

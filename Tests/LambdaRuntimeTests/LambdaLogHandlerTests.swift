@@ -41,7 +41,8 @@ import Testing
         let forged = "x\n{\"_aws\":{\"CloudWatchMetrics\":[]},\"Customer\":\"Plant B\"}\r\u{1B}[2J\u{0}\u{85}\u{2028}\\"
         let line = LambdaLogHandler.render(
             format: .text, timestamp: "T", level: .info, message: forged, metadata: ["alarm": .string(forged)])
-        #expect(!line.unicodeScalars.contains { $0.value < 0x20 || (0x7F...0x9F).contains($0.value) || $0 == "\u{2028}" })
+        #expect(
+            !line.unicodeScalars.contains { $0.value < 0x20 || (0x7F...0x9F).contains($0.value) || $0 == "\u{2028}" })
         #expect(line.hasPrefix(#"T INFO x\n{"_aws""#))
         #expect(line.contains(#"\r\u{1B}[2J\u{0}\u{85}\u{2028}\\"#))
     }

@@ -18,11 +18,11 @@ import Logging
 import Testing
 
 @testable import OnPremWatch
+@testable import PostgresClient
 
 #if canImport(Glibc)
     import Glibc
 #endif
-@testable import PostgresClient
 
 /// The defences of docs/security.md that are pure logic, as values: who may name a customer, what TLS a
 /// connection asks libpq for, what of a PostgreSQL error leaves the function, which row names are the function's.
@@ -78,11 +78,13 @@ import Testing
     @Test("an ip is one host: a comma (libpq's second host), a path (a Unix socket) or a space is refused")
     func hostNames() {
         for ip in ["10.0.0.1,evil.example", "/var/run/postgresql", "@abstract", "a b", "h\n", ""] {
-            let json = #"{"customers": [{"opname": "c", "ip": \#(JSONText.quoted(ip)), "database": "d", "version": "1"}], "queries": []}"#
+            let json =
+                #"{"customers": [{"opname": "c", "ip": \#(JSONText.quoted(ip)), "database": "d", "version": "1"}], "queries": []}"#
             #expect(throws: CatalogError.self, "\(ip)") { try Catalog(json: Array(json.utf8)) }
         }
         for ip in ["10.0.0.1", "db.plant.example", "::1", "fe80::1%eth0"] {
-            let json = #"{"customers": [{"opname": "c", "ip": \#(JSONText.quoted(ip)), "database": "d", "version": "1"}], "queries": []}"#
+            let json =
+                #"{"customers": [{"opname": "c", "ip": \#(JSONText.quoted(ip)), "database": "d", "version": "1"}], "queries": []}"#
             #expect((try? Catalog(json: Array(json.utf8))) != nil, "\(ip)")
         }
     }
@@ -90,9 +92,11 @@ import Testing
     @Test("an opname or query name with a control character or ${ is refused (dimensions, state machines, logs)")
     func names() {
         for name in ["a\u{1B}[31m", "x${FunctionArn}", "line\nbreak"] {
-            let customer = #"{"customers": [{"opname": \#(JSONText.quoted(name)), "ip": "h", "database": "d", "version": "1"}], "queries": []}"#
+            let customer =
+                #"{"customers": [{"opname": \#(JSONText.quoted(name)), "ip": "h", "database": "d", "version": "1"}], "queries": []}"#
             #expect(throws: CatalogError.self) { try Catalog(json: Array(customer.utf8)) }
-            let query = #"{"customers": [], "queries": [{"name": \#(JSONText.quoted(name)), "versions": ["1"], "query": "s"}]}"#
+            let query =
+                #"{"customers": [], "queries": [{"name": \#(JSONText.quoted(name)), "versions": ["1"], "query": "s"}]}"#
             #expect(throws: CatalogError.self) { try Catalog(json: Array(query.utf8)) }
         }
     }
@@ -176,7 +180,8 @@ import Testing
     @Test("a row's column or key named Customer, Query or _aws is skipped with its reason; the function's own win")
     func reservedNames() {
         let mapper = RowMapper(
-            customer: "Plant A", query: QueryDefinition(name: "q", versions: ["1"], query: "s", cloudwatchDimension: "q"),
+            customer: "Plant A",
+            query: QueryDefinition(name: "q", versions: ["1"], query: "s", cloudwatchDimension: "q"),
             nowMs: Deadline.nowEpochMilliseconds())
         let table = ResultTable(
             columns: [
