@@ -144,7 +144,8 @@ public struct AlarmNotification: Sendable, Equatable {
         guard let name = text("AlarmName") else {
             throw CasesError(.invalidMessage, "the message has no AlarmName")
         }
-        guard name.count <= Self.maxAlarmNameLength else {
+        // Counted in scalars: one character may be a letter and 200,000 combining marks.
+        guard name.unicodeScalars.count <= Self.maxAlarmNameLength else {
             throw CasesError(.invalidMessage, "the AlarmName is longer than \(Self.maxAlarmNameLength) characters")
         }
         guard let time = text("StateChangeTime") else {

@@ -22,8 +22,10 @@ public import CatalogModel
 public struct CaseRoute: Sendable, Equatable {
     /// The customer's `opname`, when the notification names one.
     public var customer: String?
-    /// Whether ``customer`` is a customer of the catalog: anyone who can publish to the topic can name any other.
-    public var isCatalogCustomer: Bool
+    /// The catalog customer ``customer`` names, byte for byte, as the catalog spells it: anyone who can publish to
+    /// the topic can name any other. Swift's `==` would match canonically equivalent spellings (a Kelvin sign for
+    /// a K), each a bucket of its own.
+    public var catalogCustomer: String?
     public var query: String?
     /// The catalog alarm, when one matches.
     public var alarm: AlarmSpec?
@@ -31,10 +33,10 @@ public struct CaseRoute: Sendable, Equatable {
     public var policy: CasePolicy
 
     public init(
-        customer: String?, query: String?, alarm: AlarmSpec?, policy: CasePolicy, isCatalogCustomer: Bool = true
+        customer: String?, query: String?, alarm: AlarmSpec?, policy: CasePolicy, catalogCustomer: String? = nil
     ) {
         self.customer = customer
-        self.isCatalogCustomer = customer != nil && isCatalogCustomer
+        self.catalogCustomer = catalogCustomer
         self.query = query
         self.alarm = alarm
         self.policy = policy
@@ -44,7 +46,9 @@ public struct CaseRoute: Sendable, Equatable {
     public init(_ notification: AlarmNotification, catalog: Catalog) {
         let customerName = notification.dimension("Customer")
         let queryName = notification.dimension("Query")
-        let customer = customerName.flatMap { name in catalog.customers.first { $0.opname == name } }
+        let customer = customerName.flatMap { name in
+            catalog.customers.first { $0.opname.utf8.elementsEqual(name.utf8) }
+        }
         var alarm: AlarmSpec?
         if let trigger = notification.trigger, let queryName {
             let variants =
@@ -63,11 +67,11 @@ public struct CaseRoute: Sendable, Equatable {
         if let alarm { policy = alarm.cases.over(policy) }
         self.init(
             customer: customerName, query: queryName, alarm: alarm, policy: policy,
-            isCatalogCustomer: customer != nil)
+            catalogCustomer: customer?.opname)
     }
 
     /// The customer the storm limit counts against: a catalog customer by its name; every notification that names
     /// no catalog customer (another monitor's, or a made-up `Customer`) shares one bucket, so that inventing names
     /// cannot multiply the limit.
-    public var stormKey: String { isCatalogCustomer ? customer ?? "-" : "-" }
+    public var stormKey: String { catalogCustomer ?? "-" }
 }

@@ -22,7 +22,9 @@ import Core
 /// - `action#<alarm>#<state>#<time>`: one per notification, claimed before its work and marked done after. A claim
 ///   is a lease that ends with the claiming invocation's deadline: a worker killed after claiming leaves a claim
 ///   that the next delivery, after the queue's visibility timeout, finds lapsed and takes over.
-/// - `alarm#<alarm>`: the alarm's open case, so that `OK` finds it.
+/// - `alarm#<alarm>`: the alarm's open case, so that `OK` finds it: `episodeMs` and `recoveredMs` are times in epoch
+///   milliseconds, numbers, so that DynamoDB's conditions order episodes by time (issue 25: as text, one hostile
+///   `StateChangeTime` outranked every real one).
 /// - `customer#<opname>`: the customer's newest case, where alarms beyond the hourly limit go as notes.
 /// - `storm#<opname>#<hour>`: cases raised for the customer in that hour.
 ///
@@ -122,8 +124,8 @@ final class EpisodeStore {
 
     func alarm(_ alarm: String, deadline: Deadline) throws(CasesError) -> AlarmRecord {
         guard let item = try item("alarm#\(alarm)", deadline: deadline) else { return AlarmRecord() }
-        var record = AlarmRecord(lastRecovery: Self.number(item, "lastRecovery"))
-        if Self.text(item, "state") == "open", let episode = Self.number(item, "episode"),
+        var record = AlarmRecord(lastRecovery: Self.number(item, "recoveredMs"))
+        if Self.text(item, "state") == "open", let episode = Self.number(item, "episodeMs"),
             let caseId = Self.text(item, "caseId")
         {
             record.open = OpenCase(episode: episode, caseId: caseId, owned: Self.text(item, "owned") == "true")
@@ -135,8 +137,8 @@ final class EpisodeStore {
     /// delivery of an `ALARM` after its `OK` must not reopen the episode.
     func setOpenCase(alarm: String, _ open: OpenCase, deadline: Deadline) throws(CasesError) {
         _ = try update(
-            "alarm#\(alarm)", set: "#state = :open, #episode = :episode, #caseId = :case, #owned = :owned",
-            condition: "attribute_not_exists(#episode) OR #episode < :episode",
+            "alarm#\(alarm)", set: "#state = :open, #episodeMs = :episode, #caseId = :case, #owned = :owned",
+            condition: "attribute_not_exists(#episodeMs) OR #episodeMs < :episode",
             values: [
                 ":open": Self.s("open"), ":episode": Self.n(open.episode), ":case": Self.s(open.caseId),
                 ":owned": Self.s(open.owned ? "true" : "false"),
@@ -146,7 +148,7 @@ final class EpisodeStore {
     /// Closes the alarm's case of `episode`; `false` when it is no longer the open one.
     func closeCase(alarm: String, episode: Int64, deadline: Deadline) throws(CasesError) -> Bool {
         try update(
-            "alarm#\(alarm)", set: "#state = :closed", condition: "#state = :open AND #episode = :episode",
+            "alarm#\(alarm)", set: "#state = :closed", condition: "#state = :open AND #episodeMs = :episode",
             values: [":closed": Self.s("closed"), ":open": Self.s("open"), ":episode": Self.n(episode)],
             deadline: deadline)
     }
@@ -154,8 +156,8 @@ final class EpisodeStore {
     /// Records an `OK` that found no open case, unless a later one is recorded.
     func setLastRecovery(alarm: String, _ time: Int64, deadline: Deadline) throws(CasesError) {
         _ = try update(
-            "alarm#\(alarm)", set: "#lastRecovery = :time",
-            condition: "attribute_not_exists(#lastRecovery) OR #lastRecovery < :time", values: [":time": Self.n(time)],
+            "alarm#\(alarm)", set: "#recoveredMs = :time",
+            condition: "attribute_not_exists(#recoveredMs) OR #recoveredMs < :time", values: [":time": Self.n(time)],
             deadline: deadline)
     }
 
@@ -253,7 +255,7 @@ final class EpisodeStore {
     /// of words (`STATUS` and `STATE` among them) and refuses aliases an expression does not use. No name is a
     /// prefix of another, so that finding `#name` in an expression is exact.
     static let attributes = [
-        "pk", "status", "leaseUntil", "expires", "caseId", "owned", "state", "episode", "raised", "lastRecovery",
+        "pk", "status", "leaseUntil", "expires", "caseId", "owned", "state", "episodeMs", "raised", "recoveredMs",
     ]
 
     static func s(_ text: String) -> JSONValue { ["S": .string(text)] }

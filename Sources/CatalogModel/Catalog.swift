@@ -161,6 +161,8 @@ public struct Customer: Sendable, Equatable {
     /// The built-in packs collected for this customer besides the catalog's queries: its own `builtin` and the
     /// catalog's.
     public var builtin: [BuiltinPack]
+    /// Whether the customer came in a payload (`ONPREM_ALLOW_INLINE_CUSTOMERS`, tests): it never gets a login.
+    public var fromPayload = false
 
     static let sslModes: Set<String> = ["disable", "allow", "prefer", "require", "verify-ca", "verify-full"]
     /// The TLS mode of a customer whose entry names none: the server's certificate and name verified.
@@ -300,7 +302,7 @@ public struct Customer: Sendable, Equatable {
     public var effectiveChannelBinding: String {
         if let channelBinding { return channelBinding }
         let tls = ["require", "verify-ca", "verify-full"].contains(effectiveSSLMode)
-        return tls && sslcert == nil ? "require" : "prefer"
+        return tls && (sslcert == nil || secret != nil) ? "require" : "prefer"
     }
 
     /// What the catalog weakened in this customer's TLS, each as a sentence for `synth` to warn with; empty when

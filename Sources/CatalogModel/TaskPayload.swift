@@ -88,10 +88,11 @@ public struct TaskPayload: Equatable, Sendable {
                     .inlineCustomerRefused,
                     "an inline customer may not carry \"\(key)\" (logins and TLS come from the catalog)")
             }
-            customer = .inline(
-                try Self.eventError { () throws(CatalogError) in
-                    try Customer(.object(inline), where: "payload customer")
-                })
+            var parsed = try Self.eventError { () throws(CatalogError) in
+                try Customer(.object(inline), where: "payload customer")
+            }
+            parsed.fromPayload = true
+            customer = .inline(parsed)
         default:
             throw CatalogError(.invalidEvent, "the event has no \"customer\" (a catalog name or an object)")
         }

@@ -112,11 +112,19 @@ public struct LambdaLogHandler: LogHandler {
         }
     }
 
-    /// `text` within `limit` characters, saying how much was left out.
+    /// `text` within `limit` UTF-8 bytes, cut at a scalar's boundary (a character may be one letter and 200,000
+    /// combining marks), saying how much was left out.
     static func cut(_ text: String, _ limit: Int) -> String {
         guard text.utf8.count > limit else { return text }
-        let kept = String(text.prefix(limit))
-        return kept + "…(\(text.utf8.count - kept.utf8.count) more bytes)"
+        var kept = String.UnicodeScalarView()
+        var bytes = 0
+        for scalar in text.unicodeScalars {
+            bytes += UTF8.width(scalar)
+            if bytes > limit { break }
+            kept.append(scalar)
+        }
+        let result = String(kept)
+        return result + "…(\(text.utf8.count - result.utf8.count) more bytes)"
     }
 
     /// `text` with every control character (C0, DEL, C1, and the Unicode line and paragraph separators) written as

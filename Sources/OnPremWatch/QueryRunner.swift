@@ -124,20 +124,32 @@ final class QueryRunner {
         } else if let user = customer.user {
             parameters.append(("user", user))
         }
+        if customer.fromPayload {
+            // An inline customer (tests only) gets no login but libpq's PGUSER: a password no one knows instead of
+            // PGPASSWORD or a password file, so that a host of the payload's choosing learns nothing to crack.
+            parameters.append(("password", "unknown-\(UInt64.random(in: 0...UInt64.max))"))
+            parameters.append(("passfile", "/dev/null"))
+        }
         parameters.append(("sslmode", customer.effectiveSSLMode))
-        let root = customer.sslrootcert ?? credentials?.sslrootcert ?? tls.defaultRootCertificates
-        if customer.verifiesServer, let root { parameters.append(("sslrootcert", root)) }
-        if let certificate = customer.sslcert ?? credentials?.sslcert, let key = customer.sslkey ?? credentials?.sslkey
-        {
+        // A CA the customer or its secret names is always given: with `require`, libpq then checks the
+        // certificate against it (as verify-ca). The function's bundle is given only where verification is asked.
+        if let root = customer.sslrootcert ?? credentials?.sslrootcert {
+            parameters.append(("sslrootcert", root))
+        } else if customer.verifiesServer, let root = tls.defaultRootCertificates {
+            parameters.append(("sslrootcert", root))
+        }
+        let certificate = customer.sslcert ?? credentials?.sslcert
+        let key = customer.sslkey ?? credentials?.sslkey
+        if let certificate, let key {
             parameters.append(("sslcert", certificate))
             parameters.append(("sslkey", key))
         }
-        let clientCertificate = customer.sslcert != nil || credentials?.sslcert != nil
+        // Channel binding is required over TLS whenever a password may be sent; only a client certificate that is
+        // really sent, with no password from a secret, lowers it to prefer.
+        let tlsMode = ["require", "verify-ca", "verify-full"].contains(customer.effectiveSSLMode)
+        let certificateOnly = certificate != nil && key != nil && credentials == nil
         parameters.append(
-            (
-                "channel_binding",
-                customer.channelBinding ?? (clientCertificate ? "prefer" : customer.effectiveChannelBinding)
-            ))
+            ("channel_binding", customer.channelBinding ?? (tlsMode && !certificateOnly ? "require" : "prefer")))
         return parameters
     }
 }

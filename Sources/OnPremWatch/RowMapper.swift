@@ -141,8 +141,10 @@ public struct RowMapper: Sendable {
     /// Names a row may not use, as a dimension or a metric: the function's own dimensions, and EMF's directive. A
     /// column named `Customer` would make a second `Customer` key in an EMF line, or a repeated dimension in
     /// PutMetricData, and pose as another customer.
-    public static let reservedNames: Set<String> = ["Customer", "Query", "_aws"]
-    static let reservedReason = "a name the function sets itself (Customer, Query, _aws)"
+    /// The collection health metrics are reserved too: a row's `QuerySucceeded` would write on the series that
+    /// the collection alarm reads.
+    public static let reservedNames: Set<String> = ["Customer", "Query", "_aws", "QuerySucceeded", "QueryDuration"]
+    static let reservedReason = "a name the function sets itself (Customer, Query, _aws, QuerySucceeded, QueryDuration)"
 
     private func plainRow(_ columns: [ResultTable.Column], _ cells: [String?]) -> Row {
         var row = Row()

@@ -24,9 +24,14 @@ public enum PostgresDiagnostics: Sendable {
     /// A libpq connection message (`PQerrorMessage`, verbose: `... failed: FATAL:  28P01: password ...`) as it may
     /// be shown: its lines but the dropped ones, the SQLSTATE taken out of the text (the error carries it), and
     /// file paths hidden.
+    ///
+    /// Only the first line is kept, and each later line that starts another host's attempt (`connection to server
+    /// at ...`): a server's message may go on over lines (a `CONTEXT` or `DETAIL` that quotes a statement), and
+    /// those lines start with nothing that tells them apart.
     public static func connectMessage(_ message: String) -> String {
         var kept: [String] = []
-        for line in message.split(whereSeparator: \.isNewline) {
+        for (index, line) in message.split(whereSeparator: \.isNewline).enumerated() {
+            guard index == 0 || line.hasPrefix("connection to server") else { continue }
             let text = line.drop { $0 == " " || $0 == "\t" }
             if droppedPrefixes.contains(where: { text.hasPrefix($0) }) || text.allSatisfy({ $0 == " " || $0 == "^" }) {
                 continue

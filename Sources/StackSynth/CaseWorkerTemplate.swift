@@ -58,16 +58,11 @@ extension StackTemplates {
                             "Action": "kms:*", "Resource": "*",
                         ],
                         [
+                            // As AWS documents it for alarms that notify an encrypted topic. SNS needs no grant to
+                            // deliver to the queue, which has its own encryption (SSE-SQS).
                             "Sid": "CloudWatchPublishes", "Effect": "Allow",
                             "Principal": ["Service": "cloudwatch.amazonaws.com"],
                             "Action": ["kms:Decrypt", "kms:GenerateDataKey*"], "Resource": "*",
-                            "Condition": ["StringEquals": ["aws:SourceAccount": ref("AWS::AccountId")]],
-                        ],
-                        [
-                            // SNS decrypts to deliver to the queue, for the account's topics only.
-                            "Sid": "SNSDelivers", "Effect": "Allow", "Principal": ["Service": "sns.amazonaws.com"],
-                            "Action": ["kms:Decrypt", "kms:GenerateDataKey*"], "Resource": "*",
-                            "Condition": ["StringEquals": ["aws:SourceAccount": ref("AWS::AccountId")]],
                         ],
                     ]),
                 ],

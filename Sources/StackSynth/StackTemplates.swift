@@ -69,6 +69,7 @@ public struct StackTemplates: Sendable {
             "Name": ref("Name"), "Namespace": ref("Namespace"), "AlarmTopicArn": alarmTopic,
             "FunctionArn": getAtt("Function", "Arn"), "StatesRoleArn": getAtt("StatesRole", "Arn"),
             "SchedulerRoleArn": getAtt("SchedulerRole", "Arn"), "StatesLogGroupArn": getAtt("StatesLogGroup", "Arn"),
+            "ScheduleGroup": ref("ScheduleGroup"),
         ]
         var resources: [String: JSONValue] = [
             "LogGroup": [
@@ -143,11 +144,9 @@ public struct StackTemplates: Sendable {
             "SchedulerRole": [
                 "Type": "AWS::IAM::Role",
                 "Properties": [
+                    // Scheduler names the schedule group as the source, never a schedule: the deployment's own.
                     "AssumeRolePolicyDocument": assumeRole(
-                        "scheduler.amazonaws.com",
-                        sourceArn: sub(
-                            "arn:${AWS::Partition}:scheduler:${AWS::Region}:${AWS::AccountId}:schedule/default/${Name}--*"
-                        )),
+                        "scheduler.amazonaws.com", sourceArn: getAtt("ScheduleGroup", "Arn")),
                     "Policies": [
                         [
                             "PolicyName": "start-collections",
@@ -164,6 +163,9 @@ public struct StackTemplates: Sendable {
                         ]
                     ],
                 ],
+            ],
+            "ScheduleGroup": [
+                "Type": "AWS::Scheduler::ScheduleGroup", "Properties": ["Name": ref("Name")],
             ],
             "Dashboards": [
                 "Type": "AWS::CloudFormation::Stack",
@@ -224,7 +226,7 @@ public struct StackTemplates: Sendable {
                 "ReservedConcurrency": [
                     "Type": "Number", "Default": 20, "MinValue": 0, "MaxValue": 1000,
                     "Description":
-                        "Most metrics invocations at once; each holds up to 8 connections to customers' servers (0: no reservation, for accounts whose concurrency limit is 10)",
+                        "Most metrics invocations at once; each holds up to 8 connections to customers' servers (0: no reservation; Lambda keeps 100 unreserved, so an account whose concurrency limit is under 120 needs 0)",
                 ],
                 "LogRetentionDays": [
                     "Type": "Number", "Default": 7,
@@ -307,7 +309,7 @@ public struct StackTemplates: Sendable {
             resources["\(prefix)Schedule\(group.interval)"] = [
                 "Type": "AWS::Scheduler::Schedule",
                 "Properties": [
-                    "Name": name,
+                    "Name": name, "GroupName": ref("ScheduleGroup"),
                     "Description": .string(String("\(customer.opname): \(group.queries.count) queries".prefix(512))),
                     "ScheduleExpression": .string(minutes == 1 ? "rate(1 minute)" : "rate(\(minutes) minutes)"),
                     "FlexibleTimeWindow": ["Mode": "OFF"], "State": "ENABLED",
@@ -403,6 +405,7 @@ public struct StackTemplates: Sendable {
                 "Name": ["Type": "String"], "Namespace": ["Type": "String"], "AlarmTopicArn": ["Type": "String"],
                 "FunctionArn": ["Type": "String"], "StatesRoleArn": ["Type": "String"],
                 "SchedulerRoleArn": ["Type": "String"], "StatesLogGroupArn": ["Type": "String"],
+                "ScheduleGroup": ["Type": "String"],
             ],
             "Conditions": ["HasTopic": ["Fn::Not": [["Fn::Equals": [ref("AlarmTopicArn"), ""]]]]],
             "Resources": .object(JSONObject(resources)),

@@ -119,6 +119,11 @@ import Testing
 
     @Test("fields past CloudWatch's sizes are refused: a megabyte AlarmName, an ARN longer than a table key takes")
     func oversized() {
+        #expect(throws: CasesError.self) {
+            try Self.parse(
+                #"{"AlarmName":"e\#(String(repeating: "\u{301}", count: 300))","StateChangeTime":"2026-12-01T19:01:00Z"}"#
+            )
+        }
         let name = String(repeating: "n", count: 256)
         let arn = "arn:" + String(repeating: "a", count: 1600)
         for body in [
@@ -141,6 +146,23 @@ import Testing
                 catalog: Self.catalog)
         }
         #expect(madeUp.allSatisfy { $0.stormKey == "-" && $0.customer?.hasPrefix("Invented") == true })
+        // Another spelling of a catalog name (a Kelvin sign, a decomposed accent), equal to it for Swift's `==`, is
+        // not that customer's bucket: each spelling would be one more.
+        let catalog = Catalog(
+            customers: [
+                Customer(opname: "Kiosk", ip: "h", database: "d", version: "1"),
+                Customer(opname: "Soci\u{E9}t\u{E9}", ip: "h", database: "d", version: "1"),
+            ], queries: [])
+        func key(_ name: String) -> String {
+            CaseRoute(
+                AlarmNotification(
+                    alarmName: "s", state: .alarm, stateChangeTime: "2026-12-01T19:01:00Z",
+                    trigger: .init(metricName: "m", dimensions: ["Customer": name])),
+                catalog: catalog
+            ).stormKey
+        }
+        #expect(key("Kiosk") == "Kiosk" && key("Soci\u{E9}t\u{E9}") == "Soci\u{E9}t\u{E9}")
+        #expect(key("\u{212A}iosk") == "-" && key("Socie\u{301}te\u{301}") == "-")
     }
 
     @Test("Lambda's SQS event gives each record's id, body and receive count; anything else fails the batch")

@@ -47,6 +47,14 @@ import Testing
         #expect(line.contains(#"\r\u{1B}[2J\u{0}\u{85}\u{2028}\\"#))
     }
 
+    @Test("one character of 200,000 combining marks is cut by bytes, at a scalar's boundary")
+    func combining() {
+        let mark = "e" + String(repeating: "\u{301}", count: 200_000)
+        let line = LambdaLogHandler.render(
+            format: .text, timestamp: "T", level: .info, message: "m", metadata: ["alarm": .string(mark)])
+        #expect(line.utf8.count < LambdaLogHandler.valueLimit + 100)
+    }
+
     @Test("a megabyte value is cut in text and JSON lines, saying how much was left out")
     func caps() {
         let huge = String(repeating: "A", count: 1_000_000)

@@ -135,10 +135,36 @@ import Testing
             Customer(opname: "c", ip: "h", database: "d", version: "1"),
             login: DatabaseLogin(user: "u", password: "p", sslcert: "/c.pem", sslkey: "/k.pem", sslrootcert: "/s.pem"))
         #expect(fromSecret["sslrootcert"] == "/s.pem" && fromSecret["sslcert"] == "/c.pem")
-        #expect(fromSecret["sslkey"] == "/k.pem" && fromSecret["channel_binding"] == "prefer")
+        // A password goes with the certificate: channel binding stays required.
+        #expect(fromSecret["sslkey"] == "/k.pem" && fromSecret["channel_binding"] == "require")
+        let certificateOnly = Self.parameters(
+            Customer(opname: "c", ip: "h", database: "d", version: "1", sslcert: "/c.pem", sslkey: "/k.pem"), login: nil
+        )
+        #expect(certificateOnly["channel_binding"] == "prefer")
+        // With require, a CA the customer names is still given, so libpq checks the certificate against it.
+        let requireWithCA = Customer(
+            opname: "c", ip: "h", database: "d", version: "1", sslmode: "require", sslrootcert: "/plant-ca.pem")
+        #expect(Self.parameters(requireWithCA)["sslrootcert"] == "/plant-ca.pem")
+        #expect(
+            Self.parameters(require)["sslrootcert"] == nil, "the function's bundle only where verification is asked")
         let loose = Customer(
             opname: "c", ip: "h", database: "d", version: "1", sslmode: "verify-full", channelBinding: "prefer")
         #expect(Self.parameters(loose)["channel_binding"] == "prefer" && loose.tlsWarnings.count == 1)
+    }
+
+    @Test("an inline customer (tests) gets a password no one knows and no password file, never PGPASSWORD's")
+    func inlineLogin() throws {
+        let payload = try TaskPayload(
+            json: Array(#"{"customer": {"opname": "x", "ip": "h", "database": "d", "version": "1"}}"#.utf8),
+            allowInlineSQL: false, allowInlineCustomers: true)
+        guard case .inline(let customer) = payload.customer else {
+            Issue.record("not inline")
+            return
+        }
+        let values = Self.parameters(customer, login: nil)
+        #expect(values["password"]?.hasPrefix("unknown-") == true && values["passfile"] == "/dev/null")
+        #expect(
+            Self.parameters(Customer(opname: "c", ip: "h", database: "d", version: "1"), login: nil)["password"] == nil)
     }
 
     @Test("a PEM from a secret is written once, to a file only this user can read")
@@ -171,6 +197,14 @@ import Testing
                 "ERROR:  syntax error at or near \"x\"\nLINE 1: select * from t where api_key = 'LITERAL' x\n                                                  ^\n",
                 "ERROR:  syntax error at or near \"x\""
             ),
+            (
+                "ERROR:  division by zero\nCONTEXT:  SQL statement \"select 1/0\nwhere secret = 'LITERAL'\"\nPL/pgSQL function f()",
+                "ERROR:  division by zero"
+            ),
+            (
+                "connection to server at \"a\", port 1 failed: Connection refused\n\tIs the server running?\nconnection to server at \"b\", port 2 failed: FATAL:  53300: too many clients\nDETAIL:  x",
+                "connection to server at \"a\", port 1 failed: Connection refused\nconnection to server at \"b\", port 2 failed: FATAL:  too many clients"
+            ),
         ])
     func diagnostics(raw: String, shown: String) {
         #expect(PostgresDiagnostics.connectMessage(raw) == shown)
@@ -195,6 +229,10 @@ import Testing
         #expect(point.dimensions.filter { $0.name == "Customer" }.map(\.value) == ["Plant A"])
         #expect(point.dimensions.filter { $0.name == "Query" }.map(\.value) == ["q"])
         #expect(Set(output.skipped.map(\.name)) == ["Customer", "Query", "_aws"])
+        let health = mapper.map(
+            ResultTable(columns: [.init("row_to_json", .json)], rows: [[#"{"QuerySucceeded": 0, "QueryDuration": 1}"#]])
+        )
+        #expect(health.datapoints.isEmpty && health.skipped.count == 2)
         #expect(output.skipped.allSatisfy { $0.reason == RowMapper.reservedReason })
 
         let json = ResultTable(
