@@ -16,5 +16,7 @@ trap 'rm -rf "$work"' EXIT
 python3 "$root/scripts/generate-catalog.py" --customers "$customers" --queries 10 > "$work/catalog.json"
 "$binary" synth --catalog "$work/catalog.json" --out "$work/stack" | head -1
 start=$(date +%s)
-python3 "$root/scripts/lint-stack.py" "$work/stack"
+# checkov reads the same parent as the demo stack's (StackTests) and has no check for what the nested templates hold
+# (state machines, schedules, alarms), while it takes minutes and gigabytes on 258 templates: cfn-lint alone here.
+python3 "$root/scripts/lint-stack.py" --no-checkov "$work/stack"
 echo "lint-scale: $customers customers linted in $(( $(date +%s) - start )) s"
