@@ -17,7 +17,7 @@ RELEASE_FLAGS := -c release --static-swift-stdlib -Xswiftc -Osize -Xswiftc -Xcla
 STAGE := $(LAMBDA_SCRATCH)/stage
 ZIP := dist/onprem-watch.zip
 
-.PHONY: help deps build release stage package synth test lint demo replay bench gameday hot-symbols fuzz clean
+.PHONY: help deps deploy-deps lint-pipeline build release stage package synth plan deploy rollback test lint demo replay bench gameday hot-symbols fuzz clean
 
 help:
 	@echo "make demo     build, start a local PostgreSQL and emulators, run the real job on sample events"
@@ -25,6 +25,9 @@ help:
 	@echo "make replay EVENT=events/NAME.json   run one event locally through the handler"
 	@echo "make package  dist/onprem-watch.zip for provided.al2023, checked (glibc, bundled libraries, size)"
 	@echo "make synth    dist/stack: the CloudFormation stack for CATALOG (default catalog.json), linted, with its cost"
+	@echo "make plan BASE=old-catalog.json   what changing the catalog from BASE to CATALOG does (Markdown)"
+	@echo "make deploy STACK=name BUCKET=bucket ENV=production   package, synth, upload by sha256, change set, deploy"
+	@echo "make rollback STACK=name   point the functions' live alias back at the version before"
 	@echo "make hot-symbols  regenerate bench/hot-symbols.txt, the Lambda build's function order (after larger changes)"
 	@echo "make bench    benchmarks against the Python peers (not part of make test)"
 	@echo "make gameday  faults on the link, PostgreSQL failures and a failover under load; writes bench/gameday.md"
@@ -54,15 +57,38 @@ package: release
 # The monitoring stack for the catalog (docs/monitoring-stack.md), written by the release binary so that
 # `make package synth` builds once, then checked with cfn-lint and statelint, and its state machines drawn.
 CATALOG ?= catalog.json
-STACK := dist/stack
+STACK_DIR := dist/stack
 synth: release
-	rm -rf $(STACK)
-	"$$($(SWIFT) build $(RELEASE_FLAGS) --show-bin-path)/onprem-watch" synth --catalog $(CATALOG) --out $(STACK) $(SYNTH_FLAGS)
-	python3 scripts/lint-stack.py $(STACK)
-	python3 scripts/draw-state-machine.py $(STACK) $(STACK)/pictures --limit 20
+	rm -rf $(STACK_DIR)
+	"$$($(SWIFT) build $(RELEASE_FLAGS) --show-bin-path)/onprem-watch" synth --catalog $(CATALOG) --out $(STACK_DIR) $(SYNTH_FLAGS)
+	python3 scripts/lint-stack.py $(STACK_DIR)
+	python3 scripts/draw-state-machine.py $(STACK_DIR) $(STACK_DIR)/pictures --limit 20
+
+# What changing the catalog from BASE (the base branch's) to CATALOG does, as Markdown for a pull request
+# (PLAN_FLAGS="--json" for tools, "--exit-code" to exit 2 when something changes).
+plan: build
+	"$$($(SWIFT) build --show-bin-path)/onprem-watch" plan --base $(BASE) --catalog $(CATALOG) $(PLAN_FLAGS)
+
+# The pipeline's one entry point (docs/pipeline.md): the zip and the stack built once, uploaded by content, one
+# change set printed, executed and waited for. STACK= the stack's name, BUCKET= the artifact bucket, ENV= the
+# parameters file deploy/ENV.json. With ZIP= and SKIP_BUILD=1 it deploys bytes built earlier (promotion).
+STACK ?= onprem-watch
+ENV ?= production
+deploy: $(if $(SKIP_BUILD),deploy-deps,package synth)
+	@test -n "$(BUCKET)" || { echo "make deploy: BUCKET= names the artifact bucket (the bootstrap stack's)"; exit 2; }
+	python3 scripts/deploy.py --stack $(STACK) --bucket $(BUCKET) --params deploy/$(ENV).json --zip $(ZIP) \
+		--templates $(STACK_DIR) $(if $(CFN_ROLE_ARN),--role-arn $(CFN_ROLE_ARN)) $(DEPLOY_FLAGS)
+
+# Points both functions' live alias at the version before (or ROLLBACK_FLAGS="--to N"); no deploy needed.
+rollback: deploy-deps
+	python3 scripts/rollback.py --stack $(STACK) $(ROLLBACK_FLAGS)
+
+# What deploying built bytes and rolling back need on a bare runner: boto3, nothing of the build.
+deploy-deps:
+	@python3 -c 'import boto3' 2>/dev/null || python3 -m pip install --quiet --disable-pip-version-check boto3
 
 # The package test runs the zip in a clean Debian root (scripts/make-rootfs.sh; made afresh under CI=true).
-test: deps lint package
+test: deps lint lint-pipeline package
 	$(SWIFT) build --build-tests
 	ONPREM_TEST_ZIP=$(CURDIR)/$(ZIP) ONPREM_TEST_ROOTFS="$$(scripts/make-rootfs.sh)" \
 		scripts/with-services.sh $(SWIFT) test
@@ -74,6 +100,15 @@ test: deps lint package
 	python3 scripts/size-sweep.py --stage $(STAGE) --handler metrics --rounds 1
 	@# A short fuzz run of every target: the long one is make fuzz.
 	FUZZ_SECONDS=$(TEST_FUZZ_SECONDS) scripts/fuzz.sh
+
+# The pipeline's own files (docs/pipeline.md): the workflows (check-jsonschema, zizmor offline, pinned actions; and
+# actionlint where it is installed), the bootstrap template (cfn-lint, checkov offline).
+lint-pipeline: deps
+	python3 scripts/lint-workflows.py
+	cfn-lint -- deploy/bootstrap.json
+	BC_SKIP_MAPPING=TRUE .build-tools/checkov/bin/checkov --framework cloudformation --skip-download --compact \
+		--quiet -f deploy/bootstrap.json
+	@echo "lint-pipeline: deploy/bootstrap.json passed cfn-lint and checkov"
 
 # libFuzzer targets (Fuzz/): FUZZ_SECONDS each, default 180; findings land in Fuzz/Crashes (docs/testing.md).
 FUZZ_SECONDS ?= 180

@@ -158,7 +158,7 @@ let package = Package(
             // The Python helpers the tests run (boto3 against moto, the end-to-end drivers and what they share).
             exclude: [
                 "create_secret.py", "read_metrics.py", "stack_e2e.py", "cases_e2e.py", "server_health_e2e.py",
-                "e2e_support.py", "role_identity.py", "fake_postgres.py",
+                "e2e_support.py", "role_identity.py", "fake_postgres.py", "deploy_e2e.py",
             ],
             swiftSettings: strict
         ),

@@ -30,6 +30,9 @@ python3 -c "import psycopg2, matplotlib" >/dev/null 2>&1 || need_pip+=("psycopg2
 # The stack's linters (make synth, the stack tests).
 command -v cfn-lint >/dev/null 2>&1 || need_pip+=("cfn-lint")
 command -v statelint >/dev/null 2>&1 || need_pip+=("statelint")
+# The workflows' linters (scripts/lint-workflows.py): zizmor's wheel carries its binary; check-jsonschema its schemas.
+command -v zizmor >/dev/null 2>&1 || need_pip+=("zizmor")
+command -v check-jsonschema >/dev/null 2>&1 || need_pip+=("check-jsonschema")
 if [ ${#need_pip[@]} -gt 0 ]; then
     echo "install-deps: pip install ${need_pip[*]}"
     python3 -m pip install --quiet --disable-pip-version-check "${need_pip[@]}"

@@ -67,9 +67,10 @@ public struct StackTemplates: Sendable {
     static func parentTemplate(_ plan: CollectionPlan, customerFiles: [String]) -> File {
         let nestedParameters: JSONValue = [
             "Name": ref("Name"), "Namespace": ref("Namespace"), "AlarmTopicArn": alarmTopic,
-            "FunctionArn": getAtt("Function", "Arn"), "StatesRoleArn": getAtt("StatesRole", "Arn"),
+            // The state machines invoke the alias: rolling back is pointing it at the version before.
+            "FunctionArn": sub("${Function.Arn}:live"), "StatesRoleArn": getAtt("StatesRole", "Arn"),
             "SchedulerRoleArn": getAtt("SchedulerRole", "Arn"), "StatesLogGroupArn": getAtt("StatesLogGroup", "Arn"),
-            "ScheduleGroup": ref("ScheduleGroup"),
+            "ScheduleGroup": ref("Name"),
         ]
         var resources: [String: JSONValue] = [
             "LogGroup": [
@@ -91,6 +92,8 @@ public struct StackTemplates: Sendable {
                     "Policies": [["PolicyName": "onprem-watch", "PolicyDocument": policy(functionStatements(plan))]],
                 ],
             ],
+            "FunctionVersion": version(of: "Function"),
+            "FunctionAlias": alias(of: "Function", version: "FunctionVersion"),
             "Function": [
                 "Type": "AWS::Lambda::Function",
                 "Metadata": checkovSkips([
@@ -146,7 +149,8 @@ public struct StackTemplates: Sendable {
                 "Properties": [
                     // Scheduler names the schedule group as the source, never a schedule: the deployment's own.
                     "AssumeRolePolicyDocument": assumeRole(
-                        "scheduler.amazonaws.com", sourceArn: getAtt("ScheduleGroup", "Arn")),
+                        "scheduler.amazonaws.com",
+                        sourceArn: sub("arn:${AWS::Partition}:scheduler:${AWS::Region}:${AWS::AccountId}:schedule-group/${Name}")),
                     "Policies": [
                         [
                             "PolicyName": "start-collections",
@@ -179,6 +183,9 @@ public struct StackTemplates: Sendable {
         for file in customerFiles {
             resources[logicalID(file)] = [
                 "Type": "AWS::CloudFormation::Stack",
+                // The schedules go into the group, and the state machines invoke the alias: both by name, so both
+                // must exist first.
+                "DependsOn": ["ScheduleGroup", "FunctionAlias"],
                 "Properties": ["TemplateURL": .string(file), "Parameters": nestedParameters],
             ]
         }
@@ -195,6 +202,11 @@ public struct StackTemplates: Sendable {
                 ],
                 "CodeBucket": ["Type": "String", "Description": "S3 bucket of dist/onprem-watch.zip"],
                 "CodeKey": ["Type": "String", "Default": "onprem-watch.zip", "Description": "S3 key of the zip"],
+                "CodeSha256": [
+                    "Type": "String", "AllowedPattern": "^[A-Za-z0-9+/]{43}=$",
+                    "Description":
+                        "base64 SHA-256 of the zip (make deploy sets it): a new value publishes a new version of the function, which Lambda checks against the code",
+                ],
                 "SubnetIds": [
                     "Type": "List<AWS::EC2::Subnet::Id>",
                     "Description": "Private subnets that reach the customers' databases",
@@ -237,6 +249,7 @@ public struct StackTemplates: Sendable {
             "Resources": .object(JSONObject(resources)),
             "Outputs": [
                 "FunctionArn": ["Value": getAtt("Function", "Arn")],
+                "FunctionAliasArn": ["Value": sub("${Function.Arn}:live")],
                 "LogGroup": ["Value": ref("LogGroup")],
                 "AlarmTopicArn": ["Value": alarmTopic],
                 "CasesQueueUrl": ["Value": ref("CasesQueue")],
@@ -547,6 +560,30 @@ public struct StackTemplates: Sendable {
 
     static func policy(_ statements: [JSONValue]) -> JSONValue {
         ["Version": "2012-10-17", "Statement": .array(statements)]
+    }
+
+    // MARK: - Versions
+
+    /// The function's version for the zip `CodeSha256` names. A new zip replaces the resource, which publishes a
+    /// new version; the old one is retained (`Retain`), so that `make rollback` can point the alias back at it.
+    /// Lambda publishes the version only if the code's hash is the one given.
+    static func version(of function: String) -> JSONValue {
+        [
+            "Type": "AWS::Lambda::Version", "DeletionPolicy": "Retain", "UpdateReplacePolicy": "Retain",
+            "Properties": [
+                "FunctionName": ref(function),
+                "CodeSha256": ref("CodeSha256"),
+                "Description": ["Fn::Join": ["", ["zip ", ref("CodeKey")]]],
+            ],
+        ]
+    }
+
+    /// The `live` alias, which the state machines and the worker's event source invoke.
+    static func alias(of function: String, version: String) -> JSONValue {
+        [
+            "Type": "AWS::Lambda::Alias",
+            "Properties": ["FunctionName": ref(function), "FunctionVersion": getAtt(version, "Version"), "Name": "live"],
+        ]
     }
 
     /// `customers-001.json` → `Customers001`.

@@ -267,3 +267,101 @@ import Testing
         return result
     }
 }
+
+/// The stack's defences of issue 25 and the versions of issue 26, as values: what moto does not model or check
+/// (resources, conditions, alarms, schedules, aliases) is checked here.
+@Suite struct StackSecurityTests {
+    static let files = StackTemplates(plan: CollectionPlan(catalog: Fixtures.catalog(customers: 2))).files
+    static var parent: JSONValue { files[0].template }
+    static var customers: JSONValue { files[1].template }
+
+    /// The actions of role `role`'s statements, with `Fn::If` branches taken both ways.
+    static func actions(_ role: String) -> Set<String> {
+        var found: Set<String> = []
+        func visit(_ value: JSONValue) {
+            switch value {
+            case .object(let fields):
+                if let action = fields["Action"] {
+                    if case .string(let one) = action { found.insert(one) }
+                    for case .string(let each) in action.items { found.insert(each) }
+                }
+                for (_, member) in fields { visit(member) }
+            case .array(let items): items.forEach(visit)
+            default: break
+            }
+        }
+        visit(parent["Resources", role, "Properties", "Policies"] ?? .null)
+        return found
+    }
+
+    @Test("the worker's role holds every call its code makes, DescribeCases among them; the function's its own")
+    func roles() {
+        #expect(
+            Self.actions("CasesRole").isSuperset(of: [
+                "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem",
+                "support:CreateCase", "support:DescribeCases", "support:AddCommunicationToCase", "support:ResolveCase",
+                "secretsmanager:GetSecretValue",
+            ]))
+        #expect(Self.actions("FunctionRole").contains("cloudwatch:PutMetricData"))
+        #expect(
+            Self.parent["Resources", "FunctionRole", "Properties", "Policies", 0, "PolicyDocument", "Statement", 2,
+                "Condition"] == ["StringEquals": ["cloudwatch:namespace": ["Ref": "Namespace"]]])
+    }
+
+    @Test("trust policies name their source: this account's state machines, the deployment's schedule group")
+    func trust() {
+        let scheduler = Self.parent["Resources", "SchedulerRole", "Properties", "AssumeRolePolicyDocument", "Statement", 0]
+        #expect(scheduler?["Condition", "StringEquals", "aws:SourceAccount"] == ["Ref": "AWS::AccountId"])
+        #expect(
+            scheduler?["Condition", "ArnLike", "aws:SourceArn"]
+                == ["Fn::Sub": "arn:${AWS::Partition}:scheduler:${AWS::Region}:${AWS::AccountId}:schedule-group/${Name}"])
+        let states = Self.parent["Resources", "StatesRole", "Properties", "AssumeRolePolicyDocument", "Statement", 0]
+        #expect(states?["Condition", "StringEquals", "aws:SourceAccount"] == ["Ref": "AWS::AccountId"])
+        #expect(
+            Self.parent["Parameters", "Name", "AllowedPattern"] == "^[A-Za-z0-9]+(-[A-Za-z0-9]+)*$",
+            "no --, so Name--* matches this deployment's state machines only")
+    }
+
+    @Test("state machines invoke the live alias, log their failures, and every schedule is in the group")
+    func customersStack() throws {
+        #expect(
+            Self.parent["Resources", "Customers001", "Properties", "Parameters", "FunctionArn"] == [
+                "Fn::Sub": "${Function.Arn}:live"
+            ])
+        #expect(Self.parent["Resources", "FunctionAlias", "Properties", "Name"] == "live")
+        #expect(
+            Self.parent["Resources", "FunctionAlias", "Properties", "FunctionVersion"] == [
+                "Fn::GetAtt": ["FunctionVersion", "Version"]
+            ])
+        #expect(Self.parent["Resources", "FunctionVersion", "UpdateReplacePolicy"] == "Retain")
+        #expect(Self.parent["Resources", "FunctionVersion", "Properties", "CodeSha256"] == ["Ref": "CodeSha256"])
+        let resources = try #require(Self.customers["Resources"])
+        for key in resources.objectKeys {
+            let resource = try #require(resources[key])
+            if resource["Type"] == "AWS::StepFunctions::StateMachine" {
+                #expect(resource["Properties", "LoggingConfiguration", "Level"] == "ERROR")
+                #expect(resource["Properties", "LoggingConfiguration", "IncludeExecutionData"] == false)
+                #expect(
+                    (resource["Properties", "StateMachineName", "Fn::Sub"]).map { "\($0)".contains("${Name}--") }
+                        == true)
+            }
+            if resource["Type"] == "AWS::Scheduler::Schedule" {
+                #expect(resource["Properties", "GroupName"] == ["Ref": "ScheduleGroup"])
+            }
+        }
+    }
+
+    @Test("the topic is under the stack's key, the table recoverable and kept, concurrency bounded")
+    func resources() {
+        #expect(Self.parent["Resources", "AlarmTopic", "Properties", "KmsMasterKeyId"] == ["Ref": "AlarmTopicKey"])
+        #expect(Self.parent["Resources", "AlarmTopicKey", "Properties", "EnableKeyRotation"] == true)
+        #expect(
+            Self.parent["Resources", "CasesTable", "Properties", "PointInTimeRecoverySpecification"] == [
+                "PointInTimeRecoveryEnabled": true
+            ])
+        #expect(Self.parent["Resources", "CasesTable", "DeletionPolicy"] == "Retain")
+        #expect(
+            Self.parent["Resources", "CasesEventSource", "Properties", "ScalingConfig"] == ["MaximumConcurrency": 2])
+        #expect(Self.parent["Resources", "Function", "Properties", "ReservedConcurrentExecutions", "Fn::If", 0] == "HasReservedConcurrency")
+    }
+}
