@@ -148,12 +148,15 @@ public struct CatalogChange: Sendable {
                     dimensions: spec.dimensions.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }
                         .joined(separator: ", "))
                 result[name] = AlarmSettings(
-                    threshold: alarm.threshold, comparison: spec.comparison.rawValue, statistic: spec.statistic.rawValue,
+                    threshold: alarm.threshold, comparison: spec.comparison.rawValue,
+                    statistic: spec.statistic.rawValue,
                     period: spec.period, periods: spec.periods, datapointsToAlarm: spec.datapointsToAlarm,
                     missingData: spec.missingData.rawValue,
                     severity: (spec.cases.over(customerPolicy).severity ?? .low).rawValue)
             }
-            result[AlarmName(customer: customer.customer.opname, query: "collection", metric: "QuerySucceeded", dimensions: "")] =
+            result[
+                AlarmName(
+                    customer: customer.customer.opname, query: "collection", metric: "QuerySucceeded", dimensions: "")] =
                 AlarmSettings(
                     threshold: 1, comparison: AlarmSpec.Comparison.lessThanThreshold.rawValue,
                     statistic: AlarmSpec.Statistic.minimum.rawValue, period: customer.healthPeriod, periods: 3,

@@ -150,7 +150,8 @@ public struct StackTemplates: Sendable {
                     // Scheduler names the schedule group as the source, never a schedule: the deployment's own.
                     "AssumeRolePolicyDocument": assumeRole(
                         "scheduler.amazonaws.com",
-                        sourceArn: sub("arn:${AWS::Partition}:scheduler:${AWS::Region}:${AWS::AccountId}:schedule-group/${Name}")),
+                        sourceArn: sub(
+                            "arn:${AWS::Partition}:scheduler:${AWS::Region}:${AWS::AccountId}:schedule-group/${Name}")),
                     "Policies": [
                         [
                             "PolicyName": "start-collections",
@@ -582,7 +583,9 @@ public struct StackTemplates: Sendable {
     static func alias(of function: String, version: String) -> JSONValue {
         [
             "Type": "AWS::Lambda::Alias",
-            "Properties": ["FunctionName": ref(function), "FunctionVersion": getAtt(version, "Version"), "Name": "live"],
+            "Properties": [
+                "FunctionName": ref(function), "FunctionVersion": getAtt(version, "Version"), "Name": "live",
+            ],
         ]
     }
 

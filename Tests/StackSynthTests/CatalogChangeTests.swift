@@ -45,18 +45,23 @@ import Testing
     func customerAdded() throws {
         let edited = Self.base.replacingOccurrences(
             #"{"opname": "Plant B""#,
-            with: #"{"opname": "Plant C", "ip": "h", "database": "d", "version": "1", "threshold": 5, "interval": 300}, {"opname": "Plant B""#
+            with:
+                #"{"opname": "Plant C", "ip": "h", "database": "d", "version": "1", "threshold": 5, "interval": 300}, {"opname": "Plant B""#
         )
         let change = try Self.change(edited)
         #expect(change.customersAdded == ["Plant C"] && change.customersRemoved.isEmpty)
-        #expect(change.schedules.map { "\($0.customer) \($0.query) \($0.before ?? 0) \($0.after ?? 0)" } == ["Plant C sessions 0 300"])
+        #expect(
+            change.schedules.map { "\($0.customer) \($0.query) \($0.before ?? 0) \($0.after ?? 0)" } == [
+                "Plant C sessions 0 300"
+            ])
         #expect(
             change.alarms.map(\.name.text).sorted()
                 == ["Plant C / collection / QuerySucceeded", "Plant C / sessions / active (region=north)"])
         #expect(change.alarms.allSatisfy { $0.before == nil && $0.after != nil })
         #expect(change.costAfter.total > change.costBefore.total)
         #expect(change.markdown.contains("- added: **Plant C**"))
-        #expect(change.markdown.contains("| Plant C / sessions / active (region=north) | added: GreaterThanThreshold 5"))
+        #expect(
+            change.markdown.contains("| Plant C / sessions / active (region=north) | added: GreaterThanThreshold 5"))
     }
 
     @Test("a threshold, a severity and an interval changed: each named with before and after")
@@ -69,7 +74,8 @@ import Testing
         let a = try #require(change.alarms.first { $0.name.customer == "Plant A" && $0.name.metric == "active" })
         #expect(a.differences == ["threshold 80 → 90", "severity low → high"])
         // Collected every two minutes, the customer's collection alarm looks at two-minute periods.
-        let health = try #require(change.alarms.first { $0.name.customer == "Plant A" && $0.name.query == "collection" })
+        let health = try #require(
+            change.alarms.first { $0.name.customer == "Plant A" && $0.name.query == "collection" })
         #expect(health.differences == ["period 60 s → 120 s"])
         let b = try #require(change.alarms.first { $0.name.customer == "Plant B" && $0.name.metric == "active" })
         #expect(b.differences == ["severity low → high"])

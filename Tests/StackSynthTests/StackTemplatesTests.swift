@@ -304,17 +304,21 @@ import Testing
             ]))
         #expect(Self.actions("FunctionRole").contains("cloudwatch:PutMetricData"))
         #expect(
-            Self.parent["Resources", "FunctionRole", "Properties", "Policies", 0, "PolicyDocument", "Statement", 2,
+            Self.parent[
+                "Resources", "FunctionRole", "Properties", "Policies", 0, "PolicyDocument", "Statement", 2,
                 "Condition"] == ["StringEquals": ["cloudwatch:namespace": ["Ref": "Namespace"]]])
     }
 
     @Test("trust policies name their source: this account's state machines, the deployment's schedule group")
     func trust() {
-        let scheduler = Self.parent["Resources", "SchedulerRole", "Properties", "AssumeRolePolicyDocument", "Statement", 0]
+        let scheduler = Self.parent[
+            "Resources", "SchedulerRole", "Properties", "AssumeRolePolicyDocument", "Statement", 0]
         #expect(scheduler?["Condition", "StringEquals", "aws:SourceAccount"] == ["Ref": "AWS::AccountId"])
         #expect(
             scheduler?["Condition", "ArnLike", "aws:SourceArn"]
-                == ["Fn::Sub": "arn:${AWS::Partition}:scheduler:${AWS::Region}:${AWS::AccountId}:schedule-group/${Name}"])
+                == [
+                    "Fn::Sub": "arn:${AWS::Partition}:scheduler:${AWS::Region}:${AWS::AccountId}:schedule-group/${Name}"
+                ])
         let states = Self.parent["Resources", "StatesRole", "Properties", "AssumeRolePolicyDocument", "Statement", 0]
         #expect(states?["Condition", "StringEquals", "aws:SourceAccount"] == ["Ref": "AWS::AccountId"])
         #expect(
@@ -362,6 +366,8 @@ import Testing
         #expect(Self.parent["Resources", "CasesTable", "DeletionPolicy"] == "Retain")
         #expect(
             Self.parent["Resources", "CasesEventSource", "Properties", "ScalingConfig"] == ["MaximumConcurrency": 2])
-        #expect(Self.parent["Resources", "Function", "Properties", "ReservedConcurrentExecutions", "Fn::If", 0] == "HasReservedConcurrency")
+        #expect(
+            Self.parent["Resources", "Function", "Properties", "ReservedConcurrentExecutions", "Fn::If", 0]
+                == "HasReservedConcurrency")
     }
 }
