@@ -27,7 +27,7 @@ help:
 	@echo "make synth    dist/stack: the CloudFormation stack for CATALOG (default catalog.json), linted, with its cost"
 	@echo "make plan BASE=old-catalog.json   what changing the catalog from BASE to CATALOG does (Markdown)"
 	@echo "make deploy STACK=name BUCKET=bucket ENV=production   package, synth, upload by sha256, change set, deploy"
-	@echo "make rollback STACK=name   point the functions' live alias back at the version before"
+	@echo "make rollback STACK=name   point the metrics function's live alias back at the version before"
 	@echo "make hot-symbols  regenerate bench/hot-symbols.txt, the Lambda build's function order (after larger changes)"
 	@echo "make bench    benchmarks against the Python peers (not part of make test)"
 	@echo "make gameday  faults on the link, PostgreSQL failures and a failover under load; writes bench/gameday.md"
@@ -66,8 +66,10 @@ synth: release
 
 # What changing the catalog from BASE (the base branch's) to CATALOG does, as Markdown for a pull request
 # (PLAN_FLAGS="--json" for tools, "--exit-code" to exit 2 when something changes).
-plan: build
-	"$$($(SWIFT) build --show-bin-path)/onprem-watch" plan --base $(BASE) --catalog $(CATALOG) $(PLAN_FLAGS)
+plan: deps
+	@# The build's own lines go to stderr: stdout is the plan alone, for a comment or a JSON tool.
+	@$(SWIFT) build >&2
+	@"$$($(SWIFT) build --show-bin-path)/onprem-watch" plan --base $(BASE) --catalog $(CATALOG) $(PLAN_FLAGS)
 
 # The pipeline's one entry point (docs/pipeline.md): the zip and the stack built once, uploaded by content, one
 # change set printed, executed and waited for. STACK= the stack's name, BUCKET= the artifact bucket, ENV= the
@@ -77,11 +79,12 @@ ENV ?= production
 deploy: $(if $(SKIP_BUILD),deploy-deps,package synth)
 	@test -n "$(BUCKET)" || { echo "make deploy: BUCKET= names the artifact bucket (the bootstrap stack's)"; exit 2; }
 	python3 scripts/deploy.py --stack $(STACK) --bucket $(BUCKET) --params deploy/$(ENV).json --zip $(ZIP) \
-		--templates $(STACK_DIR) $(if $(CFN_ROLE_ARN),--role-arn $(CFN_ROLE_ARN)) $(DEPLOY_FLAGS)
+		--templates $(STACK_DIR) $(if $(CFN_ROLE_ARN),--role-arn $(CFN_ROLE_ARN)) \
+		$(if $(PERMISSIONS_BOUNDARY_ARN),--set PermissionsBoundaryArn=$(PERMISSIONS_BOUNDARY_ARN)) $(DEPLOY_FLAGS)
 
-# Points both functions' live alias at the version before (or ROLLBACK_FLAGS="--to N"); no deploy needed.
+# Points the metrics function's live alias at the version before (or ROLLBACK_FLAGS="--to N"); no deploy needed.
 rollback: deploy-deps
-	python3 scripts/rollback.py --stack $(STACK) $(ROLLBACK_FLAGS)
+	python3 scripts/rollback.py --stack $(STACK) $(if $(BUCKET),--bucket $(BUCKET)) $(ROLLBACK_FLAGS)
 
 # What deploying built bytes and rolling back need on a bare runner: boto3, nothing of the build.
 deploy-deps:
@@ -108,7 +111,9 @@ lint-pipeline: deps
 	cfn-lint -- deploy/bootstrap.json
 	BC_SKIP_MAPPING=TRUE .build-tools/checkov/bin/checkov --framework cloudformation --skip-download --compact \
 		--quiet -f deploy/bootstrap.json
-	@echo "lint-pipeline: deploy/bootstrap.json passed cfn-lint and checkov"
+	@# CloudFormation takes a template file of at most 51,200 bytes without an S3 bucket, which bootstrap makes.
+	@test "$$(wc -c < deploy/bootstrap.json)" -le 51200 || { echo "deploy/bootstrap.json is over 51,200 bytes"; exit 1; }
+	@echo "lint-pipeline: deploy/bootstrap.json passed cfn-lint and checkov, and is under 51,200 bytes"
 
 # libFuzzer targets (Fuzz/): FUZZ_SECONDS each, default 180; findings land in Fuzz/Crashes (docs/testing.md).
 FUZZ_SECONDS ?= 180

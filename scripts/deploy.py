@@ -34,6 +34,7 @@ import datetime
 import hashlib
 import json
 import pathlib
+import re
 import sys
 import time
 
@@ -166,7 +167,10 @@ def report_failure(cfn, stack, since, status, reason=""):
     for event in events:
         print(f"  {event['StackName']}: {event['LogicalResourceId']} ({event['ResourceType']}) "
               f"{event['ResourceStatus']}: {event.get('ResourceStatusReason', '')}", file=sys.stderr)
-    if status and status.endswith("ROLLBACK_COMPLETE"):
+    if status == "ROLLBACK_COMPLETE":
+        print("CloudFormation rolled the stack's first deploy back: nothing of it runs. Delete the stack (aws "
+              f"cloudformation delete-stack --stack-name {stack}) before the next deploy.", file=sys.stderr)
+    elif status and status.endswith("ROLLBACK_COMPLETE"):
         print("CloudFormation rolled the stack back: what was deployed before still runs.", file=sys.stderr)
     elif status and status.endswith("ROLLBACK_FAILED"):
         print("The rollback failed too: see the events above, then `aws cloudformation continue-update-rollback`.",
@@ -180,6 +184,9 @@ def deploy(args):
         raise DeployError("no region: --region, AWS_REGION or AWS_DEFAULT_REGION")
     s3, cfn = session.client("s3"), session.client("cloudformation")
     parameters, tags = read_parameters(args.params)
+    for setting in args.set or []:
+        key, _, value = setting.partition("=")
+        parameters[key] = value
     parent = pathlib.Path(args.templates) / "template.json"
     declared = json.loads(parent.read_text()).get("Parameters", {})
     unknown = sorted(set(parameters) - set(declared))
@@ -195,6 +202,12 @@ def deploy(args):
     # The resources are named after the stack unless the parameters file names them otherwise: the bootstrap
     # stack's execution role may touch only resources named from the stack's name.
     parameters.setdefault("Name", args.stack)
+    name_rule = declared.get("Name", {})
+    if name_rule.get("AllowedPattern") and (
+            not re.fullmatch(name_rule["AllowedPattern"], parameters["Name"])
+            or len(parameters["Name"]) > name_rule.get("MaxLength", 1 << 30)):
+        raise DeployError(f"Name {parameters['Name']!r} (the stack's name unless the parameters file says): letters, "
+                          f"digits and single hyphens, at most {name_rule.get('MaxLength')} characters")
     if "CodeSha256" in declared:  # the templates that publish a version per zip take its hash, as Lambda gives it
         parameters["CodeSha256"] = base64.b64encode(hashlib.sha256(zip_bytes).digest()).decode()
 
@@ -214,10 +227,13 @@ def deploy(args):
         Parameters=[{"ParameterKey": key, "ParameterValue": value} for key, value in sorted(parameters.items())],
         Capabilities=["CAPABILITY_IAM", "CAPABILITY_NAMED_IAM"], IncludeNestedStacks=True,
         Tags=[{"Key": key, "Value": str(value)} for key, value in tags.items()], **role)["Id"]
+    waiting = time.monotonic()
     while True:
         described = cfn.describe_change_set(ChangeSetName=change_set)
         if described["Status"] not in ("CREATE_PENDING", "CREATE_IN_PROGRESS"):
             break
+        if time.monotonic() - waiting > args.timeout:
+            raise DeployError(f"change set {name} still {described['Status']} after {args.timeout} s")
         time.sleep(args.poll)
     since = described["CreationTime"]
     if described["Status"] == "FAILED":
@@ -247,7 +263,32 @@ def deploy(args):
         report_failure(cfn, args.stack, since, status)
         return 1
     print(f"Stack {args.stack}: {status}")
+    record_served(session, s3, cfn, args.bucket, args.stack, code_key)
     return 0
+
+
+def record_served(session, s3, cfn, bucket, stack, code_key):
+    """Appends the version the live alias now runs to s3://BUCKET/onprem-watch/served/STACK.json, so that `make
+    rollback` goes back to a version that served, never to one that a failed deploy published and CloudFormation
+    kept (old versions are retained). Best effort: a stack without the alias, or a moto without aliases, records
+    nothing and says so."""
+    key = f"{PREFIX}/served/{stack}.json"
+    try:
+        outputs = {o["OutputKey"]: o["OutputValue"]
+                   for o in cfn.describe_stacks(StackName=stack)["Stacks"][0].get("Outputs", [])}
+        function, alias = outputs["FunctionAliasArn"].rsplit(":", 1)
+        version = session.client("lambda").get_alias(FunctionName=function, Name=alias)["FunctionVersion"]
+        try:
+            served = json.loads(s3.get_object(Bucket=bucket, Key=key)["Body"].read())
+        except ClientError:
+            served = []
+        if not served or served[-1]["version"] != version:
+            served.append({"version": version, "codeKey": code_key,
+                           "at": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds")})
+            s3.put_object(Bucket=bucket, Key=key, Body=json.dumps(served, indent=1).encode())
+        print(f"served: version {version} of {function}, recorded in s3://{bucket}/{key}")
+    except (ClientError, BotoCoreError, KeyError, ResponseParserError) as error:
+        print(f"served: not recorded ({error.__class__.__name__}: {error})")
 
 
 def main():
@@ -259,6 +300,8 @@ def main():
     parser.add_argument("--templates", required=True, help="synth's directory: template.json and nested ones")
     parser.add_argument("--region")
     parser.add_argument("--role-arn", help="the CloudFormation execution role (the bootstrap stack's)")
+    parser.add_argument("--set", action="append", metavar="KEY=VALUE",
+                        help="a parameter over the parameters file's (PermissionsBoundaryArn=...)")
     parser.add_argument("--create-bucket", action="store_true", help="make the bucket if missing (tests only)")
     parser.add_argument("--poll", type=float, default=5, help="seconds between status checks")
     parser.add_argument("--timeout", type=float, default=3600, help="seconds to wait for the stack")

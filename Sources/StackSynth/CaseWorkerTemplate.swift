@@ -33,6 +33,7 @@ extension StackTemplates {
         [
             "CreateTopic": ["Fn::Equals": [ref("AlarmTopicArn"), ""]],
             "HasWebhookSecret": ["Fn::Not": [["Fn::Equals": [ref("CaseWebhookSecretArn"), ""]]]],
+            "HasPermissionsBoundary": ["Fn::Not": [["Fn::Equals": [ref("PermissionsBoundaryArn"), ""]]]],
             "HasReservedConcurrency": ["Fn::Not": [["Fn::Equals": [ref("ReservedConcurrency"), 0]]]],
         ]
     }
@@ -141,6 +142,7 @@ extension StackTemplates {
             "CasesRole": [
                 "Type": "AWS::IAM::Role",
                 "Properties": [
+                    "PermissionsBoundary": permissionsBoundary,
                     "AssumeRolePolicyDocument": assumeRole("lambda.amazonaws.com"),
                     "Policies": [["PolicyName": "onprem-watch-cases", "PolicyDocument": policy(workerStatements)]],
                 ],

@@ -86,12 +86,17 @@ public struct CatalogChange: Sendable {
     public var customersRemoved: [String]
     public var schedules: [ScheduleChange]
     public var alarms: [AlarmChange]
+    /// Queries whose definition changed otherwise (SQL, units, dimension, limits): what each run collects.
+    public var queriesChanged: [String]
+    /// Customers kept whose entry changed otherwise (connection, TLS, login, cases, packs): how each is reached.
+    public var customersChanged: [String]
     public var costBefore: CostEstimate
     public var costAfter: CostEstimate
 
     /// Whether the change changes nothing an operator would see (the bill included).
     public var isEmpty: Bool {
         customersAdded.isEmpty && customersRemoved.isEmpty && schedules.isEmpty && alarms.isEmpty
+            && queriesChanged.isEmpty && customersChanged.isEmpty
             && CostEstimate.dollars(costBefore.total) == CostEstimate.dollars(costAfter.total)
     }
 
@@ -117,6 +122,31 @@ public struct CatalogChange: Sendable {
         alarms = Set(oldAlarms.keys).union(newAlarms.keys).sorted().compactMap { name in
             let (old, new) = (oldAlarms[name], newAlarms[name])
             return old == new ? nil : AlarmChange(name: name, before: old, after: new)
+        }
+        // What the other lists say (alarms, thresholds, intervals) is left out, so each change is said once.
+        func definition(_ query: QueryDefinition) -> QueryDefinition {
+            var copy = query
+            copy.alarms = []
+            copy.interval = nil
+            return copy
+        }
+        let oldQueries = Dictionary(grouping: base.queries, by: \.name).mapValues { $0.map(definition) }
+        let newQueries = Dictionary(grouping: catalog.queries, by: \.name).mapValues { $0.map(definition) }
+        queriesChanged = Set(oldQueries.keys).intersection(newQueries.keys).sorted().filter {
+            oldQueries[$0] != newQueries[$0]
+        }
+        func entry(_ customer: Customer) -> Customer {
+            var copy = customer
+            copy.threshold = nil
+            copy.thresholds = [:]
+            copy.interval = nil
+            return copy
+        }
+        let oldCustomers = Dictionary(
+            base.customers.map { ($0.opname, entry($0)) }, uniquingKeysWith: { first, _ in first })
+        customersChanged = catalog.customers.compactMap { customer in
+            guard let old = oldCustomers[customer.opname], old != entry(customer) else { return nil }
+            return customer.opname
         }
         costBefore = CostEstimate(
             plan: before, dashboards: StackTemplates.dashboardPages(before.customers).count, assumptions: assumptions)
@@ -177,8 +207,18 @@ public struct CatalogChange: Sendable {
         }
         if !customersAdded.isEmpty || !customersRemoved.isEmpty {
             lines.append("### Customers")
-            lines += customersAdded.map { "- added: **\($0)**" }
-            lines += customersRemoved.map { "- removed: **\($0)** (its state machines, schedules and alarms go)" }
+            lines += customersAdded.map { "- added: **\(Self.cell($0))**" }
+            lines += customersRemoved.map {
+                "- removed: **\(Self.cell($0))** (its state machines, schedules and alarms go)"
+            }
+            lines.append("")
+        }
+        if !queriesChanged.isEmpty || !customersChanged.isEmpty {
+            lines.append("### Definitions")
+            lines += queriesChanged.map { "- query **\(Self.cell($0))**: its SQL, units, dimension or limits changed" }
+            lines += customersChanged.map {
+                "- customer **\(Self.cell($0))**: its connection, TLS, login, cases or packs changed"
+            }
             lines.append("")
         }
         if !schedules.isEmpty {
@@ -230,6 +270,8 @@ public struct CatalogChange: Sendable {
                 "added": .array(customersAdded.map { .string($0) }),
                 "removed": .array(customersRemoved.map { .string($0) }),
             ],
+            "queriesChanged": .array(queriesChanged.map { .string($0) }),
+            "customersChanged": .array(customersChanged.map { .string($0) }),
             "schedules": .array(
                 schedules.map {
                     [
@@ -260,9 +302,18 @@ public struct CatalogChange: Sendable {
 
     static func every(_ seconds: Int?) -> String { seconds.map { "every \($0) s" } ?? "–" }
 
-    /// Text in a table cell: a `|` or a line break would end it.
+    /// Text in Markdown: a `|` or a line break would end a table's cell, and `*`, `_`, `` ` ``, `<`, `[` and `@`
+    /// would format it, link it or mention someone.
     static func cell(_ text: String) -> String {
-        text.replacing("|", with: "\\|").replacing("\n", with: " ")
+        var out = ""
+        for char in text {
+            switch char {
+            case "\n", "\r": out += " "
+            case "|", "*", "_", "`", "<", ">", "[", "]", "\\", "@", "#": out += "\\" + String(char)
+            default: out.append(char)
+            }
+        }
+        return out
     }
 
     static func number(_ value: Double) -> String {

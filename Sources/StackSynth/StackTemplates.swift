@@ -88,6 +88,7 @@ public struct StackTemplates: Sendable {
                     )
                 ]),
                 "Properties": [
+                    "PermissionsBoundary": permissionsBoundary,
                     "AssumeRolePolicyDocument": assumeRole("lambda.amazonaws.com"),
                     "Policies": [["PolicyName": "onprem-watch", "PolicyDocument": policy(functionStatements(plan))]],
                 ],
@@ -138,6 +139,7 @@ public struct StackTemplates: Sendable {
             "StatesRole": [
                 "Type": "AWS::IAM::Role",
                 "Properties": [
+                    "PermissionsBoundary": permissionsBoundary,
                     "AssumeRolePolicyDocument": assumeRole(
                         "states.amazonaws.com",
                         sourceArn: sub("arn:${AWS::Partition}:states:${AWS::Region}:${AWS::AccountId}:stateMachine:*")),
@@ -148,6 +150,7 @@ public struct StackTemplates: Sendable {
                 "Type": "AWS::IAM::Role",
                 "Properties": [
                     // Scheduler names the schedule group as the source, never a schedule: the deployment's own.
+                    "PermissionsBoundary": permissionsBoundary,
                     "AssumeRolePolicyDocument": assumeRole(
                         "scheduler.amazonaws.com",
                         sourceArn: sub(
@@ -233,7 +236,14 @@ public struct StackTemplates: Sendable {
                     "Type": "String", "Default": "emf", "AllowedValues": ["emf", "cloudwatch"],
                     "Description": "emf: metrics through the log group (cheapest); cloudwatch: PutMetricData",
                 ],
-                "Namespace": ["Type": "String", "Default": "OnPremWatch", "Description": "CloudWatch namespace"],
+                "Namespace": [
+                    "Type": "String", "Default": "OnPremWatch", "MaxLength": 64, "Description": "CloudWatch namespace",
+                ],
+                "PermissionsBoundaryArn": [
+                    "Type": "String", "Default": "",
+                    "Description":
+                        "A managed policy every role of the stack gets as its permissions boundary (the bootstrap stack's <Env>RoleBoundaryArn; empty: none)",
+                ],
                 "MemorySize": ["Type": "Number", "Default": 128, "MinValue": 128, "MaxValue": 10240],
                 "Timeout": ["Type": "Number", "Default": 30, "MinValue": 3, "MaxValue": 900],
                 "ReservedConcurrency": [
@@ -565,21 +575,36 @@ public struct StackTemplates: Sendable {
 
     // MARK: - Versions
 
-    /// The function's version for the zip `CodeSha256` names. A new zip replaces the resource, which publishes a
-    /// new version; the old one is retained (`Retain`), so that `make rollback` can point the alias back at it.
-    /// Lambda publishes the version only if the code's hash is the one given.
+    /// The function's version for the zip `CodeSha256` names and the settings the parameters give it. A version
+    /// freezes the function's code and configuration, so a new zip, or a new namespace, sink, memory, timeout or
+    /// network, changes the description and so replaces the resource, which publishes a new version; the old one
+    /// is retained (`Retain`), so that `make rollback` can point the alias back at it. Lambda publishes the version
+    /// only if the code's hash is the one given.
     static func version(of function: String) -> JSONValue {
         [
             "Type": "AWS::Lambda::Version", "DeletionPolicy": "Retain", "UpdateReplacePolicy": "Retain",
             "Properties": [
                 "FunctionName": ref(function),
                 "CodeSha256": ref("CodeSha256"),
-                "Description": ["Fn::Join": ["", ["zip ", ref("CodeKey")]]],
+                "Description": [
+                    "Fn::Join": [
+                        " ",
+                        [
+                            ref("CodeSha256"), ref("Namespace"), ref("MetricsSink"), ref("MemorySize"), ref("Timeout"),
+                            ["Fn::Join": [",", ref("SubnetIds")]], ["Fn::Join": [",", ref("SecurityGroupIds")]],
+                        ],
+                    ]
+                ],
             ],
         ]
     }
 
-    /// The `live` alias, which the state machines and the worker's event source invoke.
+    /// The role's permissions boundary, where the stack's parameter names one.
+    static var permissionsBoundary: JSONValue {
+        ["Fn::If": ["HasPermissionsBoundary", ref("PermissionsBoundaryArn"), ref("AWS::NoValue")]]
+    }
+
+    /// The `live` alias, which the state machines invoke.
     static func alias(of function: String, version: String) -> JSONValue {
         [
             "Type": "AWS::Lambda::Alias",

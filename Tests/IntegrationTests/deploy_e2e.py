@@ -302,6 +302,13 @@ def main():
     report["broken_catalog"] = (broken_synth["stdout"] + broken_synth["stderr"]).strip().splitlines()[0]
     checks["broken_catalog_stops_at_synth"] = (broken_synth["exit"] != 0 and "Broken" in report["broken_catalog"]
                                                and moto.snapshot() == before)
+    # 5. make rollback goes back to the last version that served, never to one a failed deploy published (moto
+    #    models no alias, so this is the choice itself, as values).
+    sys.path.insert(0, str(ROOT / "scripts"))
+    from rollback import previous  # noqa: E402
+    checks["rollback_skips_versions_that_never_served"] = (
+        previous(["$LATEST", "1", "2", "3", "4"], "4", served=["1", "2", "4"]) == "2"
+        and previous(["$LATEST", "1", "2", "3"], "3") == "2" and previous(["$LATEST", "1"], "1") is None)
     return finish(report)
 
 

@@ -98,9 +98,21 @@ import Testing
         #expect(change.costAfter.total < change.costBefore.total)
     }
 
+    @Test("a query's SQL and a customer's connection changed: said, and the plan is not empty")
+    func definitions() throws {
+        var edited = Self.base.replacingOccurrences("select 1 as active", with: "select 2 as active")
+        edited = edited.replacingOccurrences(
+            #"{"opname": "Plant B", "ip": "h""#, with: #"{"opname": "Plant B", "ip": "db.plant-b.example""#)
+        let change = try Self.change(edited)
+        #expect(!change.isEmpty && change.alarms.isEmpty)
+        #expect(change.queriesChanged == ["sessions"] && change.customersChanged == ["Plant B"])
+        #expect(change.markdown.contains("- query **sessions**: its SQL"))
+    }
+
     @Test("names with a | stay in their table cell")
     func cells() {
         #expect(CatalogChange.cell("a | b\nc") == #"a \| b c"#)
+        #expect(CatalogChange.cell("@team *x*") == #"\@team \*x\*"#)
     }
 }
 
