@@ -33,6 +33,7 @@ import base64
 import datetime
 import hashlib
 import json
+import os
 import pathlib
 import re
 import sys
@@ -178,7 +179,8 @@ def report_failure(cfn, stack, since, status, reason=""):
 
 
 def deploy(args):
-    session = boto3.Session(region_name=args.region)
+    # AWS_REGION as Lambda and the function name it; boto3 reads only AWS_DEFAULT_REGION and the config file.
+    session = boto3.Session(region_name=args.region or os.environ.get("AWS_REGION") or None)
     region = session.region_name
     if not region:
         raise DeployError("no region: --region, AWS_REGION or AWS_DEFAULT_REGION")

@@ -21,6 +21,7 @@ does (boto3 reads it).
 """
 import argparse
 import json
+import os
 import sys
 
 import boto3
@@ -57,6 +58,9 @@ def main():
     parser.add_argument("--to", help="the version to point at (default: the one before the alias's)")
     options = parser.parse_args()
 
+    # AWS_REGION as Lambda names it; boto3 itself reads only AWS_DEFAULT_REGION and the config file.
+    if os.environ.get("AWS_REGION") and not os.environ.get("AWS_DEFAULT_REGION"):
+        os.environ["AWS_DEFAULT_REGION"] = os.environ["AWS_REGION"]
     outputs = {o["OutputKey"]: o["OutputValue"] for o in
                boto3.client("cloudformation").describe_stacks(StackName=options.stack)["Stacks"][0].get("Outputs", [])}
     lambdas = boto3.client("lambda")
