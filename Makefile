@@ -17,7 +17,7 @@ RELEASE_FLAGS := -c release --static-swift-stdlib -Xswiftc -Osize -Xswiftc -Xcla
 STAGE := $(LAMBDA_SCRATCH)/stage
 ZIP := dist/onprem-watch.zip
 
-.PHONY: help deps deploy-deps lint-pipeline build release stage package synth plan deploy rollback test lint demo replay bench gameday hot-symbols fuzz clean
+.PHONY: help deps deploy-deps lint-pipeline check-model build release stage package synth plan deploy rollback test lint demo replay bench gameday hot-symbols fuzz clean
 
 help:
 	@echo "make demo     build, start a local PostgreSQL and emulators, run the real job on sample events"
@@ -91,7 +91,7 @@ deploy-deps:
 	@python3 -c 'import boto3' 2>/dev/null || python3 -m pip install --quiet --disable-pip-version-check boto3
 
 # The package test runs the zip in a clean Debian root (scripts/make-rootfs.sh; made afresh under CI=true).
-test: deps lint lint-pipeline package
+test: deps lint lint-pipeline check-model package
 	$(SWIFT) build --build-tests
 	ONPREM_TEST_ZIP=$(CURDIR)/$(ZIP) ONPREM_TEST_ROOTFS="$$(scripts/make-rootfs.sh)" \
 		scripts/with-services.sh $(SWIFT) test
@@ -114,6 +114,10 @@ lint-pipeline: deps
 	@# CloudFormation takes a template file of at most 51,200 bytes without an S3 bucket, which bootstrap makes.
 	@test "$$(wc -c < deploy/bootstrap.json)" -le 51200 || { echo "deploy/bootstrap.json is over 51,200 bytes"; exit 1; }
 	@echo "lint-pipeline: deploy/bootstrap.json passed cfn-lint and checkov, and is under 51,200 bytes"
+
+# The case worker's exactly-once protocol, model-checked with spin (model/cases.pml, docs/cases.md); a second.
+check-model: deps
+	scripts/check-model.sh
 
 # libFuzzer targets (Fuzz/): FUZZ_SECONDS each, default 180; findings land in Fuzz/Crashes (docs/testing.md).
 FUZZ_SECONDS ?= 180

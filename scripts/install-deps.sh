@@ -5,7 +5,7 @@
 set -euo pipefail
 
 APT_PACKAGES=(libcurl4-openssl-dev libpq-dev zlib1g-dev libssl-dev pkg-config dpkg-dev postgresql openssl zip unzip curl graphviz
-    valgrind binutils debootstrap time iproute2)
+    valgrind binutils debootstrap time iproute2 spin)
 
 as_root() {
     if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi
