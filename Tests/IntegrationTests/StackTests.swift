@@ -55,14 +55,7 @@ import Testing
             LiveServices.binary, work,
         ]
         if let zip = LiveServices.environment["ONPREM_TEST_ZIP"] { arguments += ["--zip", zip] }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = arguments
-        let output = Pipe()
-        process.standardOutput = output
-        try process.run()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
+        let data = try Command.run("/usr/bin/env", arguments).output
         let report = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
         let checks = try #require(report["checks"] as? [String: Bool])
         for (name, passed) in checks.sorted(by: { $0.key < $1.key }) {

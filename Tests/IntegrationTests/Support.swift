@@ -126,6 +126,13 @@ enum TestHTTP {
 enum Command {
     /// - Throws: `POSIXError(.EIO)` when the program exits non-zero.
     static func output(_ executable: String, _ arguments: [String]) throws -> String {
+        let (status, data) = try run(executable, arguments)
+        guard status == 0 else { throw POSIXError(.EIO) }
+        return String(decoding: data, as: UTF8.self)
+    }
+
+    /// What the program printed and how it exited, for a program whose failure prints the report to read.
+    static func run(_ executable: String, _ arguments: [String]) throws -> (status: Int32, output: Data) {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
@@ -134,8 +141,7 @@ enum Command {
         try process.run()
         let data = output.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
-        guard process.terminationStatus == 0 else { throw POSIXError(.EIO) }
-        return String(decoding: data, as: UTF8.self)
+        return (process.terminationStatus, data)
     }
 }
 
