@@ -17,21 +17,31 @@ RELEASE_FLAGS := -c release --static-swift-stdlib -Xswiftc -Osize -Xswiftc -Xcla
 STAGE := $(LAMBDA_SCRATCH)/stage
 ZIP := dist/onprem-watch.zip
 
-.PHONY: help deps deploy-deps lint-pipeline check-model build release stage package synth plan deploy rollback test lint demo replay bench gameday hot-symbols fuzz clean
+.PHONY: help deps deploy-deps lint-pipeline check-model check unit integration build release stage package synth plan deploy rollback test lint demo replay bench gameday hot-symbols fuzz clean
 
 help:
 	@echo "make demo     build, start a local PostgreSQL and emulators, run the real job on sample events"
-	@echo "make test     install what is needed, start the services, run the whole test suite"
+	@echo "make test     install what is needed, start the services, run the whole test suite (as CI does)"
+	@echo "make check    format, licence headers and the documented contracts: seconds, no services"
+	@echo "make unit     every test that needs no service (no PostgreSQL, emulator or moto)"
+	@echo "make integration   the tests against PostgreSQL, the Runtime API emulator and moto, started for them"
+	@echo "make build    the debug build"
+	@echo "make release  the Lambda build (.build-lambda), libpq and libcurl linked statically"
+	@echo "make stage    .build-lambda/stage: what Lambda sees in /var/task, unzipped"
+	@echo "make lint     swift format lint --strict and the licence headers"
+	@echo "make lint-pipeline   the workflows (check-jsonschema, zizmor, pins) and the bootstrap template (cfn-lint, checkov)"
+	@echo "make check-model   the case worker's exactly-once protocol, model-checked with spin"
 	@echo "make replay EVENT=events/NAME.json   run one event locally through the handler"
 	@echo "make package  dist/onprem-watch.zip for provided.al2023, checked (glibc, bundled libraries, size)"
 	@echo "make synth    dist/stack: the CloudFormation stack for CATALOG (default catalog.json), linted, with its cost"
 	@echo "make plan BASE=old-catalog.json   what changing the catalog from BASE to CATALOG does (Markdown)"
 	@echo "make deploy STACK=name BUCKET=bucket ENV=production   package, synth, upload by sha256, change set, deploy"
-	@echo "make rollback STACK=name   point the metrics function's live alias back at the version before"
+	@echo "make rollback STACK=name BUCKET=bucket   point the metrics function's live alias back at the version that served before"
 	@echo "make hot-symbols  regenerate bench/hot-symbols.txt, the Lambda build's function order (after larger changes)"
 	@echo "make bench    benchmarks against the Python peers (not part of make test)"
 	@echo "make gameday  faults on the link, PostgreSQL failures and a failover under load; writes bench/gameday.md"
 	@echo "make fuzz     every libFuzzer target for FUZZ_SECONDS each (default 180), with executions, coverage, findings"
+	@echo "make clean    remove the builds and dist/"
 
 deps:
 	@scripts/install-deps.sh
@@ -118,6 +128,21 @@ lint-pipeline: deps
 # The case worker's exactly-once protocol, model-checked with spin (model/cases.pml, docs/cases.md); a second.
 check-model: deps
 	scripts/check-model.sh
+
+# The developer's loop, from seconds to the whole: check (no build of the tests' services), unit, integration, test.
+check:
+	$(SWIFT) format lint --strict -r Sources Tests Fuzz/Sources Package.swift Fuzz/Package.swift
+	@scripts/license-headers.py
+	$(SWIFT) build --build-tests
+	$(SWIFT) test --skip-build --filter DocumentedContractsTests
+
+unit: deps
+	$(SWIFT) build --build-tests
+	$(SWIFT) test --skip-build --skip IntegrationTests
+
+integration: deps
+	$(SWIFT) build --build-tests
+	scripts/with-services.sh $(SWIFT) test --skip-build --filter IntegrationTests
 
 # libFuzzer targets (Fuzz/): FUZZ_SECONDS each, default 180; findings land in Fuzz/Crashes (docs/testing.md).
 FUZZ_SECONDS ?= 180

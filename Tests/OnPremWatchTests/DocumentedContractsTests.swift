@@ -71,4 +71,77 @@ import Testing
             #expect(document.contains("`\(name)`"), "\(name) is read but not in docs/configuration.md")
         }
     }
+
+    /// Package.swift's targets but the tests, each with its direct dependencies (an external product by its
+    /// package's name): read from the text, a target's block running to the next target's.
+    static func packageTargets() throws -> [String: Set<String>] {
+        let text = try String(contentsOf: root.appendingPathComponent("Package.swift"), encoding: .utf8)
+        let start = try NSRegularExpression(
+            pattern: #"\.(target|executableTarget|systemLibrary|testTarget)\(\s*name:\s*"([^"]+)""#)
+        let found = start.matches(in: text, range: NSRange(text.startIndex..., in: text))
+        let dependency = try NSRegularExpression(
+            pattern: #"\.product\(name:\s*"[^"]+",\s*package:\s*"([^"]+)"\)|"([^"]+)""#)
+        var targets: [String: Set<String>] = [:]
+        for (index, match) in found.enumerated() {
+            guard let kind = Range(match.range(at: 1), in: text), text[kind] != "testTarget",
+                let name = Range(match.range(at: 2), in: text), let from = Range(match.range, in: text)
+            else { continue }
+            let end =
+                index + 1 < found.count
+                ? Range(found[index + 1].range, in: text)?.lowerBound ?? text.endIndex
+                : text.endIndex
+            let block = text[from.lowerBound..<end]
+            var dependencies: Set<String> = []
+            if let list = block.range(of: "dependencies: ["), let close = block[list.upperBound...].firstIndex(of: "]")
+            {
+                let body = String(block[list.upperBound..<close])
+                for item in dependency.matches(in: body, range: NSRange(body.startIndex..., in: body)) {
+                    for group in [1, 2] {
+                        if let range = Range(item.range(at: group), in: body) {
+                            dependencies.insert(String(body[range]))
+                        }
+                    }
+                }
+            }
+            targets[String(text[name])] = dependencies
+        }
+        return targets
+    }
+
+    @Test("docs/architecture.md's layer picture is Package.swift's targets and their dependencies, exactly")
+    func layers() throws {
+        let targets = try Self.packageTargets()
+        #expect(targets["CaseWorker"]?.contains("CaseModel") == true && targets.count > 15)
+        let document = try String(
+            contentsOf: Self.root.appendingPathComponent("docs/architecture.md"), encoding: .utf8)
+        let layout = try #require(document.range(of: "## Layout"))
+        let open = try #require(document[layout.upperBound...].range(of: "```\n"))
+        let close = try #require(document[open.upperBound...].range(of: "```"))
+        var drawn: [String: Set<String>] = [:]
+        for line in document[open.upperBound..<close.lowerBound].split(separator: "\n") {
+            let text = line.split(separator: "(")[0]
+            if let arrow = text.range(of: " ─ ") {
+                let name = text[..<arrow.lowerBound].trimmingCharacters(in: .whitespaces)
+                drawn[name] = Set(
+                    text[arrow.upperBound...].split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) })
+            } else {
+                for leaf in text.split(separator: ",") { drawn[leaf.trimmingCharacters(in: .whitespaces)] = [] }
+            }
+        }
+        for (name, dependencies) in targets.sorted(by: { $0.key < $1.key }) {
+            #expect(drawn[name] == dependencies, "\(name): Package.swift says \(dependencies.sorted())")
+        }
+        #expect(Set(drawn.keys) == Set(targets.keys), "drawn but not in Package.swift, or the reverse")
+    }
+
+    @Test("make help names every target of the Makefile")
+    func makeHelp() throws {
+        let makefile = try String(contentsOf: Self.root.appendingPathComponent("Makefile"), encoding: .utf8)
+        let phony = try #require(makefile.split(separator: "\n").first { $0.hasPrefix(".PHONY:") })
+        let help = try Self.matches(#"@echo "make ([a-z-]+)"#, in: [makefile])
+        for target in phony.dropFirst(".PHONY:".count).split(separator: " ")
+        where !["help", "deps", "deploy-deps"].contains(String(target)) {
+            #expect(help.contains(String(target)), "make help does not name \(target)")
+        }
+    }
 }
