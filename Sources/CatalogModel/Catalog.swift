@@ -293,6 +293,9 @@ public struct Customer: Sendable, Equatable {
     /// The `sslmode` the connection uses: the catalog's, else `verify-full`.
     public var effectiveSSLMode: String { sslmode ?? Self.defaultSSLMode }
 
+    /// Whether the connection is always TLS (`require` and up): a password over it gets channel binding.
+    public var requiresTLS: Bool { ["require", "verify-ca", "verify-full"].contains(effectiveSSLMode) }
+
     /// Whether the server's certificate is checked against a CA (`verify-ca`, `verify-full`).
     public var verifiesServer: Bool { ["verify-ca", "verify-full"].contains(effectiveSSLMode) }
 
@@ -301,8 +304,7 @@ public struct Customer: Sendable, Equatable {
     /// in clear or as MD5 and relay it; `prefer` (libpq's default) otherwise.
     public var effectiveChannelBinding: String {
         if let channelBinding { return channelBinding }
-        let tls = ["require", "verify-ca", "verify-full"].contains(effectiveSSLMode)
-        return tls && (sslcert == nil || secret != nil) ? "require" : "prefer"
+        return requiresTLS && (sslcert == nil || secret != nil) ? "require" : "prefer"
     }
 
     /// What the catalog weakened in this customer's TLS, each as a sentence for `synth` to warn with; empty when

@@ -18,7 +18,13 @@ extension Catalog {
     ///
     /// - Throws: ``CatalogError/Code/invalid`` naming the file and the bad entry.
     public init(environment: [String: String]) throws(CatalogError) {
-        let path = environment["ONPREM_CATALOG"] ?? "\(environment["LAMBDA_TASK_ROOT"] ?? ".")/catalog.json"
+        try self.init(path: environment["ONPREM_CATALOG"] ?? "\(environment["LAMBDA_TASK_ROOT"] ?? ".")/catalog.json")
+    }
+
+    /// The catalog in file `path`, validated as the function validates it (`synth` and `plan` read theirs so too).
+    ///
+    /// - Throws: ``CatalogError/Code/invalid`` naming the file and the bad entry.
+    public init(path: String) throws(CatalogError) {
         guard let bytes = FileBytes.read(path) else {
             throw CatalogError(.invalid, "cannot read the catalog at \(path)")
         }

@@ -146,10 +146,12 @@ final class QueryRunner {
         }
         // Channel binding is required over TLS whenever a password may be sent; only a client certificate that is
         // really sent, with no password from a secret, lowers it to prefer.
-        let tlsMode = ["require", "verify-ca", "verify-full"].contains(customer.effectiveSSLMode)
         let certificateOnly = certificate != nil && key != nil && credentials == nil
         parameters.append(
-            ("channel_binding", customer.channelBinding ?? (tlsMode && !certificateOnly ? "require" : "prefer")))
+            (
+                "channel_binding",
+                customer.channelBinding ?? (customer.requiresTLS && !certificateOnly ? "require" : "prefer")
+            ))
         return parameters
     }
 }

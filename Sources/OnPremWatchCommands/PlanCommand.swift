@@ -49,11 +49,10 @@ struct PlanCommand: ParsableCommand {
 
     /// A catalog, validated as the function validates it: a broken one stops the plan, naming the entry.
     static func load(_ path: String) throws -> Catalog {
-        guard let bytes = FileBytes.read(path) else { throw ValidationError("cannot read \(path)") }
         do {
-            return try Catalog(json: bytes)
+            return try Catalog(path: path)
         } catch {
-            throw ValidationError("\(path): \(error.message)")
+            throw ValidationError(error.message)
         }
     }
 }

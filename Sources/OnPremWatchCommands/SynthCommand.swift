@@ -44,12 +44,11 @@ struct SynthCommand: ParsableCommand {
     var invocationMs = 50.0
 
     func run() throws {
-        guard let bytes = FileBytes.read(catalog) else { throw ValidationError("cannot read \(catalog)") }
         let parsed: Catalog
         do {
-            parsed = try Catalog(json: bytes)
+            parsed = try Catalog(path: catalog)
         } catch {
-            throw ValidationError("\(catalog): \(error.message)")
+            throw ValidationError(error.message)
         }
         guard ["emf", "cloudwatch"].contains(sink) else { throw ValidationError("--sink is emf or cloudwatch") }
         let plan = CollectionPlan(catalog: parsed)

@@ -171,10 +171,13 @@ public struct CatalogChange: Sendable {
         let catalogPolicy = catalog.cases.over(.builtIn)
         for customer in plan.customers {
             let customerPolicy = customer.customer.cases.over(catalogPolicy)
-            for alarm in customer.alarms {
+            var alarms = customer.alarms.map { (query: $0.query.name, spec: $0.spec, threshold: $0.threshold) }
+            let health = customer.healthAlarm
+            alarms.append((query: "collection", spec: health, threshold: health.threshold ?? 1))
+            for alarm in alarms {
                 let spec = alarm.spec
                 let name = AlarmName(
-                    customer: customer.customer.opname, query: alarm.query.name, metric: spec.metric,
+                    customer: customer.customer.opname, query: alarm.query, metric: spec.metric,
                     dimensions: spec.dimensions.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }
                         .joined(separator: ", "))
                 result[name] = AlarmSettings(
@@ -184,14 +187,6 @@ public struct CatalogChange: Sendable {
                     missingData: spec.missingData.rawValue,
                     severity: (spec.cases.over(customerPolicy).severity ?? .low).rawValue)
             }
-            result[
-                AlarmName(
-                    customer: customer.customer.opname, query: "collection", metric: "QuerySucceeded", dimensions: "")] =
-                AlarmSettings(
-                    threshold: 1, comparison: AlarmSpec.Comparison.lessThanThreshold.rawValue,
-                    statistic: AlarmSpec.Statistic.minimum.rawValue, period: customer.healthPeriod, periods: 3,
-                    datapointsToAlarm: 3, missingData: AlarmSpec.MissingData.breaching.rawValue,
-                    severity: (customerPolicy.severity ?? .low).rawValue)
         }
         return result
     }

@@ -49,6 +49,15 @@ public struct CollectionPlan: Sendable {
 
         /// The health alarm's period: the customer's most frequent schedule, at least a minute.
         public var healthPeriod: Int { groups.map(\.schedulePeriod).min() ?? 60 }
+
+        /// The collection-health alarm: Minimum of `QuerySucceeded` is 0 in a period where a query failed; no data
+        /// at all means collection stopped (schedule, state machine or function broken), which is a failure too.
+        /// The template (`StackTemplates`) and the plan (`CatalogChange`) both read it here.
+        public var healthAlarm: AlarmSpec {
+            AlarmSpec(
+                metric: "QuerySucceeded", comparison: .lessThanThreshold, statistic: .minimum, periods: 3,
+                datapointsToAlarm: 3, period: healthPeriod, missingData: .breaching, threshold: 1)
+        }
     }
 
     public var customers: [CustomerPlan]

@@ -362,14 +362,14 @@ public struct StackTemplates: Sendable {
                 periods: spec.periods, datapointsToAlarm: spec.datapointsToAlarm, threshold: alarm.threshold,
                 comparison: spec.comparison, missingData: spec.missingData)
         }
-        // Collection health: Minimum of QuerySucceeded is 0 in a period where a query failed; no data at all means
-        // collection stopped (schedule, state machine or function broken), which is a failure too.
+        let health = plan.healthAlarm
         resources["\(prefix)Health"] = alarmResource(
             name: "\(customer.opname) | collection",
             description: "Collection for \(customer.opname) failed or stopped (QuerySucceeded)",
-            metric: "QuerySucceeded", dimensions: [["Name": "Customer", "Value": .string(customer.opname)]],
-            statistic: .minimum, period: plan.healthPeriod, periods: 3, datapointsToAlarm: 3, threshold: 1,
-            comparison: .lessThanThreshold, missingData: .breaching)
+            metric: health.metric, dimensions: [["Name": "Customer", "Value": .string(customer.opname)]],
+            statistic: health.statistic, period: health.period, periods: health.periods,
+            datapointsToAlarm: health.datapointsToAlarm, threshold: health.threshold ?? 1,
+            comparison: health.comparison, missingData: health.missingData)
         return resources
     }
 
