@@ -8,7 +8,7 @@
 # Exports:
 #   ONPREM_TEST_EMULATOR      cargo-lambda's base URL; the Runtime API is under /.rt
 #   ONPREM_TEST_PG_PORT       the PostgreSQL port on 127.0.0.1 (ONPREM_PG_PORT chooses it, else a free one)
-#   ONPREM_TEST_PG_USER, ONPREM_TEST_PG_PASSWORD   the demo login (databases ops_v1 and ops_v2)
+#   ONPREM_TEST_PG_USER, ONPREM_TEST_PG_PASSWORD   the demo login (databases ops_v1, ops_v2, and ops_reuse)
 #   ONPREM_TEST_PG_CA, ONPREM_TEST_PG_WRONG_CA     the CA that signed the server's certificate, and another
 #   ONPREM_TEST_PG_RESTART    a command that restarts the server
 #   ONPREM_TEST_MOTO          moto_server's URL (CloudWatch, Secrets Manager), checking SigV4 signatures
@@ -100,6 +100,9 @@ for version in 1 2; do
     "${psql_admin[@]}" -d "ops_v$version" -f "$root/demo/schema-v$version.sql" \
         -c "GRANT SELECT ON ALL TABLES IN SCHEMA public TO onprem" >/dev/null
 done
+# A database only the connection-reuse test connects to: it counts the function's connections in pg_stat_activity,
+# while other suites, running at once, connect to ops_v1 and ops_v2.
+"${psql_admin[@]}" -d postgres -c "CREATE DATABASE ops_reuse OWNER onprem"
 export ONPREM_TEST_PG_PORT=$pg_port ONPREM_TEST_PG_USER=onprem ONPREM_TEST_PG_PASSWORD=$pg_password
 export ONPREM_TEST_PG_CA="$pg_dir/ca.crt" ONPREM_TEST_PG_WRONG_CA="$pg_dir/wrong-ca.crt"
 export ONPREM_TEST_PG_RESTART="${pg_ctl[*]@Q} restart"

@@ -35,6 +35,8 @@ struct PostgresTests {
                 Customer(
                     opname: "Customer 2", ip: "127.0.0.1", port: port, database: "ops_v2", version: "2", threshold: 50),
                 Customer(opname: "Down", ip: "127.0.0.1", port: 1, database: "ops_v1", version: "1"),
+                // Its database is this suite's alone: connectionReuse counts connections to it.
+                Customer(opname: "Reused", ip: "127.0.0.1", port: port, database: "ops_reuse", version: "1"),
                 Customer(
                     opname: "Second host", ip: "", database: "ops_v1", version: "1",
                     hosts: [HostAddress(ip: "127.0.0.1", port: 1), HostAddress(ip: "127.0.0.1", port: port)]),
@@ -253,7 +255,7 @@ struct PostgresTests {
     @Test("one connection per endpoint is reused across invocations (pg_stat_activity)")
     func connectionReuse() throws {
         let handler = handler()
-        for _ in 0..<5 { _ = try invoke(handler, #"{"customer": "Customer 1", "query": "demo-query"}"#) }
+        for _ in 0..<5 { _ = try invoke(handler, #"{"customer": "Reused", "query": "demo-query"}"#) }
         #expect(handler.openConnections == 1)
         let count = try countConnections()
         #expect(count == 1, "the server sees \(count) onprem-watch connections")
@@ -325,7 +327,7 @@ struct PostgresTests {
                     QueryDefinition(
                         name: "count", versions: ["1"],
                         query:
-                            "select count(*) as n from pg_stat_activity where application_name = 'onprem-watch' and datname = 'ops_v1'",
+                            "select count(*) as n from pg_stat_activity where application_name = 'onprem-watch' and datname = 'ops_reuse'",
                         cloudwatchDimension: "count")
                 ]),
             tls: LiveServices.tls, credentials: { _, _ in LiveServices.login() })

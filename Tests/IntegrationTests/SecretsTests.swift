@@ -50,9 +50,12 @@ struct SecretsTests {
     /// The handler as the stack runs it: under the function role's statements for this catalog, its server
     /// verified (`verify-full`, the default) under the CA that the secret carries, or, with `bundle`, the
     /// function's CA bundle.
+    ///
+    /// The database is ops_v2: PostgresTests counts the function's connections to ops_v1 in pg_stat_activity, and
+    /// suites run at once.
     func handler(secret: String, bundle: Bool = true) throws -> MetricsHandler {
         let catalog = """
-            {"customers": [{"opname": "Secret customer", "ip": "127.0.0.1", "port": \(port), "database": "ops_v1",
+            {"customers": [{"opname": "Secret customer", "ip": "127.0.0.1", "port": \(port), "database": "ops_v2",
                             "version": "1", "secret": "\(secret)"}],
              "queries": [{"name": "demo-query", "versions": ["1"], "cloudwatchDimension": "demo",
                           "query": "select row_to_json(row) from (select 1 as one) row"}]}
