@@ -131,7 +131,12 @@ let package = Package(
         .testTarget(
             name: "CaseModelTests", dependencies: ["Core", "CatalogModel", "CaseModel"], swiftSettings: strict),
         .testTarget(name: "FuzzChecksTests", dependencies: ["FuzzChecks"], swiftSettings: strict),
-        .testTarget(name: "CaseWorkerTests", dependencies: ["CaseWorker"], swiftSettings: strict),
+        .testTarget(
+            name: "CaseWorkerTests",
+            dependencies: [
+                "Core", "CatalogModel", "CaseModel", "CaseWorker", .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict),
         .testTarget(name: "UTCTimeTests", dependencies: ["UTCTime"], swiftSettings: strict),
         .testTarget(
             name: "LambdaRuntimeTests",

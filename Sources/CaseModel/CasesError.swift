@@ -18,7 +18,7 @@ public import Core
 /// ``retryable`` decides only what the log says: every failed record is reported in the batch response, so that
 /// SQS brings it back, and a record that can never succeed ends in the dead-letter queue after the queue's
 /// `maxReceiveCount` rather than being dropped.
-public struct CasesError: CodedError, Sendable {
+public struct CasesError: CodedError, Sendable, Equatable {
     public typealias Code = ErrorCode<CasesError>
 
     public let code: Code

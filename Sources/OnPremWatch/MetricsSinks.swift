@@ -13,7 +13,7 @@
 
 import AWSClients
 import AWSSigning
-import Core
+public import Core
 import LambdaRuntime
 import MetricModel
 
@@ -23,12 +23,14 @@ public enum MetricsSinks: Sendable {
     public typealias Factory =
         @Sendable (_ environment: [String: String], _ namespace: String) throws -> any MetricsSink
 
-    /// Every sink, by name; `cloudwatch` is the default.
-    public static let all: [(name: String, make: Factory)] = [
-        ("cloudwatch", CloudWatchSink.init(environment:namespace:)),
-        ("emf", { _, namespace in EMFSink(namespace: namespace) }),
-        ("none", { _, _ in NoSink() }),
-    ]
+    /// Every sink, by the name `ONPREM_METRICS_SINK` gives; `cloudwatch` is the default.
+    public static let choice = NamedChoice<Factory>(
+        variable: "ONPREM_METRICS_SINK", defaultName: "cloudwatch",
+        [
+            ("cloudwatch", CloudWatchSink.init(environment:namespace:)),
+            ("emf", { _, namespace in EMFSink(namespace: namespace) }),
+            ("none", { _, _ in NoSink() }),
+        ])
 
     /// Reads the sink from the environment.
     ///
@@ -39,11 +41,9 @@ public enum MetricsSinks: Sendable {
         if let problem = PutMetricDataPlanner.namespaceProblem(namespace) {
             throw RuntimeError(.initFailed, "ONPREM_NAMESPACE: \(problem)")
         }
-        let name = environment["ONPREM_METRICS_SINK"] ?? "cloudwatch"
-        guard let entry = all.first(where: { $0.name == name }) else {
-            let names = all.map(\.name).joined(separator: ", ")
-            throw RuntimeError(.initFailed, "ONPREM_METRICS_SINK=\(name) is not one of \(names)")
+        switch choice.choose(in: environment) {
+        case .success(let make): return try make(environment, namespace)
+        case .failure(let unknown): throw RuntimeError(.initFailed, unknown.message)
         }
-        return try entry.make(environment, namespace)
     }
 }

@@ -12,6 +12,7 @@
 //===----------------------------------------------------------------------===//
 
 public import CaseWorker
+import Core
 public import LambdaRuntime
 public import OnPremWatch
 
@@ -28,14 +29,20 @@ public enum FunctionHandler: LambdaHandler {
     /// - Throws: ``LambdaRuntime/RuntimeError/Code/unknownHandler`` for a name this binary does not have;
     ///   `Catalog.Invalid` when the catalog is broken; `Cases.NotConfigured` when the worker's settings are missing.
     public init(environment: [String: String]) throws {
-        let name = environment["_HANDLER"] ?? ""
-        switch name {
-        case "", "metrics": self = .metrics(try MetricsHandler(environment: environment))
-        case "cases": self = .cases(try CasesHandler(environment: environment))
-        case "echo": self = .echo(EchoHandler())
-        default: throw RuntimeError(.unknownHandler, "_HANDLER=\(name) is not one of: metrics, cases, echo")
+        switch Self.choice.choose(in: environment) {
+        case .success(let make): self = try make(environment)
+        case .failure(let unknown): throw RuntimeError(.unknownHandler, unknown.message)
         }
     }
+
+    /// Every handler, by the name `_HANDLER` gives; `metrics` is the default.
+    static let choice = NamedChoice<@Sendable ([String: String]) throws -> FunctionHandler>(
+        variable: "_HANDLER", defaultName: "metrics",
+        [
+            ("metrics", { .metrics(try MetricsHandler(environment: $0)) }),
+            ("cases", { .cases(try CasesHandler(environment: $0)) }),
+            ("echo", { _ in .echo(EchoHandler()) }),
+        ])
 
     public mutating func handle(_ event: [UInt8], context: LambdaContext) throws -> [UInt8] {
         switch self {

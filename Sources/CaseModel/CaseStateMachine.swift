@@ -1,0 +1,413 @@
+//===----------------------------------------------------------------------===//
+//
+// This source file is part of the OnPremWatch open source project
+//
+// Copyright (c) 2026 the OnPremWatch project authors
+// Licensed under Apache License v2.0
+//
+// See LICENSE for license information
+//
+// SPDX-License-Identifier: Apache-2.0
+//
+//===----------------------------------------------------------------------===//
+
+import CatalogModel
+import UTCTime
+
+/// What the case worker does with one alarm notification, as a pure state machine: the caller performs each
+/// ``Action`` (a call of the episode store or the case sink) and feeds its answer back as an ``Event``, until the
+/// machine says ``Action/succeed`` or ``Action/fail(_:)``. postgres-nio's `ConnectionStateMachine` is the model:
+/// every decision of the exactly-once protocol (docs/cases.md) is here, every I/O is the caller's, so each path is
+/// a table of events and actions that a unit test checks, and `model/cases.pml` checks the same steps with spin.
+///
+/// The protocol, per notification:
+/// - claim the notification's action (`action#<alarm>#<state>#<time>`): done before means a repeated delivery,
+///   busy means another worker is at it (the record comes back later), a takeover of a lapsed claim means the
+///   worker before may have raised the case without recording it, so the sink is asked for it first;
+/// - `ALARM`: note on the alarm's open case of an earlier episode (it came back through `INSUFFICIENT_DATA`), or
+///   beyond the customer's hourly limit on the customer's newest case, else raise the case; mark the claim done
+///   at once, then record the case as the alarm's open case (and the customer's newest), and resolve it at once
+///   when an `OK` of a later time arrived first;
+/// - `OK`: note on the alarm's open case of this or an earlier episode, resolve it if it is the alarm's own, and
+///   close the episode; with no case open, remember the recovery for an `ALARM` that arrives after it.
+///
+/// Errors: after a claim, a failed step of an `ALARM` keeps the claim until its lease lapses (a failed CreateCase
+/// may still have raised the case; the takeover looks for it), except that a refused CreateCase gives its storm
+/// slot back; a failed step of a note gives the claim back, since a note said twice is harmless.
+public struct CaseStateMachine: Sendable {
+    /// A call the caller makes, and the event it feeds back.
+    public enum Action: Sendable, Equatable {
+        /// `EpisodeStore.claim`: answer ``Event/claimed(_:)``.
+        case claim(key: String)
+        /// `EpisodeStore.alarm`: answer ``Event/alarmRead(_:)``.
+        case readAlarm(alarm: String)
+        /// `CaseSink.find`: answer ``Event/found(_:)``.
+        case find(reference: String, sinceMs: Int64)
+        /// `EpisodeStore.takeStormSlot`: answer ``Event/stormSlot(_:)``, the slot's hour or `nil` at the limit.
+        case takeStormSlot(customer: String, limit: Int)
+        /// `EpisodeStore.customerCase`: answer ``Event/customerCase(_:)``.
+        case readCustomerCase(customer: String)
+        /// `CaseSink.create`: answer ``Event/created(_:)``.
+        case create(CaseDocument, key: String)
+        /// `CaseSink.addNote`: answer ``Event/done``.
+        case addNote(String, caseId: String, key: String)
+        /// `CaseSink.resolve`: answer ``Event/done``.
+        case resolve(caseId: String, key: String)
+        /// `EpisodeStore.returnStormSlot` (never fails): answer ``Event/done``.
+        case returnStormSlot(customer: String, hour: Int64)
+        /// `EpisodeStore.finish`: answer ``Event/finished(_:)``, `false` when the claim was taken over meanwhile.
+        case finish(key: String, token: Int64, caseId: String?, owned: Bool)
+        /// `EpisodeStore.release` (never fails): answer ``Event/done``.
+        case release(key: String, token: Int64)
+        /// `EpisodeStore.setOpenCase`: answer ``Event/done``.
+        case setOpenCase(alarm: String, OpenCase)
+        /// `EpisodeStore.setCustomerCase`: answer ``Event/done``.
+        case setCustomerCase(customer: String, caseId: String)
+        /// `EpisodeStore.closeCase`: answer ``Event/done`` (whether it was still open does not matter).
+        case closeCase(alarm: String, episode: Int64)
+        /// `EpisodeStore.setLastRecovery`: answer ``Event/done``.
+        case setLastRecovery(alarm: String, Int64)
+        /// The notification is handled; ``log`` says how.
+        case succeed
+        /// The notification failed with this error; the record goes back to the queue.
+        case fail(CasesError)
+    }
+
+    /// What the caller's call answered.
+    public enum Event: Sendable, Equatable {
+        case claimed(EpisodeClaim)
+        case alarmRead(AlarmRecord)
+        case found(String?)
+        case stormSlot(Int64?)
+        case customerCase(String?)
+        case created(String)
+        case finished(Bool)
+        /// A call without an answer succeeded.
+        case done
+        /// The call failed.
+        case failed(CasesError)
+    }
+
+    /// A line for the log, kept pure: the caller writes it with the notification's metadata.
+    public struct LogEntry: Sendable, Equatable {
+        public enum Level: Sendable, Equatable { case info, warning, error }
+        public var level: Level
+        public var message: String
+        public var metadata: [String: String]
+
+        public init(_ level: Level, _ message: String, _ metadata: [String: String] = [:]) {
+            self.level = level
+            self.message = message
+            self.metadata = metadata
+        }
+    }
+
+    /// Where the machine is; each case holds what the next steps need.
+    enum State: Sendable, Equatable {
+        case initial
+        // ALARM
+        case claimingRaise
+        case recordingDuplicate(caseId: String, owned: Bool, customerStep: Bool)
+        case readingAlarm(token: Int64, lapsedSince: Int64?)
+        case finding(token: Int64, alarm: AlarmRecord)
+        case notingRepeat(token: Int64, alarm: AlarmRecord, caseId: String)
+        case takingSlot(token: Int64, alarm: AlarmRecord)
+        case readingCustomerCase(token: Int64, alarm: AlarmRecord)
+        case notingStorm(token: Int64, alarm: AlarmRecord, caseId: String)
+        case creating(token: Int64, alarm: AlarmRecord, slot: Int64?)
+        case returningSlot(CasesError)
+        case finishing(alarm: AlarmRecord, caseId: String, owned: Bool)
+        case recordingOpenCase(alarm: AlarmRecord, caseId: String, owned: Bool)
+        case recordingCustomerCase(alarm: AlarmRecord, caseId: String)
+        case notingEarlyRecovery(caseId: String)
+        case resolvingEarlyRecovery(caseId: String)
+        case closingEarlyRecovery
+        // OK and INSUFFICIENT_DATA noted
+        case claimingNote
+        case readingAlarmForNote(token: Int64)
+        case addingNote(token: Int64, open: OpenCase)
+        case resolving(token: Int64, open: OpenCase)
+        case closing(token: Int64, open: OpenCase)
+        case rememberingRecovery(token: Int64)
+        case releasing(CasesError)
+        case finishingNote(noted: OpenCase?)
+        case ended
+    }
+
+    public let notification: AlarmNotification
+    public let route: CaseRoute
+    /// The claim's key: one per notification, the same for each of its deliveries.
+    public let key: String
+    /// What to do: raise a case, note the transition, or nothing.
+    let plan: Plan
+    var state: State = .initial
+    /// What the machine has to say, in order; ``takeLog()`` hands it over.
+    private(set) var log: [LogEntry] = []
+
+    enum Plan: Sendable, Equatable {
+        case raise
+        case note(closing: Bool)
+        case ignore
+    }
+
+    public init(_ notification: AlarmNotification, route: CaseRoute) {
+        self.notification = notification
+        self.route = route
+        self.key = Self.actionKey(notification)
+        switch notification.state {
+        case .alarm: plan = .raise
+        case .ok: plan = .note(closing: true)
+        case .insufficientData:
+            switch route.policy.insufficientData ?? .ignore {
+            case .ignore: plan = .ignore
+            case .note: plan = .note(closing: false)
+            case .case: plan = .raise
+            }
+        }
+    }
+
+    /// The claim's key: one per notification, the same for each of its deliveries.
+    public static func actionKey(_ notification: AlarmNotification) -> String {
+        "action#\(notification.alarmKey)#\(notification.state.rawValue)#\(notification.stateChangeMs)"
+    }
+
+    /// The keys the sink sees, one per distinct action (issue 30: a note and a resolve under one key are one
+    /// action to a receiver that deduplicates by key): the case is raised under the claim's own key, so that every
+    /// delivery of the notification raises it under the same one.
+    var noteKey: String { key + "#note" }
+    var resolveKey: String { key + "#resolve" }
+    var recoveryNoteKey: String { key + "#recovery-note" }
+
+    /// The lines logged since the last call.
+    public mutating func takeLog() -> [LogEntry] {
+        defer { log = [] }
+        return log
+    }
+
+    /// The first action.
+    public mutating func start() -> Action {
+        precondition(state == .initial, "start() once")
+        switch plan {
+        case .raise:
+            state = .claimingRaise
+            return .claim(key: key)
+        case .note:
+            state = .claimingNote
+            return .claim(key: key)
+        case .ignore:
+            state = .ended
+            log.append(LogEntry(.info, "no action for INSUFFICIENT_DATA (the catalog's cases.insufficientData)"))
+            return .succeed
+        }
+    }
+
+    /// The next action, given what the last one answered.
+    public mutating func next(_ event: Event) -> Action {
+        if case .failed(let error) = event { return failed(error) }
+        switch (state, event) {
+        // MARK: ALARM
+        case (.claimingRaise, .claimed(.busy)):
+            return end(.fail(CasesError(.episodeBusy, "another worker is raising the case of this episode")))
+        case (.claimingRaise, .claimed(.done(let caseId, let owned))):
+            // A repeated delivery. The records after the case may not all have been written; writing them again
+            // is harmless.
+            log.append(
+                LogEntry(.info, "duplicate delivery: the episode's case exists", ["caseId": caseId ?? "-"]))
+            guard let caseId else { return end(.succeed) }
+            state = .recordingDuplicate(caseId: caseId, owned: owned, customerStep: false)
+            return .setOpenCase(alarm: notification.alarmKey, openCase(caseId, owned: owned))
+        case (.recordingDuplicate(let caseId, let owned, false), .done) where owned:
+            state = .recordingDuplicate(caseId: caseId, owned: owned, customerStep: true)
+            return .setCustomerCase(customer: route.stormKey, caseId: caseId)
+        case (.recordingDuplicate, .done):
+            return end(.succeed)
+        case (.claimingRaise, .claimed(.claimed(let token, let lapsedSince))):
+            state = .readingAlarm(token: token, lapsedSince: lapsedSince)
+            return .readAlarm(alarm: notification.alarmKey)
+        case (.readingAlarm(let token, let lapsedSince), .alarmRead(let alarm)):
+            if let since = lapsedSince {
+                state = .finding(token: token, alarm: alarm)
+                return .find(reference: reference, sinceMs: since)
+            }
+            return afterFind(token: token, alarm: alarm)
+        case (.finding(let token, let alarm), .found(let found)):
+            guard let found else { return afterFind(token: token, alarm: alarm) }
+            // The worker before this one raised the case and died before recording it.
+            log.append(LogEntry(.warning, "found the case a lapsed claim raised", ["caseId": found]))
+            return finish(token: token, alarm: alarm, caseId: found, owned: true)
+        case (.notingRepeat(let token, let alarm, let caseId), .done):
+            log.append(
+                LogEntry(
+                    .info, "the alarm fired again before it recovered: noted on its open case", ["caseId": caseId]))
+            return finish(token: token, alarm: alarm, caseId: caseId, owned: false)
+        case (.takingSlot(let token, let alarm), .stormSlot(let slot)):
+            guard slot == nil else { return create(token: token, alarm: alarm, slot: slot) }
+            state = .readingCustomerCase(token: token, alarm: alarm)
+            return .readCustomerCase(customer: route.stormKey)
+        case (.readingCustomerCase(let token, let alarm), .customerCase(let newest)):
+            // At the limit with no case to note on (its record expired): raise one anyway.
+            guard let newest else { return create(token: token, alarm: alarm, slot: nil) }
+            state = .notingStorm(token: token, alarm: alarm, caseId: newest)
+            return .addNote(document.asNote(), caseId: newest, key: noteKey)
+        case (.notingStorm(let token, let alarm, let caseId), .done):
+            log.append(
+                LogEntry(
+                    .warning, "the customer's hourly case limit is reached: noted on its newest case",
+                    ["caseId": caseId, "customer": route.stormKey]))
+            return finish(token: token, alarm: alarm, caseId: caseId, owned: false)
+        case (.creating(let token, let alarm, _), .created(let caseId)):
+            log.append(LogEntry(.info, "case raised", ["caseId": caseId]))
+            return finish(token: token, alarm: alarm, caseId: caseId, owned: true)
+        case (.returningSlot(let error), .done):
+            return end(.fail(error))
+        case (.finishing(let alarm, let caseId, let owned), .finished(let finished)):
+            if !finished {
+                log.append(
+                    LogEntry(
+                        .error,
+                        "the claim lapsed while the case was raised: a worker that took it over looks for the case by its reference",
+                        ["caseId": caseId, "reference": reference]))
+            }
+            // A note on another case: the alarm's open case stays what it is.
+            guard owned || alarm.open == nil else { return end(.succeed) }
+            state = .recordingOpenCase(alarm: alarm, caseId: caseId, owned: owned)
+            return .setOpenCase(alarm: notification.alarmKey, openCase(caseId, owned: owned))
+        case (.recordingOpenCase(let alarm, let caseId, let owned), .done):
+            if owned {
+                state = .recordingCustomerCase(alarm: alarm, caseId: caseId)
+                return .setCustomerCase(customer: route.stormKey, caseId: caseId)
+            }
+            return end(.succeed)
+        case (.recordingCustomerCase(let alarm, let caseId), .done):
+            // An OK of this episode that arrived first (this ALARM came back through retries) found no case to
+            // close.
+            guard let recovered = alarm.lastRecovery, recovered > notification.stateChangeMs else {
+                return end(.succeed)
+            }
+            state = .notingEarlyRecovery(caseId: caseId)
+            return .addNote(
+                "Recovered before this case was raised: the alarm was OK at "
+                    + "\(UTCTime.rfc3339(epochMilliseconds: recovered)).", caseId: caseId, key: recoveryNoteKey)
+        case (.notingEarlyRecovery(let caseId), .done):
+            state = .resolvingEarlyRecovery(caseId: caseId)
+            return .resolve(caseId: caseId, key: resolveKey)
+        case (.resolvingEarlyRecovery, .done):
+            state = .closingEarlyRecovery
+            return .closeCase(alarm: notification.alarmKey, episode: notification.stateChangeMs)
+        case (.closingEarlyRecovery, .done):
+            return end(.succeed)
+
+        // MARK: OK, and INSUFFICIENT_DATA where the catalog says to note it
+        case (.claimingNote, .claimed(.busy)):
+            return end(.fail(CasesError(.episodeBusy, "another worker is noting this transition")))
+        case (.claimingNote, .claimed(.done)):
+            log.append(LogEntry(.info, "duplicate delivery: the transition is noted"))
+            return end(.succeed)
+        case (.claimingNote, .claimed(.claimed(let token, _))):
+            state = .readingAlarmForNote(token: token)
+            return .readAlarm(alarm: notification.alarmKey)
+        case (.readingAlarmForNote(let token), .alarmRead(let alarm)):
+            // Only the case of this episode or an earlier one: a late OK of an earlier episode leaves a later
+            // episode's case alone, since that alarm is in ALARM again.
+            if let open = alarm.open, open.episode <= notification.stateChangeMs {
+                state = .addingNote(token: token, open: open)
+                return .addNote(CaseDocument.recovery(notification), caseId: open.caseId, key: noteKey)
+            }
+            guard closing else { return finishNote(token: token, noted: nil) }
+            state = .rememberingRecovery(token: token)
+            return .setLastRecovery(alarm: notification.alarmKey, notification.stateChangeMs)
+        case (.addingNote(let token, let open), .done):
+            guard closing else { return finishNote(token: token, noted: open) }
+            if open.owned {
+                state = .resolving(token: token, open: open)
+                return .resolve(caseId: open.caseId, key: resolveKey)
+            }
+            state = .closing(token: token, open: open)
+            return .closeCase(alarm: notification.alarmKey, episode: open.episode)
+        case (.resolving(let token, let open), .done):
+            state = .closing(token: token, open: open)
+            return .closeCase(alarm: notification.alarmKey, episode: open.episode)
+        case (.closing(let token, let open), .done):
+            return finishNote(token: token, noted: open)
+        case (.rememberingRecovery(let token), .done):
+            return finishNote(token: token, noted: nil)
+        case (.releasing(let error), .done):
+            return end(.fail(error))
+        case (.finishingNote(let noted), .finished):
+            if let noted {
+                log.append(
+                    LogEntry(
+                        .info,
+                        closing ? "recovery noted on the episode's case" : "transition noted on the episode's case",
+                        ["caseId": noted.caseId, "resolved": "\(closing && noted.owned)"]))
+            } else {
+                log.append(LogEntry(.info, "no open case for this alarm: nothing to note"))
+            }
+            return end(.succeed)
+
+        default:
+            preconditionFailure("event \(event) in state \(state)")
+        }
+    }
+
+    // MARK: - Steps
+
+    var closing: Bool { plan == .note(closing: true) }
+
+    var reference: String { CaseDocument.reference(forKey: key) }
+
+    var document: CaseDocument { CaseDocument(raising: notification, route: route).referenced(reference) }
+
+    func openCase(_ caseId: String, owned: Bool) -> OpenCase {
+        OpenCase(episode: notification.stateChangeMs, caseId: caseId, owned: owned)
+    }
+
+    /// No case found from a lapsed claim: note on the alarm's case of an earlier episode, or take a storm slot.
+    mutating func afterFind(token: Int64, alarm: AlarmRecord) -> Action {
+        if let open = alarm.open, open.episode < notification.stateChangeMs {
+            state = .notingRepeat(token: token, alarm: alarm, caseId: open.caseId)
+            return .addNote(document.asRepeat(), caseId: open.caseId, key: noteKey)
+        }
+        state = .takingSlot(token: token, alarm: alarm)
+        return .takeStormSlot(
+            customer: route.stormKey, limit: route.policy.maxCasesPerHour ?? CasePolicy.builtIn.maxCasesPerHour!)
+    }
+
+    mutating func create(token: Int64, alarm: AlarmRecord, slot: Int64?) -> Action {
+        state = .creating(token: token, alarm: alarm, slot: slot)
+        return .create(document, key: key)
+    }
+
+    /// From here on the case exists: the claim is marked done first, so that no later delivery raises it again.
+    mutating func finish(token: Int64, alarm: AlarmRecord, caseId: String, owned: Bool) -> Action {
+        state = .finishing(alarm: alarm, caseId: caseId, owned: owned)
+        return .finish(key: key, token: token, caseId: caseId, owned: owned)
+    }
+
+    mutating func finishNote(token: Int64, noted: OpenCase?) -> Action {
+        state = .finishingNote(noted: noted)
+        return .finish(key: key, token: token, caseId: noted?.caseId, owned: false)
+    }
+
+    /// A call failed: an `ALARM` keeps its claim (a failed CreateCase may still have raised the case; the next
+    /// delivery looks for it by its reference before raising it), giving back a storm slot whose case was surely
+    /// not raised; a note gives its claim back.
+    mutating func failed(_ error: CasesError) -> Action {
+        switch state {
+        case .creating(_, _, let slot?) where error.code == .sinkRefused:
+            state = .returningSlot(error)
+            return .returnStormSlot(customer: route.stormKey, hour: slot)
+        case .addingNote(let token, _), .resolving(let token, _), .closing(let token, _),
+            .rememberingRecovery(let token), .readingAlarmForNote(let token):
+            state = .releasing(error)
+            return .release(key: key, token: token)
+        default:
+            return end(.fail(error))
+        }
+    }
+
+    mutating func end(_ action: Action) -> Action {
+        state = .ended
+        return action
+    }
+}

@@ -1,0 +1,174 @@
+//===----------------------------------------------------------------------===//
+//
+// This source file is part of the OnPremWatch open source project
+//
+// Copyright (c) 2026 the OnPremWatch project authors
+// Licensed under Apache License v2.0
+//
+// See LICENSE for license information
+//
+// SPDX-License-Identifier: Apache-2.0
+//
+//===----------------------------------------------------------------------===//
+
+import CaseModel
+import Core
+
+@testable import CaseWorker
+
+/// The episode store in memory, with DynamoEpisodeStore's conditions and a clock the test moves; CasesTests
+/// proves against moto's DynamoDB that the real one answers the same.
+final class InMemoryEpisodeStore: EpisodeStore {
+    enum Action: Equatable {
+        case claimed(lease: Int64, claimedAt: Int64)
+        case done(caseId: String?, owned: Bool)
+    }
+
+    var now: Int64 = 1_796_169_600_000
+    var actions: [String: Action] = [:]
+    var alarms: [String: AlarmRecord] = [:]
+    var closed: [String: Int64] = [:]
+    var customers: [String: String] = [:]
+    var storms: [String: Int] = [:]
+    /// The next call of this name fails with this error.
+    var failing: [String: CasesError] = [:]
+
+    private func check(_ call: String) throws(CasesError) {
+        if let error = failing.removeValue(forKey: call) { throw error }
+    }
+
+    func claim(_ key: String, leaseUntilMs: Int64, deadline: Deadline) throws(CasesError) -> EpisodeClaim {
+        try check("claim")
+        switch actions[key] {
+        case nil:
+            actions[key] = .claimed(lease: leaseUntilMs, claimedAt: now)
+            return .claimed(token: leaseUntilMs)
+        case .done(let caseId, let owned)?: return .done(caseId: caseId, owned: owned)
+        case .claimed(let lease, let claimedAt)?:
+            guard lease < now else { return .busy }
+            actions[key] = .claimed(lease: leaseUntilMs, claimedAt: now)
+            return .claimed(token: leaseUntilMs, lapsedSince: claimedAt)
+        }
+    }
+
+    func finish(_ key: String, token: Int64, caseId: String?, owned: Bool, deadline: Deadline) throws(CasesError)
+        -> Bool
+    {
+        try check("finish")
+        guard case .claimed(token, _)? = actions[key] else { return false }
+        actions[key] = .done(caseId: caseId, owned: owned)
+        return true
+    }
+
+    func release(_ key: String, token: Int64, deadline: Deadline) {
+        if case .claimed(token, _)? = actions[key] { actions[key] = nil }
+    }
+
+    func alarm(_ alarm: String, deadline: Deadline) throws(CasesError) -> AlarmRecord {
+        try check("alarm")
+        var record = alarms[alarm] ?? AlarmRecord()
+        if let open = record.open, closed[alarm] == open.episode { record.open = nil }
+        return record
+    }
+
+    func setOpenCase(alarm: String, _ open: OpenCase, deadline: Deadline) throws(CasesError) {
+        try check("setOpenCase")
+        var record = alarms[alarm] ?? AlarmRecord()
+        // DynamoDB keeps the episode when closed; a repeated ALARM of a closed episode must not reopen it.
+        let recorded = record.open?.episode ?? closed[alarm]
+        guard recorded.map({ $0 < open.episode }) ?? true else { return }
+        record.open = open
+        closed[alarm] = nil
+        alarms[alarm] = record
+    }
+
+    func closeCase(alarm: String, episode: Int64, deadline: Deadline) throws(CasesError) -> Bool {
+        try check("closeCase")
+        guard let open = alarms[alarm]?.open, open.episode == episode, closed[alarm] != episode else { return false }
+        closed[alarm] = episode
+        return true
+    }
+
+    func setLastRecovery(alarm: String, _ time: Int64, deadline: Deadline) throws(CasesError) {
+        try check("setLastRecovery")
+        var record = alarms[alarm] ?? AlarmRecord()
+        if record.lastRecovery.map({ $0 < time }) ?? true { record.lastRecovery = time }
+        alarms[alarm] = record
+    }
+
+    func customerCase(_ customer: String, deadline: Deadline) throws(CasesError) -> String? {
+        try check("customerCase")
+        return customers[customer]
+    }
+
+    func setCustomerCase(_ customer: String, caseId: String, deadline: Deadline) throws(CasesError) {
+        try check("setCustomerCase")
+        customers[customer] = caseId
+    }
+
+    func takeStormSlot(_ customer: String, limit: Int, deadline: Deadline) throws(CasesError) -> Int64? {
+        try check("takeStormSlot")
+        let hour = now / 3_600_000
+        let count = storms["\(customer)#\(hour)", default: 0]
+        guard count < limit else { return nil }
+        storms["\(customer)#\(hour)"] = count + 1
+        return hour
+    }
+
+    func returnStormSlot(_ customer: String, hour: Int64, deadline: Deadline) {
+        if let count = storms["\(customer)#\(hour)"], count > 0 { storms["\(customer)#\(hour)"] = count - 1 }
+    }
+}
+
+/// A ticketing system in memory: the cases, their notes and whether each is resolved, with faults on demand.
+final class InMemoryCaseSink: CaseSink {
+    struct Case {
+        var document: CaseDocument
+        var key: String
+        var notes: [String] = []
+        var resolved = false
+    }
+
+    enum Fault {
+        /// The call fails and does nothing (a throttled CreateCase, a refused one).
+        case before(CasesError)
+        /// The call does its work and then fails: a 5xx after the case was raised, or the worker killed after
+        /// CreateCase returned and before it recorded the case.
+        case after(CasesError)
+    }
+
+    let name = "memory"
+    var cases: [String: Case] = [:]
+    /// Every key the sink was called with, in order.
+    var keys: [String] = []
+    var createFault: Fault?
+    var noteFault: Fault?
+    /// Runs inside CreateCase: another worker handling a delivery while this one raises the case.
+    var duringCreate: (() -> Void)?
+
+    func create(_ document: CaseDocument, key: String, deadline: Deadline) throws(CasesError) -> String {
+        keys.append(key)
+        if case .before(let error)? = createFault { throw error }
+        duringCreate?()
+        let id = "case-\(cases.count + 1)"
+        cases[id] = Case(document: document, key: key)
+        if case .after(let error)? = createFault { throw error }
+        return id
+    }
+
+    func find(reference: String, sinceMs: Int64, deadline: Deadline) throws(CasesError) -> String? {
+        cases.first { $0.value.document.body.contains(reference) }?.key
+    }
+
+    func addNote(_ text: String, caseId: String, key: String, deadline: Deadline) throws(CasesError) {
+        keys.append(key)
+        if case .before(let error)? = noteFault { throw error }
+        cases[caseId]?.notes.append(text)
+        if case .after(let error)? = noteFault { throw error }
+    }
+
+    func resolve(caseId: String, key: String, deadline: Deadline) throws(CasesError) {
+        keys.append(key)
+        cases[caseId]?.resolved = true
+    }
+}
