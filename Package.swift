@@ -127,7 +127,8 @@ let package = Package(
         .testTarget(
             name: "CoreTests", dependencies: ["Core"], exclude: ["JSONTestSuite", "json-numbers.txt"],
             swiftSettings: strict),
-        .testTarget(name: "CatalogModelTests", dependencies: ["Core", "CatalogModel"], swiftSettings: strict),
+        .testTarget(
+            name: "CatalogModelTests", dependencies: ["Core", "CatalogModel", "MetricModel"], swiftSettings: strict),
         .testTarget(
             name: "CaseModelTests", dependencies: ["Core", "CatalogModel", "CaseModel"], swiftSettings: strict),
         .testTarget(name: "FuzzChecksTests", dependencies: ["FuzzChecks"], swiftSettings: strict),

@@ -81,6 +81,6 @@ extension AWSFailure {
     /// A request that got no answer: a network failure that a retry may cure, or one it cannot (a request refused
     /// before sending, a certificate that does not verify, an answer over its limit), which is the client's.
     init(transport error: HTTPClientError) {
-        self.init(kind: error.isTransient ? .network : .client, code: "\(error.code)", message: error.description)
+        self.init(kind: error.retryable ? .network : .client, code: "\(error.code)", message: error.description)
     }
 }

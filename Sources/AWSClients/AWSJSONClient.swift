@@ -33,7 +33,7 @@ public final class AWSJSONClient {
         public var body: JSONValue?
 
         /// Throttling, 5xx and network errors outlast the retries only when the service stays unwell.
-        public var transient: Bool { kind == .throttled || kind == .server || kind == .network }
+        public var retryable: Bool { kind == .throttled || kind == .server || kind == .network }
     }
 
     private let sender: SignedSender

@@ -22,16 +22,6 @@ public import MetricModel
 /// Sends PutMetricData plans to CloudWatch through a ``SignedSender``: one connection, SigV4, retries with
 /// backoff until the deadline on throttling, 5xx and network errors.
 public final class CloudWatchClient {
-    /// What a publish did, for the task output.
-    public struct Report: Equatable, Sendable {
-        public var requests = 0
-        public var datums = 0
-        public var datapoints = 0
-        public var bytes = 0
-        public var retries = 0
-        public var rejected: [PutMetricDataPlanner.Rejected] = []
-    }
-
     public let namespace: String
     /// Whether bodies over ``gzipThreshold`` go gzip-compressed (real CloudWatch accepts it; moto does not).
     public let compresses: Bool
@@ -72,7 +62,7 @@ public final class CloudWatchClient {
     ///
     /// - Returns: What was sent, and what was rejected as invalid (never sent).
     /// - Throws: ``CloudWatchError`` with the unpublished datums when a request still fails at the deadline.
-    public func publish(_ datums: [MetricDatum], deadline: Deadline) throws(CloudWatchError) -> Report {
+    public func publish(_ datums: [MetricDatum], deadline: Deadline) throws(CloudWatchError) -> PublishSummary {
         // Each body is compressed as soon as it is written, so a batch holds one uncompressed body at a time.
         var headers: [[(name: String, value: String)]] = []
         let plan = PutMetricDataPlanner(namespace: namespace, nowMs: Deadline.nowEpochMilliseconds()).plan(datums) {
@@ -85,7 +75,9 @@ public final class CloudWatchClient {
             return PutMetricDataPlanner.exactSize($0)
         }
         let sent = plan.bodies
-        var report = Report(rejected: plan.rejected)
+        var report = PublishSummary(sink: "cloudwatch")
+        report.rejected = Array(plan.rejected.prefix(PublishSummary.listedRejections))
+        report.rejectedCount = plan.rejected.count
         var firstFailure: AWSFailure?
         var unpublished: [MetricDatum] = []
         for (index, outcome) in sender.sendAll(sent, headers: headers, operation: "PutMetricData", deadline: deadline)

@@ -103,7 +103,7 @@ public struct AlarmNotification: Sendable, Equatable {
     /// The longest `AlarmArn` accepted: the alarm's key must fit DynamoDB's 2,048-byte partition key.
     public static let maxAlarmArnLength = 1600
     /// How far ahead of this machine's clock a `StateChangeTime` may be: clocks differ a little, never by hours.
-    public static let allowedSkewMs: Int64 = 5 * 60_000
+    public static let allowedSkew: Duration = .seconds(5 * 60)
 
     /// Reads a queue message's body.
     ///
@@ -157,7 +157,7 @@ public struct AlarmNotification: Sendable, Equatable {
                 "alarm \"\(name)\": StateChangeTime is not a time as CloudWatch writes it (2026-12-01T19:01:00.000+0000)"
             )
         }
-        guard timeMs <= nowMs + Self.allowedSkewMs else {
+        guard timeMs <= nowMs + Self.allowedSkew.milliseconds else {
             throw CasesError(.invalidMessage, "alarm \"\(name)\": StateChangeTime is in the future")
         }
         if let account = text("AWSAccountId"), account.utf8.count > 64 {

@@ -36,7 +36,7 @@ public struct CaseDocument: Sendable, Equatable {
 
     /// The case an `ALARM` (or, where the catalog says so, `INSUFFICIENT_DATA`) transition raises.
     public init(raising notification: AlarmNotification, route: CaseRoute) {
-        let who = route.customer ?? notification.alarmName
+        let who = route.customerDimension ?? notification.alarmName
         var what = notification.trigger?.metricName ?? notification.alarmName
         if let trigger = notification.trigger, let comparison = trigger.comparison,
             let threshold = trigger.threshold

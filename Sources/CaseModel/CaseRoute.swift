@@ -20,12 +20,12 @@ public import CatalogModel
 /// matches no catalog alarm (another monitor's, or the per-customer health alarm) takes the customer's policy if
 /// it names a known customer, else the catalog's.
 public struct CaseRoute: Sendable, Equatable {
-    /// The customer's `opname`, when the notification names one.
-    public var customer: String?
-    /// The catalog customer ``customer`` names, byte for byte, as the catalog spells it: anyone who can publish to
+    /// The notification's `Customer` dimension as it came, when it has one: any text, trusted for nothing.
+    public var customerDimension: String?
+    /// The `opname` of the catalog customer ``customerDimension`` names, byte for byte, as the catalog spells it: anyone who can publish to
     /// the topic can name any other. Swift's `==` would match canonically equivalent spellings (a Kelvin sign for
     /// a K), each a bucket of its own.
-    public var catalogCustomer: String?
+    public var opname: String?
     public var query: String?
     /// The catalog alarm, when one matches.
     public var alarm: AlarmSpec?
@@ -33,10 +33,10 @@ public struct CaseRoute: Sendable, Equatable {
     public var policy: CasePolicy
 
     public init(
-        customer: String?, query: String?, alarm: AlarmSpec?, policy: CasePolicy, catalogCustomer: String? = nil
+        customerDimension: String?, query: String?, alarm: AlarmSpec?, policy: CasePolicy, opname: String? = nil
     ) {
-        self.customer = customer
-        self.catalogCustomer = catalogCustomer
+        self.customerDimension = customerDimension
+        self.opname = opname
         self.query = query
         self.alarm = alarm
         self.policy = policy
@@ -44,9 +44,9 @@ public struct CaseRoute: Sendable, Equatable {
 
     /// Finds `notification`'s alarm in `catalog`.
     public init(_ notification: AlarmNotification, catalog: Catalog) {
-        let customerName = notification.dimension("Customer")
+        let customerDimension = notification.dimension("Customer")
         let queryName = notification.dimension("Query")
-        let customer = customerName.flatMap { name in
+        let customer = customerDimension.flatMap { name in
             catalog.customers.first { $0.opname.utf8.elementsEqual(name.utf8) }
         }
         var alarm: AlarmSpec?
@@ -66,12 +66,12 @@ public struct CaseRoute: Sendable, Equatable {
         if let customer { policy = customer.cases.over(policy) }
         if let alarm { policy = alarm.cases.over(policy) }
         self.init(
-            customer: customerName, query: queryName, alarm: alarm, policy: policy,
-            catalogCustomer: customer?.opname)
+            customerDimension: customerDimension, query: queryName, alarm: alarm, policy: policy,
+            opname: customer?.opname)
     }
 
-    /// The customer the storm limit counts against: a catalog customer by its name; every notification that names
+    /// The `opname` the store keys the hourly limit and the newest case by: a catalog customer's own; every notification that names
     /// no catalog customer (another monitor's, or a made-up `Customer`) shares one bucket, so that inventing names
     /// cannot multiply the limit.
-    public var stormKey: String { catalogCustomer ?? "-" }
+    public var opnameKey: String { opname ?? "-" }
 }

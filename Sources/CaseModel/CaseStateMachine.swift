@@ -44,9 +44,9 @@ public struct CaseStateMachine: Sendable {
         /// `CaseSink.find`: answer ``Event/found(_:)``.
         case find(reference: String, sinceMs: Int64)
         /// `EpisodeStore.takeStormSlot`: answer ``Event/stormSlot(_:)``, the slot's hour or `nil` at the limit.
-        case takeStormSlot(customer: String, limit: Int)
+        case takeStormSlot(opname: String, limit: Int)
         /// `EpisodeStore.customerCase`: answer ``Event/customerCase(_:)``.
-        case readCustomerCase(customer: String)
+        case readCustomerCase(opname: String)
         /// `CaseSink.create`: answer ``Event/created(_:)``.
         case create(CaseDocument, key: String)
         /// `CaseSink.addNote`: answer ``Event/done``.
@@ -54,7 +54,7 @@ public struct CaseStateMachine: Sendable {
         /// `CaseSink.resolve`: answer ``Event/done``.
         case resolve(caseId: String, key: String)
         /// `EpisodeStore.returnStormSlot` (never fails): answer ``Event/done``.
-        case returnStormSlot(customer: String, hour: Int64)
+        case returnStormSlot(opname: String, hour: Int64)
         /// `EpisodeStore.finish`: answer ``Event/finished(_:)``, `false` when the claim was taken over meanwhile.
         case finish(key: String, token: Int64, caseId: String?, owned: Bool)
         /// `EpisodeStore.release` (never fails): answer ``Event/done``.
@@ -62,7 +62,7 @@ public struct CaseStateMachine: Sendable {
         /// `EpisodeStore.setOpenCase`: answer ``Event/done``.
         case setOpenCase(alarm: String, OpenCase)
         /// `EpisodeStore.setCustomerCase`: answer ``Event/done``.
-        case setCustomerCase(customer: String, caseId: String)
+        case setCustomerCase(opname: String, caseId: String)
         /// `EpisodeStore.closeCase`: answer ``Event/done`` (whether it was still open does not matter).
         case closeCase(alarm: String, episode: Int64)
         /// `EpisodeStore.setLastRecovery`: answer ``Event/done``.
@@ -218,7 +218,7 @@ public struct CaseStateMachine: Sendable {
             return .setOpenCase(alarm: notification.alarmKey, openCase(caseId, owned: owned))
         case (.recordingDuplicate(let caseId, let owned, false), .done) where owned:
             state = .recordingDuplicate(caseId: caseId, owned: owned, customerStep: true)
-            return .setCustomerCase(customer: route.stormKey, caseId: caseId)
+            return .setCustomerCase(opname: route.opnameKey, caseId: caseId)
         case (.recordingDuplicate, .done):
             return end(.succeed)
         case (.claimingRaise, .claimed(.claimed(let token, let lapsedSince))):
@@ -243,7 +243,7 @@ public struct CaseStateMachine: Sendable {
         case (.takingSlot(let token, let alarm), .stormSlot(let slot)):
             guard slot == nil else { return create(token: token, alarm: alarm, slot: slot) }
             state = .readingCustomerCase(token: token, alarm: alarm)
-            return .readCustomerCase(customer: route.stormKey)
+            return .readCustomerCase(opname: route.opnameKey)
         case (.readingCustomerCase(let token, let alarm), .customerCase(let newest)):
             // At the limit with no case to note on (its record expired): raise one anyway.
             guard let newest else { return create(token: token, alarm: alarm, slot: nil) }
@@ -253,7 +253,7 @@ public struct CaseStateMachine: Sendable {
             log.append(
                 LogEntry(
                     .warning, "the customer's hourly case limit is reached: noted on its newest case",
-                    ["caseId": caseId, "customer": route.stormKey]))
+                    ["caseId": caseId, "customer": route.opnameKey]))
             return finish(token: token, alarm: alarm, caseId: caseId, owned: false)
         case (.creating(let token, let alarm, _), .created(let caseId)):
             log.append(LogEntry(.info, "case raised", ["caseId": caseId]))
@@ -275,7 +275,7 @@ public struct CaseStateMachine: Sendable {
         case (.recordingOpenCase(let alarm, let caseId, let owned), .done):
             if owned {
                 state = .recordingCustomerCase(alarm: alarm, caseId: caseId)
-                return .setCustomerCase(customer: route.stormKey, caseId: caseId)
+                return .setCustomerCase(opname: route.opnameKey, caseId: caseId)
             }
             return end(.succeed)
         case (.recordingCustomerCase(let alarm, let caseId), .done):
@@ -370,7 +370,7 @@ public struct CaseStateMachine: Sendable {
         }
         state = .takingSlot(token: token, alarm: alarm)
         return .takeStormSlot(
-            customer: route.stormKey, limit: route.policy.maxCasesPerHour ?? CasePolicy.builtIn.maxCasesPerHour!)
+            opname: route.opnameKey, limit: route.policy.maxCasesPerHour ?? CasePolicy.builtIn.maxCasesPerHour!)
     }
 
     mutating func create(token: Int64, alarm: AlarmRecord, slot: Int64?) -> Action {
@@ -396,7 +396,7 @@ public struct CaseStateMachine: Sendable {
         switch state {
         case .creating(_, _, let slot?) where error.code == .sinkRefused:
             state = .returningSlot(error)
-            return .returnStormSlot(customer: route.stormKey, hour: slot)
+            return .returnStormSlot(opname: route.opnameKey, hour: slot)
         case .addingNote(let token, _), .resolving(let token, _), .closing(let token, _),
             .rememberingRecovery(let token), .readingAlarmForNote(let token):
             state = .releasing(error)

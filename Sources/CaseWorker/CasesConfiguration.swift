@@ -39,11 +39,11 @@ struct CasesConfiguration {
     var dynamoEndpoint: String
     var sink: Sink
     /// The most one record's sink calls may take, retries included (`ONPREM_CASES_RECORD_MS`).
-    var recordBudgetMs: Int64
+    var recordBudget: Duration
     /// The longest a claim holds (`ONPREM_CASES_LEASE_MS`), for the tests only.
-    var leaseCapMs: Int64?
+    var leaseCap: Duration?
 
-    static let defaultRecordBudgetMs: Int64 = 20_000
+    static let defaultRecordBudget: Duration = .seconds(20)
 
     /// The sinks, by the name `ONPREM_CASE_SINK` gives; `support` is the default.
     static let sinks = NamedChoice<@Sendable ([String: String]) throws(CasesError) -> Sink>(
@@ -68,8 +68,10 @@ struct CasesConfiguration {
         case .success(let make): sink = try make(environment)
         case .failure(let unknown): throw CasesError(.notConfigured, unknown.message)
         }
-        recordBudgetMs = Int64(environment["ONPREM_CASES_RECORD_MS"] ?? "") ?? Self.defaultRecordBudgetMs
-        leaseCapMs = Int64(environment["ONPREM_CASES_LEASE_MS"] ?? "")
+        recordBudget =
+            Int64(environment["ONPREM_CASES_RECORD_MS"] ?? "").map { .milliseconds($0) }
+            ?? Self.defaultRecordBudget
+        leaseCap = Int64(environment["ONPREM_CASES_LEASE_MS"] ?? "").map { .milliseconds($0) }
     }
 
     static func supportSink(_ environment: [String: String]) throws(CasesError) -> Sink {

@@ -33,22 +33,22 @@ public final class CasesHandler {
     /// The most one record's sink calls may take, retries included (`ONPREM_CASES_RECORD_MS`): a sink that stays
     /// throttled fails its records, which come back later, rather than holding the batch's others until the
     /// deadline.
-    private let recordBudgetMs: Int64
+    private let recordBudget: Duration
     /// The longest a claim holds (`ONPREM_CASES_LEASE_MS`), where the tests cannot wait for an invocation's
     /// deadline; `nil` in production: a claim lapses a second after its invocation's deadline.
-    private let leaseCapMs: Int64?
+    private let leaseCap: Duration?
     /// What is kept back from the deadline for the answer.
-    static let answerMarginMs: Int64 = 200
+    static let answerMargin: Duration = .milliseconds(200)
 
     init(
         catalog: Catalog, store: any EpisodeStore, sink: any CaseSink,
-        recordBudgetMs: Int64 = CasesConfiguration.defaultRecordBudgetMs, leaseCapMs: Int64? = nil
+        recordBudget: Duration = CasesConfiguration.defaultRecordBudget, leaseCap: Duration? = nil
     ) {
         self.catalog = catalog
         self.store = store
         self.sink = sink
-        self.recordBudgetMs = recordBudgetMs
-        self.leaseCapMs = leaseCapMs
+        self.recordBudget = recordBudget
+        self.leaseCap = leaseCap
     }
 
     /// Reads the catalog and the worker's settings (``CasesConfiguration``) and makes the store's and the sink's
@@ -93,12 +93,12 @@ public final class CasesHandler {
         }
         self.init(
             catalog: catalog, store: DynamoEpisodeStore(client: dynamo, table: configuration.table), sink: sink,
-            recordBudgetMs: configuration.recordBudgetMs, leaseCapMs: configuration.leaseCapMs)
+            recordBudget: configuration.recordBudget, leaseCap: configuration.leaseCap)
     }
 
     public func handle(_ event: [UInt8], context: LambdaContext) throws -> [UInt8] {
         let batch = try SQSBatch(event: event)
-        let deadline = Deadline(epochMilliseconds: context.deadline.epochMilliseconds - Self.answerMarginMs)
+        let deadline = context.deadline - Self.answerMargin
         var failed: [String] = []
         for (position, record) in batch.records.enumerated() {
             do {
@@ -134,16 +134,18 @@ public final class CasesHandler {
     /// Each record gets an equal share of what is left, at most the record budget.
     func times(_ deadline: Deadline, recordsLeft: Int) -> Times {
         let now = Deadline.nowEpochMilliseconds()
-        let share = max(0, min((deadline.epochMilliseconds - now) / Int64(max(1, recordsLeft)), recordBudgetMs))
-        var lease = deadline.epochMilliseconds + Self.answerMarginMs + 1000
-        if let leaseCapMs { lease = min(lease, now + leaseCapMs) }
+        let share = max(
+            .zero,
+            min(.milliseconds(deadline.remaining(now: now).milliseconds / Int64(max(1, recordsLeft))), recordBudget))
+        var lease = deadline + Self.answerMargin + .seconds(1)
+        if let leaseCap { lease = min(lease, Deadline.after(leaseCap, now: now)) }
         return Times(
-            sink: Deadline(epochMilliseconds: now + share - min(Self.recordingReserveMs, share / 2)),
-            store: deadline, leaseUntilMs: lease)
+            sink: Deadline.after(share - min(Self.recordingReserve, share / 2), now: now), store: deadline,
+            leaseUntilMs: lease.epochMilliseconds)
     }
 
     /// Time kept from a record's share for recording what the sink did.
-    static let recordingReserveMs: Int64 = 1000
+    static let recordingReserve: Duration = .seconds(1)
 
     func handle(_ record: SQSBatch.Record, times: Times, logger: Logger) throws(CasesError) {
         let notification = try AlarmNotification(body: record.body, nowMs: Deadline.nowEpochMilliseconds())
@@ -174,24 +176,24 @@ public final class CasesHandler {
             case .readAlarm(let alarm): return .alarmRead(try store.alarm(alarm, deadline: times.store))
             case .find(let reference, let since):
                 return .found(try sink.find(reference: reference, sinceMs: since, deadline: times.sink))
-            case .takeStormSlot(let customer, let limit):
-                return .stormSlot(try store.takeStormSlot(customer, limit: limit, deadline: times.store))
-            case .readCustomerCase(let customer):
-                return .customerCase(try store.customerCase(customer, deadline: times.store))
+            case .takeStormSlot(let opname, let limit):
+                return .stormSlot(try store.takeStormSlot(opname, limit: limit, deadline: times.store))
+            case .readCustomerCase(let opname):
+                return .customerCase(try store.customerCase(opname, deadline: times.store))
             case .create(let document, let key):
                 return .created(try sink.create(document, key: key, deadline: times.sink))
             case .addNote(let text, let caseId, let key):
                 try sink.addNote(text, caseId: caseId, key: key, deadline: times.sink)
             case .resolve(let caseId, let key): try sink.resolve(caseId: caseId, key: key, deadline: times.sink)
-            case .returnStormSlot(let customer, let hour):
-                store.returnStormSlot(customer, hour: hour, deadline: times.store)
+            case .returnStormSlot(let opname, let hour):
+                store.returnStormSlot(opname, hour: hour, deadline: times.store)
             case .finish(let key, let token, let caseId, let owned):
                 return .finished(
                     try store.finish(key, token: token, caseId: caseId, owned: owned, deadline: times.store))
             case .release(let key, let token): store.release(key, token: token, deadline: times.store)
             case .setOpenCase(let alarm, let open): try store.setOpenCase(alarm: alarm, open, deadline: times.store)
-            case .setCustomerCase(let customer, let caseId):
-                try store.setCustomerCase(customer, caseId: caseId, deadline: times.store)
+            case .setCustomerCase(let opname, let caseId):
+                try store.setCustomerCase(opname, caseId: caseId, deadline: times.store)
             case .closeCase(let alarm, let episode):
                 _ = try store.closeCase(alarm: alarm, episode: episode, deadline: times.store)
             case .setLastRecovery(let alarm, let time):

@@ -128,31 +128,31 @@ final class DynamoEpisodeStore: EpisodeStore {
             deadline: deadline)
     }
 
-    func customerCase(_ customer: String, deadline: Deadline) throws(CasesError) -> String? {
-        try item("customer#\(customer)", deadline: deadline).flatMap { Self.text($0, "caseId") }
+    func customerCase(_ opname: String, deadline: Deadline) throws(CasesError) -> String? {
+        try item("customer#\(opname)", deadline: deadline).flatMap { Self.text($0, "caseId") }
     }
 
-    func setCustomerCase(_ customer: String, caseId: String, deadline: Deadline) throws(CasesError) {
+    func setCustomerCase(_ opname: String, caseId: String, deadline: Deadline) throws(CasesError) {
         _ = try update(
-            "customer#\(customer)", set: "#caseId = :case", condition: nil, values: [":case": Self.s(caseId)],
+            "customer#\(opname)", set: "#caseId = :case", condition: nil, values: [":case": Self.s(caseId)],
             deadline: deadline)
     }
 
     // MARK: - Storm control
 
-    func takeStormSlot(_ customer: String, limit: Int, deadline: Deadline) throws(CasesError) -> Int64? {
+    func takeStormSlot(_ opname: String, limit: Int, deadline: Deadline) throws(CasesError) -> Int64? {
         let hour = Deadline.nowEpochMilliseconds() / 3_600_000
         let taken = try update(
-            "storm#\(customer)#\(hour)", set: nil, add: "#raised :one",
+            "storm#\(opname)#\(hour)", set: nil, add: "#raised :one",
             condition: "attribute_not_exists(#raised) OR #raised < :limit",
             values: [":one": Self.n(1), ":limit": Self.n(Int64(limit))], deadline: deadline,
             expires: (hour + 2) * 3600)
         return taken ? hour : nil
     }
 
-    func returnStormSlot(_ customer: String, hour: Int64, deadline: Deadline) {
+    func returnStormSlot(_ opname: String, hour: Int64, deadline: Deadline) {
         _ = try? update(
-            "storm#\(customer)#\(hour)", set: nil, add: "#raised :minus", condition: "#raised > :zero",
+            "storm#\(opname)#\(hour)", set: nil, add: "#raised :minus", condition: "#raised > :zero",
             values: [":minus": Self.n(-1), ":zero": Self.n(0)], deadline: deadline, expires: (hour + 2) * 3600)
     }
 
@@ -211,7 +211,7 @@ final class DynamoEpisodeStore: EpisodeStore {
                 return .conditionFailed(.object(JSONObject()))
             }
             throw CasesError(
-                error.transient ? .storeUnavailable : .storeRefused,
+                error.retryable ? .storeUnavailable : .storeRefused,
                 "DynamoDB \(operation) on \(table): \(error.message)")
         }
     }

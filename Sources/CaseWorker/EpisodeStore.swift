@@ -47,13 +47,13 @@ protocol EpisodeStore {
     func setLastRecovery(alarm: String, _ time: Int64, deadline: Deadline) throws(CasesError)
 
     /// The customer's newest case.
-    func customerCase(_ customer: String, deadline: Deadline) throws(CasesError) -> String?
+    func customerCase(_ opname: String, deadline: Deadline) throws(CasesError) -> String?
 
-    func setCustomerCase(_ customer: String, caseId: String, deadline: Deadline) throws(CasesError)
+    func setCustomerCase(_ opname: String, caseId: String, deadline: Deadline) throws(CasesError)
 
     /// Takes one of the customer's cases of this hour: the hour it counts in, or `nil` when `limit` are taken.
-    func takeStormSlot(_ customer: String, limit: Int, deadline: Deadline) throws(CasesError) -> Int64?
+    func takeStormSlot(_ opname: String, limit: Int, deadline: Deadline) throws(CasesError) -> Int64?
 
     /// Gives back the slot taken in `hour` when its case was surely not raised. Never fails.
-    func returnStormSlot(_ customer: String, hour: Int64, deadline: Deadline)
+    func returnStormSlot(_ opname: String, hour: Int64, deadline: Deadline)
 }

@@ -90,7 +90,7 @@ final class SupportCaseSink: CaseSink {
         do {
             return try client.call(operation, input, deadline: deadline, idempotent: idempotent)
         } catch {
-            throw CasesError(error.transient ? .sinkUnavailable : .sinkRefused, "AWS Support \(error.message)")
+            throw CasesError(error.retryable ? .sinkUnavailable : .sinkRefused, "AWS Support \(error.message)")
         }
     }
 }

@@ -134,7 +134,7 @@ final class WebhookCaseSink: CaseSink {
             } catch {
                 // A certificate that does not verify, a request refused before sending, an answer over the limit:
                 // a retry meets the same.
-                guard error.isTransient else {
+                guard error.retryable else {
                     return .failure(CasesError(.sinkRefused, "the webhook: \(error.code)"))
                 }
                 return .failure(CasesError(.sinkUnavailable, "the webhook: \(error.code)"))

@@ -12,6 +12,7 @@
 //===----------------------------------------------------------------------===//
 
 import Core
+import MetricModel
 
 /// Query packs built into the function, which a catalog turns on with `"builtin": [...]` and no SQL to write.
 public enum BuiltinPack: String, CaseIterable, Sendable {
@@ -71,28 +72,28 @@ enum ServerHealth {
     static let wraparoundAge = "2147483648"
 
     /// The metrics of the server-wide row, with their units.
-    static let serverWideMetrics: [(name: String, unit: String)] = [
-        ("max_connections", "Count"), ("connections_used_percent", "Percent"),
-        ("idle_in_transaction_sessions", "Count"), ("oldest_transaction_seconds", "Seconds"),
-        ("oldest_idle_in_transaction_seconds", "Seconds"), ("locks_waiting", "Count"),
-        ("wraparound_headroom_percent", "Percent"), ("cache_hit_percent", "Percent"), ("is_standby", "None"),
-        ("deadlocks", "Count"), ("xact_commit", "Count"), ("xact_rollback", "Count"), ("temp_bytes", "Bytes"),
-        ("checkpoints_timed", "Count"), ("checkpoints_requested", "Count"), ("replay_lag_seconds", "Seconds"),
-        ("replay_lag_bytes", "Bytes"), ("wal_receiver_streaming", "None"), ("wal_bytes", "Bytes"),
-        ("io_reads", "Count"),
-        ("io_writes", "Count"),
+    static let serverWideMetrics: [(name: String, unit: MetricUnit)] = [
+        ("max_connections", .count), ("connections_used_percent", .percent),
+        ("idle_in_transaction_sessions", .count), ("oldest_transaction_seconds", .seconds),
+        ("oldest_idle_in_transaction_seconds", .seconds), ("locks_waiting", .count),
+        ("wraparound_headroom_percent", .percent), ("cache_hit_percent", .percent), ("is_standby", .none),
+        ("deadlocks", .count), ("xact_commit", .count), ("xact_rollback", .count), ("temp_bytes", .bytes),
+        ("checkpoints_timed", .count), ("checkpoints_requested", .count), ("replay_lag_seconds", .seconds),
+        ("replay_lag_bytes", .bytes), ("wal_receiver_streaming", .none), ("wal_bytes", .bytes),
+        ("io_reads", .count),
+        ("io_writes", .count),
     ]
 
-    static var units: [String: String] {
+    static var units: [String: MetricUnit] {
         var units = Dictionary(uniqueKeysWithValues: serverWideMetrics.map { ($0.name, $0.unit) })
-        units["connections"] = "Count"
-        units["database_size_bytes"] = "Bytes"
-        units["xid_age"] = "Count"
-        units["replica_lag_seconds"] = "Seconds"
-        units["replica_lag_bytes"] = "Bytes"
-        units["replica_streaming"] = "None"
-        units["slot_retained_bytes"] = "Bytes"
-        units["slot_active"] = "None"
+        units["connections"] = .count
+        units["database_size_bytes"] = .bytes
+        units["xid_age"] = .count
+        units["replica_lag_seconds"] = .seconds
+        units["replica_lag_bytes"] = .bytes
+        units["replica_streaming"] = .none
+        units["slot_retained_bytes"] = .bytes
+        units["slot_active"] = .none
         return units
     }
 

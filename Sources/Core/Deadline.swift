@@ -59,6 +59,21 @@ public struct Deadline: Comparable, Sendable, CustomStringConvertible {
 
     public static func < (lhs: Deadline, rhs: Deadline) -> Bool { lhs.epochMilliseconds < rhs.epochMilliseconds }
 
+    /// The moment `duration` later (to the millisecond).
+    public static func + (lhs: Deadline, rhs: Duration) -> Deadline {
+        Deadline(epochMilliseconds: lhs.epochMilliseconds + rhs.milliseconds)
+    }
+
+    /// The moment `duration` earlier: a deadline with a margin kept back.
+    public static func - (lhs: Deadline, rhs: Duration) -> Deadline {
+        Deadline(epochMilliseconds: lhs.epochMilliseconds - rhs.milliseconds)
+    }
+
+    /// `duration` from now.
+    public static func after(_ duration: Duration, now: Int64 = Deadline.nowEpochMilliseconds()) -> Deadline {
+        Deadline(epochMilliseconds: now + duration.milliseconds)
+    }
+
     public var description: String { "\(epochMilliseconds)ms" }
 }
 

@@ -58,7 +58,7 @@ public struct HTTPClientError: Error, Sendable, CustomStringConvertible {
 
     /// Whether retrying the same request may succeed: not for a request refused before sending, a certificate
     /// that does not verify, or an answer over the size limit.
-    public var isTransient: Bool { ![.invalidRequest, .certificateRefused, .responseTooLarge].contains(code) }
+    public var retryable: Bool { ![.invalidRequest, .certificateRefused, .responseTooLarge].contains(code) }
 
     public var description: String { "HTTP transport \(code) (curl \(curlCode)): \(message)" }
 }

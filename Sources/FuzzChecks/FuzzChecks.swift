@@ -165,10 +165,10 @@ public enum FuzzChecks: Sendable {
                 String(decoding: $0, as: UTF8.self)
             }
             guard let name = fields.first else { continue }
-            var dimensions: [(name: String, value: String)] = []
+            var dimensions: [Dimension] = []
             var index = 1
             while index + 1 < fields.count && dimensions.count < 40 {
-                dimensions.append((name: fields[index], value: fields[index + 1]))
+                dimensions.append(Dimension(fields[index], fields[index + 1]))
                 index += 2
             }
             var values: [Double] = []

@@ -81,7 +81,7 @@ public enum EMF: Sendable {
 
     /// One EMF object: the directive, the dimensions' values, and each metric's value (already JSON).
     private static func appendLine(
-        dimensions: [(name: String, value: String)], timestampMs: Int64, namespace: [UInt8],
+        dimensions: [Dimension], timestampMs: Int64, namespace: [UInt8],
         metrics: [(datum: MetricDatum, value: String)], to out: inout [UInt8]
     ) {
         out += #"{"_aws":{"Timestamp":"#.utf8
@@ -99,7 +99,7 @@ public enum EMF: Sendable {
             out += #"{"Name":"#.utf8
             JSONText.appendQuoted(metric.datum.name, to: &out)
             out += #","Unit":"#.utf8
-            JSONText.appendQuoted(metric.datum.unit, to: &out)
+            JSONText.appendQuoted(metric.datum.unit.rawValue, to: &out)
             out += #","StorageResolution":"#.utf8
             out += String(metric.datum.storageResolution).utf8
             out.append(UInt8(ascii: "}"))

@@ -17,9 +17,9 @@ import UTCTime
 /// One PutMetricData datum: a metric at a time, with one value or a set of distinct values and their counts.
 public struct MetricDatum: Equatable, Sendable {
     public var name: String
-    /// Dimensions as (name, value), in the order given.
-    public var dimensions: [(name: String, value: String)]
-    public var unit: String
+    /// Dimensions in the order given.
+    public var dimensions: [Dimension]
+    public var unit: MetricUnit
     public var timestampMs: Int64
     public var storageResolution: Int
     /// Distinct values; with ``counts`` of the same length, how often each was seen.
@@ -27,7 +27,7 @@ public struct MetricDatum: Equatable, Sendable {
     public var counts: [Double]
 
     public init(
-        name: String, dimensions: [(name: String, value: String)], unit: String = "None", timestampMs: Int64,
+        name: String, dimensions: [Dimension], unit: MetricUnit = .none, timestampMs: Int64,
         storageResolution: Int = 60, values: [Double], counts: [Double]? = nil
     ) {
         self.name = name
@@ -42,18 +42,12 @@ public struct MetricDatum: Equatable, Sendable {
     /// How many datapoints the datum stands for.
     public var datapointCount: Int { Int(counts.reduce(0, +)) }
 
-    public static func == (lhs: MetricDatum, rhs: MetricDatum) -> Bool {
-        lhs.name == rhs.name && lhs.dimensions.elementsEqual(rhs.dimensions, by: { $0 == $1 }) && lhs.unit == rhs.unit
-            && lhs.timestampMs == rhs.timestampMs && lhs.storageResolution == rhs.storageResolution
-            && lhs.values == rhs.values && lhs.counts == rhs.counts
-    }
-
     /// The datum as a JSON object, for error bodies and EMF.
     public var json: String {
         let dimensionsJSON = dimensions.map { "\(JSONText.quoted($0.name)):\(JSONText.quoted($0.value))" }
             .joined(separator: ",")
         return
-            "{\"name\":\(JSONText.quoted(name)),\"dimensions\":{\(dimensionsJSON)},\"unit\":\(JSONText.quoted(unit)),"
+            "{\"name\":\(JSONText.quoted(name)),\"dimensions\":{\(dimensionsJSON)},\"unit\":\(JSONText.quoted(unit.rawValue)),"
             + "\"timestamp\":\(JSONText.quoted(UTCTime.rfc3339(epochMilliseconds: timestampMs))),"
             + "\"storageResolution\":\(storageResolution),"
             + "\"values\":[\(values.map { QueryProtocol.number($0) }.joined(separator: ","))],"
@@ -69,7 +63,7 @@ public struct MetricDatum: Equatable, Sendable {
         key.reserveCapacity(64)
         key += name.utf8
         key.append(0)
-        key += unit.utf8
+        key += unit.rawValue.utf8
         key.append(0)
         withUnsafeBytes(of: timestampMs) { key += $0 }
         withUnsafeBytes(of: storageResolution) { key += $0 }

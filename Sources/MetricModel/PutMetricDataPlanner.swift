@@ -21,17 +21,12 @@ import Core
 ///    `Values`/`Counts`, at most 150 distinct values each, as AWS recommends for high-volume data.
 /// 3. **Batch** datums into requests of at most 1,000 datums and 1 MB of body.
 public struct PutMetricDataPlanner: Sendable {
-    public struct Rejected: Equatable, Sendable {
-        public var datum: MetricDatum
-        public var reason: String
-    }
-
     public struct Plan: Sendable {
         /// Each request's form-encoded body.
         public var bodies: [[UInt8]]
         /// The datums of each request, in the same order.
         public var requests: [[MetricDatum]]
-        public var rejected: [Rejected]
+        public var rejected: [Rejection]
     }
 
     public let namespace: String
@@ -57,11 +52,11 @@ public struct PutMetricDataPlanner: Sendable {
     ///   copy without spare capacity): a client that compresses does it here, so that a batch holds one
     ///   uncompressed body at a time, not one per request.
     public func plan(_ datapoints: [MetricDatum], finish: ([UInt8]) -> [UInt8] = { Self.exactSize($0) }) -> Plan {
-        var rejected: [Rejected] = []
+        var rejected: [Rejection] = []
         var valid: [MetricDatum] = []
         for var datum in datapoints {
             if let reason = problem(&datum) {
-                rejected.append(Rejected(datum: datum, reason: reason))
+                rejected.append(Rejection(datum: datum, reason: reason))
             } else {
                 valid.append(datum)
             }
@@ -135,10 +130,9 @@ public struct PutMetricDataPlanner: Sendable {
                 return "\(problem) (dimension \(dimension.name))"
             }
         }
-        if !PutMetricDataLimits.units.contains(datum.unit) { return "unit \(datum.unit) is not a CloudWatch unit" }
         if datum.storageResolution != 1 && datum.storageResolution != 60 { return "storage resolution must be 1 or 60" }
-        if datum.timestampMs < nowMs - PutMetricDataLimits.oldestAgeMs
-            || datum.timestampMs > nowMs + PutMetricDataLimits.newestAheadMs
+        if datum.timestampMs < nowMs - PutMetricDataLimits.oldestAge.milliseconds
+            || datum.timestampMs > nowMs + PutMetricDataLimits.newestAhead.milliseconds
         {
             return "timestamp outside 14 days ago to 2 hours ahead"
         }

@@ -54,7 +54,7 @@ enum QueryProtocol {
                 Self.appendEncoded(dimension.value, to: &body)
             }
             key("Unit")
-            Self.appendEncoded(datum.unit, to: &body)
+            Self.appendEncoded(datum.unit.rawValue, to: &body)
             key("Timestamp")
             if timestamp?.ms != datum.timestampMs {
                 var bytes: [UInt8] = []

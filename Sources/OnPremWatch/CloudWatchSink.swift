@@ -41,16 +41,7 @@ public struct CloudWatchSink: MetricsSink {
     }
 
     public func publish(_ datums: [MetricDatum], deadline: Deadline) throws(CloudWatchError) -> PublishSummary {
-        let report = try client.publish(datums, deadline: deadline)
-        var summary = PublishSummary(sink: name)
-        summary.requests = report.requests
-        summary.datums = report.datums
-        summary.datapoints = report.datapoints
-        summary.bytes = report.bytes
-        summary.retries = report.retries
-        summary.rejected = report.rejected.map { .init(name: $0.datum.name, reason: $0.reason) }
-        summary.rejectedCount = report.rejected.count
-        return summary
+        try client.publish(datums, deadline: deadline)
     }
 }
 

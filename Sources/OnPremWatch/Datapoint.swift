@@ -12,19 +12,20 @@
 //===----------------------------------------------------------------------===//
 
 import CatalogModel
+public import MetricModel
 
 /// One metric value ready to publish: CloudWatch's datum, before batching.
 public struct Datapoint: Equatable, Sendable {
     public var name: String
     public var value: Double
-    public var unit: String
+    public var unit: MetricUnit
     /// Dimensions in order: `Customer`, `Query`, then the row's own.
     public var dimensions: [Dimension]
     public var timestampMs: Int64
     public var storageResolution: Int
 
     public init(
-        name: String, value: Double, unit: String = "None", dimensions: [Dimension], timestampMs: Int64,
+        name: String, value: Double, unit: MetricUnit = .none, dimensions: [Dimension], timestampMs: Int64,
         storageResolution: Int = 60
     ) {
         self.name = name
@@ -33,17 +34,6 @@ public struct Datapoint: Equatable, Sendable {
         self.dimensions = dimensions
         self.timestampMs = timestampMs
         self.storageResolution = storageResolution
-    }
-}
-
-/// A CloudWatch dimension.
-public struct Dimension: Equatable, Hashable, Sendable {
-    public var name: String
-    public var value: String
-
-    public init(_ name: String, _ value: String) {
-        self.name = name
-        self.value = value
     }
 }
 

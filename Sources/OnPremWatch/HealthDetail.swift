@@ -48,16 +48,16 @@ public enum HealthDetail: Sendable {
         case .perCustomer:
             return [
                 MetricDatum(
-                    name: "QuerySucceeded", dimensions: [(name: "Customer", value: customer.opname)], unit: "Count",
+                    name: "QuerySucceeded", dimensions: [Dimension("Customer", customer.opname)], unit: .count,
                     timestampMs: now, values: success)
             ]
         case .perQuery:
-            let dimensions = [(name: "Customer", value: customer.opname), (name: "Query", value: dimension)]
+            let dimensions = [Dimension("Customer", customer.opname), Dimension("Query", dimension)]
             return [
                 MetricDatum(
-                    name: "QuerySucceeded", dimensions: dimensions, unit: "Count", timestampMs: now, values: success),
+                    name: "QuerySucceeded", dimensions: dimensions, unit: .count, timestampMs: now, values: success),
                 MetricDatum(
-                    name: "QueryDuration", dimensions: dimensions, unit: "Milliseconds", timestampMs: now,
+                    name: "QueryDuration", dimensions: dimensions, unit: .milliseconds, timestampMs: now,
                     values: [Double(now - start)]),
             ]
         }

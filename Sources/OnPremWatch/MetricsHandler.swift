@@ -103,7 +103,7 @@ public struct MetricsHandler: LambdaHandler {
         // error, never silently.
         let buffer = PublishBuffer(
             sink: sink,
-            deadline: Deadline(epochMilliseconds: context.deadline.epochMilliseconds - Self.answerMarginMs))
+            deadline: context.deadline - Self.answerMargin)
         let budget = OutputBudget()
         var outcomes: [TaskOutput.QueryOutcome] = []
         var total = 0
@@ -224,12 +224,11 @@ public struct MetricsHandler: LambdaHandler {
         context: LambdaContext
     ) throws {
         let now = Deadline.nowEpochMilliseconds()
-        let remaining = context.deadline.epochMilliseconds - now
         var budget = Self.queryBudget(
-            remainingMs: remaining, reserveMs: publishReserve.milliseconds, queriesLeft: queriesLeft)
-        if let timeout = query.timeoutMs { budget = min(budget, Int64(timeout)) }
-        guard budget > 0 else { throw PostgresError(.timeout, "no time left before the invocation's deadline") }
-        let queryDeadline = Deadline(epochMilliseconds: now + budget)
+            remaining: context.deadline.remaining(now: now), reserve: publishReserve, queriesLeft: queriesLeft)
+        if let timeout = query.timeoutMs { budget = min(budget, .milliseconds(timeout)) }
+        guard budget > .zero else { throw PostgresError(.timeout, "no time left before the invocation's deadline") }
+        let queryDeadline = Deadline.after(budget, now: now)
         try runner.run(
             query, on: customer, credentials: try credentials(customer, queryDeadline), into: &collection,
             deadline: queryDeadline)
@@ -237,14 +236,14 @@ public struct MetricsHandler: LambdaHandler {
 
     /// Time kept after the last publish attempt for encoding the answer and posting it to the Runtime API: a
     /// publish that retries until the deadline itself would answer after Lambda has ended the invocation.
-    static let answerMarginMs: Int64 = 100
+    static let answerMargin: Duration = .milliseconds(100)
 
     /// A query's time: an equal share, among the queries still to run, of what is left once the publish reserve
     /// (at most a quarter of it) is kept back. A query that is quick leaves its unused share to those after it;
     /// one that hangs (a blackholed host, a stalled link) costs its share, never the others' time.
-    static func queryBudget(remainingMs: Int64, reserveMs: Int64, queriesLeft: Int) -> Int64 {
-        let reserve = min(reserveMs, remainingMs / 4)
-        return (remainingMs - reserve) / Int64(max(1, queriesLeft))
+    static func queryBudget(remaining: Duration, reserve: Duration, queriesLeft: Int) -> Duration {
+        let kept = min(reserve, remaining / 4)
+        return .milliseconds((remaining - kept).milliseconds / Int64(max(1, queriesLeft)))
     }
 
     /// Reads a customer's `secret` from Secrets Manager (cached, `ONPREM_SECRET_TTL_SECONDS`, default 300);
@@ -279,7 +278,7 @@ public struct MetricsHandler: LambdaHandler {
     /// A datapoint as CloudWatch's datum.
     static func datum(_ point: Datapoint) -> MetricDatum {
         MetricDatum(
-            name: point.name, dimensions: point.dimensions.map { (name: $0.name, value: $0.value) }, unit: point.unit,
+            name: point.name, dimensions: point.dimensions, unit: point.unit,
             timestampMs: point.timestampMs, storageResolution: point.storageResolution, values: [point.value])
     }
 

@@ -29,37 +29,3 @@ public protocol MetricsSink {
     /// - Throws: `CloudWatch.Reason` with the datums that were not published, so that none is lost silently.
     func publish(_ datums: [MetricDatum], deadline: Deadline) throws(CloudWatchError) -> PublishSummary
 }
-
-/// What a sink published, for the task output.
-public struct PublishSummary: Encodable, Sendable {
-    public var sink: String
-    public var requests = 0
-    public var datums = 0
-    public var datapoints = 0
-    public var bytes = 0
-    public var retries = 0
-    public var rejected: [Rejection] = []
-    /// Every rejected datum, listed or not.
-    public var rejectedCount = 0
-
-    public struct Rejection: Encodable, Sendable {
-        public var name: String
-        public var reason: String
-    }
-
-    public init(sink: String) { self.sink = sink }
-
-    /// Adds what another hand-over to the same sink published.
-    public mutating func add(_ other: PublishSummary) {
-        requests += other.requests
-        datums += other.datums
-        datapoints += other.datapoints
-        bytes += other.bytes
-        retries += other.retries
-        rejected += other.rejected.prefix(max(0, Self.listedRejections - rejected.count))
-        rejectedCount += other.rejectedCount
-    }
-
-    /// At most this many rejections are listed; ``rejectedCount`` counts them all.
-    public static let listedRejections = 100
-}

@@ -88,7 +88,8 @@ final class QueryRunner {
         try PostgresConnection.connect(
             hosts: customer.hosts.map { (host: $0.ip, port: $0.port) },
             parameters: Self.parameters(customer, credentials: credentials, tls: tls, deadline: deadline),
-            targetSessionAttrs: customer.targetSessionAttrs, perHostMs: customer.connectTimeoutMs, deadline: deadline)
+            targetSessionAttrs: customer.targetSessionAttrs?.rawValue, perHostMs: customer.connectTimeoutMs,
+            deadline: deadline)
     }
 
     /// Ends any open transaction and returns the connection to the pool when it is healthy.
@@ -130,7 +131,7 @@ final class QueryRunner {
             parameters.append(("password", "unknown-\(UInt64.random(in: 0...UInt64.max))"))
             parameters.append(("passfile", "/dev/null"))
         }
-        parameters.append(("sslmode", customer.effectiveSSLMode))
+        parameters.append(("sslmode", customer.effectiveSSLMode.rawValue))
         // A CA the customer or its secret names is always given: with `require`, libpq then checks the
         // certificate against it (as verify-ca). The function's bundle is given only where verification is asked.
         if let root = customer.sslrootcert ?? credentials?.sslrootcert {
@@ -150,7 +151,7 @@ final class QueryRunner {
         parameters.append(
             (
                 "channel_binding",
-                customer.channelBinding ?? (customer.requiresTLS && !certificateOnly ? "require" : "prefer")
+                (customer.channelBinding ?? (customer.requiresTLS && !certificateOnly ? .require : .prefer)).rawValue
             ))
         return parameters
     }

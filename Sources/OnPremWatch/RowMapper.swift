@@ -109,7 +109,9 @@ public struct RowMapper: Sendable {
         let rowProblem: String? =
             if let bad = row.badDimension { bad } else if dimensions.count > Limits.dimensionsPerDatum {
                 "more than \(Limits.dimensionsPerDatum) dimensions"
-            } else if timestamp < nowMs - Limits.oldestAgeMs || timestamp > nowMs + Limits.newestAheadMs {
+            } else if timestamp < nowMs - Limits.oldestAge.milliseconds
+                || timestamp > nowMs + Limits.newestAhead.milliseconds
+            {
                 "timestamp outside CloudWatch's window (14 days ago to 2 hours ahead)"
             } else { nil }
         for metric in row.metrics {
@@ -125,7 +127,7 @@ public struct RowMapper: Sendable {
             if abs(value) < Limits.smallestMagnitude { value = 0 }
             output.datapoints.append(
                 Datapoint(
-                    name: metric.name, value: value, unit: query.units[metric.name] ?? "None", dimensions: dimensions,
+                    name: metric.name, value: value, unit: query.units[metric.name] ?? .none, dimensions: dimensions,
                     timestampMs: timestamp, storageResolution: query.storageResolution))
         }
     }

@@ -13,6 +13,7 @@
 
 import Core
 import LambdaRuntime
+import MetricModel
 
 #if canImport(FoundationEssentials)
     import FoundationEssentials
@@ -49,9 +50,30 @@ struct TaskOutput: Encodable {
         var name: String
         var value: Double
         var unit: String
-        var dimensions: [String: String]
+        /// Written as a JSON object, name to value: the output's contract.
+        var dimensions: DimensionsObject
         var timestamp: String
         var storageResolution: Int
+    }
+
+    /// Dimensions as the output writes them: an object, its first value kept where a name repeats.
+    struct DimensionsObject: Encodable {
+        var dimensions: [Dimension]
+
+        struct Key: CodingKey {
+            var stringValue: String
+            var intValue: Int? { nil }
+            init(stringValue: String) { self.stringValue = stringValue }
+            init?(intValue: Int) { nil }
+        }
+
+        func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: Key.self)
+            var seen: Set<String> = []
+            for dimension in dimensions where seen.insert(dimension.name).inserted {
+                try container.encode(dimension.value, forKey: Key(stringValue: dimension.name))
+            }
+        }
     }
 
     struct SkippedOutput: Encodable {
@@ -95,9 +117,8 @@ struct TaskOutput: Encodable {
 
     static func datapoint(_ point: Datapoint) -> DatapointOutput {
         DatapointOutput(
-            name: point.name, value: point.value, unit: point.unit,
-            dimensions: Dictionary(
-                point.dimensions.map { ($0.name, $0.value) }, uniquingKeysWith: { first, _ in first }),
+            name: point.name, value: point.value, unit: point.unit.rawValue,
+            dimensions: DimensionsObject(dimensions: point.dimensions),
             timestamp: LambdaLogHandler.rfc3339(epochMilliseconds: point.timestampMs),
             storageResolution: point.storageResolution)
     }

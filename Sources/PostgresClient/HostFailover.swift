@@ -47,9 +47,9 @@ public enum HostFailover: Sendable {
 
     /// How long the next try may take: `perHost` when set, else an equal share of what is left among the tries
     /// still to come, so that a blackholed first host leaves the others their time.
-    public static func budget(remainingMs: Int64, triesLeft: Int, perHostMs: Int?) -> Int64 {
-        guard let perHostMs else { return remainingMs / Int64(max(1, triesLeft)) }
-        return min(remainingMs, Int64(perHostMs))
+    public static func budget(remaining: Duration, triesLeft: Int, perHost: Duration?) -> Duration {
+        guard let perHost else { return .milliseconds(remaining.milliseconds / Int64(max(1, triesLeft))) }
+        return min(remaining, perHost)
     }
 
     /// The error of a connect where every try failed: a refused login or a full server says more than an
@@ -87,11 +87,12 @@ extension PostgresConnection {
         var unanswered: Set<Int> = []
         var failures: [(host: String, error: PostgresError)] = []
         for (index, attempt) in attempts.enumerated() where !unanswered.contains(attempt.host) {
-            let remaining = deadline.remaining().milliseconds
-            guard remaining > 0 else { break }
+            let remaining = deadline.remaining()
+            guard remaining > .zero else { break }
             let triesLeft = attempts[index...].filter { !unanswered.contains($0.host) }.count
-            let budget = HostFailover.budget(remainingMs: remaining, triesLeft: triesLeft, perHostMs: perHostMs)
-            let attemptDeadline = Deadline(epochMilliseconds: Deadline.nowEpochMilliseconds() + max(1, budget))
+            let budget = HostFailover.budget(
+                remaining: remaining, triesLeft: triesLeft, perHost: perHostMs.map { .milliseconds($0) })
+            let attemptDeadline = Deadline.after(max(.milliseconds(1), budget))
             let (host, port) = hosts[attempt.host]
             var keywords = [("host", host), ("port", String(port))] + parameters
             if let attrs = attempt.sessionAttrs { keywords.append(("target_session_attrs", attrs)) }

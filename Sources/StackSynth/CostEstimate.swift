@@ -184,17 +184,17 @@ public struct CostEstimate: Sendable {
     /// writes them.
     static func emfBytes(_ query: QueryDefinition, customer: Customer) -> Int {
         let dimensions = [
-            (name: "Customer", value: customer.opname), (name: "Query", value: query.cloudwatchDimension),
+            Dimension("Customer", customer.opname), Dimension("Query", query.cloudwatchDimension),
         ]
         let names = Set(query.units.keys).union(query.alarms.map(\.metric)).sorted()
         var datums = (names.isEmpty ? ["metric"] : names).map { name in
             MetricDatum(
-                name: name, dimensions: dimensions, unit: "Count",
+                name: name, dimensions: dimensions, unit: .count,
                 timestampMs: 1_790_000_000_000, storageResolution: query.storageResolution, values: [12345.678])
         }
         datums.append(
             MetricDatum(
-                name: "QuerySucceeded", dimensions: [(name: "Customer", value: customer.opname)], unit: "Count",
+                name: "QuerySucceeded", dimensions: [Dimension("Customer", customer.opname)], unit: .count,
                 timestampMs: 1_790_000_000_000, values: [1]))
         return EMF.lines(datums, namespace: "OnPremWatch").reduce(0) {
             $0 + $1.utf8.count + 1 + Price.logEventOverhead

@@ -34,7 +34,7 @@ public enum StateMachineDefinition: Sendable {
     ///
     /// Names, not the error types' codes: the generator is pure and links neither libpq nor libcurl, where those
     /// types live. `StackSynthTests` checks each name against its code.
-    public static let transientErrors = [
+    public static let retryableErrors = [
         "Postgres.ConnectFailed", "Postgres.Timeout", "Postgres.ConnectionLost", "Postgres.TooManyConnections",
         "Secrets.Unavailable",
         "CloudWatch.Throttled", "CloudWatch.PublishFailed",
@@ -51,7 +51,7 @@ public enum StateMachineDefinition: Sendable {
                 "MaxAttempts": quick ? 1 : 3, "BackoffRate": 1.5,
             ],
             [
-                "ErrorEquals": .array(transientErrors.map(JSONValue.string)), "IntervalSeconds": quick ? 1 : 2,
+                "ErrorEquals": .array(retryableErrors.map(JSONValue.string)), "IntervalSeconds": quick ? 1 : 2,
                 "MaxAttempts": quick ? 1 : 2, "BackoffRate": 1.5,
             ],
         ]

@@ -25,8 +25,8 @@ let now = Int64(spec.tv_sec) * 1000
 let datums = (0..<10_000).map {
     MetricDatum(
         name: "metric\($0 % 10)",
-        dimensions: [(name: "Customer", value: "Customer 1"), (name: "Query", value: "demo")],
-        unit: "Count", timestampMs: now, values: [Double(($0 / 10) % 200)])
+        dimensions: [Dimension("Customer", "Customer 1"), Dimension("Query", "demo")],
+        unit: .count, timestampMs: now, values: [Double(($0 / 10) % 200)])
 }
 let planner = PutMetricDataPlanner(namespace: "OnPremWatch", nowMs: now)
 let ours = planner.plan(datums).bodies

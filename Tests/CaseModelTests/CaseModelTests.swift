@@ -135,9 +135,9 @@ import Testing
     }
 
     @Test("storm control counts catalog customers by name, and every other name in one shared bucket")
-    func stormKeys() throws {
+    func opnameKeys() throws {
         let north = CaseRoute(try Self.parse(Self.alarmMessage), catalog: Self.catalog)
-        #expect(north.stormKey == "Plant North")
+        #expect(north.opnameKey == "Plant North")
         let madeUp = (1...5).map { number in
             CaseRoute(
                 AlarmNotification(
@@ -145,7 +145,7 @@ import Testing
                     trigger: .init(metricName: "m", dimensions: ["Customer": "Invented \(number)"])),
                 catalog: Self.catalog)
         }
-        #expect(madeUp.allSatisfy { $0.stormKey == "-" && $0.customer?.hasPrefix("Invented") == true })
+        #expect(madeUp.allSatisfy { $0.opnameKey == "-" && $0.customerDimension?.hasPrefix("Invented") == true })
         // Another spelling of a catalog name (a Kelvin sign, a decomposed accent), equal to it for Swift's `==`, is
         // not that customer's bucket: each spelling would be one more.
         let catalog = Catalog(
@@ -159,7 +159,7 @@ import Testing
                     alarmName: "s", state: .alarm, stateChangeTime: "2026-12-01T19:01:00Z",
                     trigger: .init(metricName: "m", dimensions: ["Customer": name])),
                 catalog: catalog
-            ).stormKey
+            ).opnameKey
         }
         #expect(key("Kiosk") == "Kiosk" && key("Soci\u{E9}t\u{E9}") == "Soci\u{E9}t\u{E9}")
         #expect(key("\u{212A}iosk") == "-" && key("Socie\u{301}te\u{301}") == "-")
@@ -191,7 +191,7 @@ import Testing
     @Test("routing finds the catalog alarm by metric and dimensions, and fills its policy level by level")
     func routing() throws {
         let north = CaseRoute(try Self.parse(Self.alarmMessage), catalog: Self.catalog)
-        #expect(north.customer == "Plant North" && north.query == "sessions")
+        #expect(north.customerDimension == "Plant North" && north.query == "sessions")
         #expect(north.alarm?.dimensions == ["region": "north"])
         #expect(north.policy.severity == .high)
         #expect(north.policy.runbook == "Look at pg_stat_activity.")
@@ -218,7 +218,7 @@ import Testing
         let stranger = CaseRoute(
             AlarmNotification(alarmName: "disk", state: .alarm, stateChangeTime: "2026-12-01T19:01:00Z"),
             catalog: Self.catalog)
-        #expect(stranger.customer == nil && stranger.stormKey == "-" && stranger.policy.severity == .normal)
+        #expect(stranger.customerDimension == nil && stranger.opnameKey == "-" && stranger.policy.severity == .normal)
     }
 
     @Test("the case names the customer, the KPI, the comparison and threshold, and carries the runbook")

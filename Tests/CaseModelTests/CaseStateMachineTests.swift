@@ -239,7 +239,7 @@ import Testing
     func path(_ path: Path) {
         let notification = AlarmNotification(
             alarmName: "a", state: path.state, stateChangeTime: "t", stateChangeMs: Self.t, alarmArn: "k")
-        let route = CaseRoute(customer: "Plant North", query: nil, alarm: nil, policy: path.policy)
+        let route = CaseRoute(customerDimension: "Plant North", query: nil, alarm: nil, policy: path.policy)
         var machine = CaseStateMachine(notification, route: route)
         for (position, (event, expected)) in path.steps.enumerated() {
             let action = event.map { machine.next($0) } ?? machine.start()
@@ -261,7 +261,7 @@ import Testing
     func log() {
         let notification = AlarmNotification(
             alarmName: "a", state: .alarm, stateChangeTime: "t", stateChangeMs: Self.t, alarmArn: "k")
-        let route = CaseRoute(customer: nil, query: nil, alarm: nil, policy: CasePolicy())
+        let route = CaseRoute(customerDimension: nil, query: nil, alarm: nil, policy: CasePolicy())
         var machine = CaseStateMachine(notification, route: route)
         _ = machine.start()
         _ = machine.next(.claimed(.claimed(token: 1)))
@@ -284,7 +284,7 @@ import Testing
         case .readAlarm: "readAlarm"
         case .find(_, let since): "find since=\(since)"
         case .takeStormSlot(_, let limit): "takeStormSlot limit=\(limit)"
-        case .readCustomerCase(let customer): "readCustomerCase \(customer)"
+        case .readCustomerCase(let opname): "readCustomerCase \(opname)"
         case .create(let document, let key):
             document.body.hasSuffix(CaseDocument.reference(forKey: key)) ? "create key=\(key)" : "create unreferenced"
         case .addNote(_, let caseId, let key): "addNote \(caseId) key=\(key)"

@@ -96,27 +96,27 @@ final class InMemoryEpisodeStore: EpisodeStore {
         alarms[alarm] = record
     }
 
-    func customerCase(_ customer: String, deadline: Deadline) throws(CasesError) -> String? {
+    func customerCase(_ opname: String, deadline: Deadline) throws(CasesError) -> String? {
         try check("customerCase")
-        return customers[customer]
+        return customers[opname]
     }
 
-    func setCustomerCase(_ customer: String, caseId: String, deadline: Deadline) throws(CasesError) {
+    func setCustomerCase(_ opname: String, caseId: String, deadline: Deadline) throws(CasesError) {
         try check("setCustomerCase")
-        customers[customer] = caseId
+        customers[opname] = caseId
     }
 
-    func takeStormSlot(_ customer: String, limit: Int, deadline: Deadline) throws(CasesError) -> Int64? {
+    func takeStormSlot(_ opname: String, limit: Int, deadline: Deadline) throws(CasesError) -> Int64? {
         try check("takeStormSlot")
         let hour = now / 3_600_000
-        let count = storms["\(customer)#\(hour)", default: 0]
+        let count = storms["\(opname)#\(hour)", default: 0]
         guard count < limit else { return nil }
-        storms["\(customer)#\(hour)"] = count + 1
+        storms["\(opname)#\(hour)"] = count + 1
         return hour
     }
 
-    func returnStormSlot(_ customer: String, hour: Int64, deadline: Deadline) {
-        if let count = storms["\(customer)#\(hour)"], count > 0 { storms["\(customer)#\(hour)"] = count - 1 }
+    func returnStormSlot(_ opname: String, hour: Int64, deadline: Deadline) {
+        if let count = storms["\(opname)#\(hour)"], count > 0 { storms["\(opname)#\(hour)"] = count - 1 }
     }
 }
 

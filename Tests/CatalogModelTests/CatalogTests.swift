@@ -13,6 +13,7 @@
 
 import Core
 import Foundation
+import MetricModel
 import Testing
 
 @testable import CatalogModel
@@ -56,9 +57,9 @@ import Testing
             catalog.customers[0]
                 == Customer(
                     opname: "c", ip: "h", port: 6432, database: "d", version: "3", user: "u",
-                    sslmode: "verify-full", sslrootcert: "/ca.pem", secret: "arn:secret"))
+                    sslmode: .verifyFull, sslrootcert: "/ca.pem", secret: "arn:secret"))
         let query = try catalog.query(named: "q", version: "3")
-        #expect(query.units == ["one": "Count"])
+        #expect(query.units == ["one": .count])
         #expect(query.timeoutMs == 2500)
         #expect(query.storageResolution == 1)
     }
@@ -80,12 +81,12 @@ import Testing
                 HostAddress(ip: "fd00::7", port: 6432),
             ])
         #expect(ha.ip == "10.0.0.5" && ha.port == 5444)
-        #expect(ha.targetSessionAttrs == "prefer-standby")
+        #expect(ha.targetSessionAttrs == .preferStandby)
         #expect(ha.connectTimeoutMs == 1500)
         // Another host list or another session kind is another endpoint: they must not share a pooled connection.
         #expect(ha.endpointKey != catalog.customers[1].endpointKey)
         var primaryOnly = ha
-        primaryOnly.targetSessionAttrs = "read-write"
+        primaryOnly.targetSessionAttrs = .readWrite
         #expect(ha.endpointKey != primaryOnly.endpointKey)
     }
 
@@ -127,7 +128,7 @@ import Testing
             ),
             (
                 #"{"customers": [], "queries": [{"name": "q", "versions": ["1"], "query": "s", "units": {"a": "Furlongs"}}]}"#,
-                "units.a"
+                #"units.a "Furlongs" is not a CloudWatch unit; one of Seconds, "#
             ),
             (
                 #"{"customers": [], "queries": [{"name": "q", "versions": ["1"], "query": "s", "storageResolution": 5}]}"#,

@@ -47,7 +47,7 @@ import Testing
                 )
                 Issue.record("libcurl sent \(value.debugDescription)")
             } catch {
-                #expect(error.code == .invalidRequest && !error.isTransient)
+                #expect(error.code == .invalidRequest && !error.retryable)
             }
             do {
                 _ = try http.perform(method: "POST", target: "/", headers: [("K", value)], timeout: .seconds(5))
@@ -71,7 +71,7 @@ import Testing
                 HTTPRequest(url: server.origin + "/", timeout: .seconds(10), maxResponseBytes: 64 * 1024))
             Issue.record("a 200 kB answer was read under a 64 KiB limit")
         } catch {
-            #expect(error.code == .responseTooLarge && !error.isTransient)
+            #expect(error.code == .responseTooLarge && !error.retryable)
         }
         let whole = try curl.perform(HTTPRequest(url: server.origin + "/", timeout: .seconds(10)))
         #expect(whole.body.count > 100_000)

@@ -34,7 +34,7 @@ import Testing
         let now = Deadline.nowEpochMilliseconds()
         return values.map {
             MetricDatum(
-                name: "active_sessions", dimensions: [(name: "Customer", value: customer)], unit: "Count",
+                name: "active_sessions", dimensions: [Dimension("Customer", customer)], unit: .count,
                 timestampMs: now, values: [$0])
         }
     }
@@ -137,7 +137,7 @@ import Testing
         let now = Deadline.nowEpochMilliseconds()
         return (0..<batches * 1000).map { index in
             MetricDatum(
-                name: "load", dimensions: [(name: "Customer", value: "b\(index / 1000)-\(index)")], unit: "Count",
+                name: "load", dimensions: [Dimension("Customer", "b\(index / 1000)-\(index)")], unit: .count,
                 timestampMs: now, values: [1])
         }
     }
@@ -234,7 +234,7 @@ import Testing
         let now = Deadline.nowEpochMilliseconds()
         let datums = (0..<500).map {
             MetricDatum(
-                name: "m\($0 % 5)", dimensions: [(name: "Customer", value: "c")], timestampMs: now - Int64($0) * 1000,
+                name: "m\($0 % 5)", dimensions: [Dimension("Customer", "c")], timestampMs: now - Int64($0) * 1000,
                 values: [Double($0)])
         }
         let report = try client.publish(datums, deadline: Deadline(epochMilliseconds: now + 5000))

@@ -42,17 +42,17 @@ struct PostgresTests {
                     hosts: [HostAddress(ip: "127.0.0.1", port: 1), HostAddress(ip: "127.0.0.1", port: port)]),
                 Customer(
                     opname: "Standby only", ip: "127.0.0.1", port: port, database: "ops_v1", version: "1",
-                    targetSessionAttrs: "standby"),
+                    targetSessionAttrs: .standby),
                 Customer(
                     opname: "Prefer standby", ip: "127.0.0.1", port: port, database: "ops_v1", version: "1",
-                    targetSessionAttrs: "prefer-standby"),
+                    targetSessionAttrs: .preferStandby),
                 Customer(
                     opname: "TLS", ip: "localhost", port: port, database: "ops_v1", version: "1",
-                    sslmode: "verify-full",
+                    sslmode: .verifyFull,
                     sslrootcert: LiveServices.environment["ONPREM_TEST_PG_CA"]),
                 Customer(
                     opname: "Wrong CA", ip: "localhost", port: port, database: "ops_v1", version: "1",
-                    sslmode: "verify-full",
+                    sslmode: .verifyFull,
                     sslrootcert: LiveServices.environment["ONPREM_TEST_PG_WRONG_CA"]),
             ],
             queries: [
@@ -74,7 +74,7 @@ struct PostgresTests {
                                now() - interval '1 minute' as timestamp, '-1234.5'::money as a_money,
                                1234567.89::money as b_money
                         """,
-                    cloudwatchDimension: "types", units: ["a_int4": "Count"]),
+                    cloudwatchDimension: "types", units: ["a_int4": .count]),
                 QueryDefinition(
                     name: "rows", versions: ["1"],
                     query: "select g::text as shard, g * 10 as load from generate_series(1, 5) g",

@@ -41,11 +41,12 @@ import Testing
 
     @Test("a try gets its share of the time left, or the per-host limit when one is set, never more than is left")
     func budget() {
-        #expect(HostFailover.budget(remainingMs: 3000, triesLeft: 1, perHostMs: nil) == 3000)
-        #expect(HostFailover.budget(remainingMs: 3000, triesLeft: 2, perHostMs: nil) == 1500)
-        #expect(HostFailover.budget(remainingMs: 3000, triesLeft: 2, perHostMs: 500) == 500)
-        #expect(HostFailover.budget(remainingMs: 300, triesLeft: 2, perHostMs: 500) == 300)
-        #expect(HostFailover.budget(remainingMs: 3000, triesLeft: 0, perHostMs: nil) == 3000)
+        let ms = Duration.milliseconds
+        #expect(HostFailover.budget(remaining: ms(3000), triesLeft: 1, perHost: nil) == ms(3000))
+        #expect(HostFailover.budget(remaining: ms(3000), triesLeft: 2, perHost: nil) == ms(1500))
+        #expect(HostFailover.budget(remaining: ms(3000), triesLeft: 2, perHost: ms(500)) == ms(500))
+        #expect(HostFailover.budget(remaining: ms(300), triesLeft: 2, perHost: ms(500)) == ms(300))
+        #expect(HostFailover.budget(remaining: ms(3000), triesLeft: 0, perHost: nil) == ms(3000))
     }
 
     @Test("when every host failed: a refused login, then a full server, then an unreachable one; all silent: Timeout")
@@ -78,10 +79,18 @@ import Testing
 
     @Test("each query of a payload gets an equal share of the time left after the publish reserve")
     func queryBudget() {
-        #expect(MetricsHandler.queryBudget(remainingMs: 10_000, reserveMs: 1000, queriesLeft: 1) == 9000)
-        #expect(MetricsHandler.queryBudget(remainingMs: 10_000, reserveMs: 1000, queriesLeft: 3) == 3000)
+        #expect(
+            MetricsHandler.queryBudget(remaining: .milliseconds(10_000), reserve: .milliseconds(1000), queriesLeft: 1)
+                == .milliseconds(9000))
+        #expect(
+            MetricsHandler.queryBudget(remaining: .milliseconds(10_000), reserve: .milliseconds(1000), queriesLeft: 3)
+                == .milliseconds(3000))
         // The reserve is at most a quarter of what is left.
-        #expect(MetricsHandler.queryBudget(remainingMs: 2000, reserveMs: 1000, queriesLeft: 1) == 1500)
-        #expect(MetricsHandler.queryBudget(remainingMs: 2000, reserveMs: 1000, queriesLeft: 0) == 1500)
+        #expect(
+            MetricsHandler.queryBudget(remaining: .milliseconds(2000), reserve: .milliseconds(1000), queriesLeft: 1)
+                == .milliseconds(1500))
+        #expect(
+            MetricsHandler.queryBudget(remaining: .milliseconds(2000), reserve: .milliseconds(1000), queriesLeft: 0)
+                == .milliseconds(1500))
     }
 }

@@ -26,8 +26,8 @@ import Testing
     @Test("EMF lines carry the namespace, dimensions, unit and value, at most 100 values each")
     func emfLines() throws {
         let datum = MetricDatum(
-            name: "active_sessions", dimensions: [(name: "Customer", value: "c1"), (name: "Query", value: "q")],
-            unit: "Count", timestampMs: 1_790_000_000_000, values: [5, 7], counts: [100, 50])
+            name: "active_sessions", dimensions: [Dimension("Customer", "c1"), Dimension("Query", "q")],
+            unit: .count, timestampMs: 1_790_000_000_000, values: [5, 7], counts: [100, 50])
         let lines = EMF.lines([datum], namespace: "OnPremWatch")
         #expect(lines.count == 2, "150 values split into 100 and 50")
         let first = try #require(try JSONSerialization.jsonObject(with: Data(lines[0].utf8)) as? [String: Any])
@@ -88,7 +88,7 @@ import Testing
 
     @Test("a CloudWatch error's body carries the unpublished datums for a Catch to keep")
     func unpublishedInErrorBody() throws {
-        let datum = MetricDatum(name: "m", dimensions: [(name: "Customer", value: "c")], timestampMs: 0, values: [1])
+        let datum = MetricDatum(name: "m", dimensions: [Dimension("Customer", "c")], timestampMs: 0, values: [1])
         let payload = ErrorPayload(CloudWatchError(.throttled, "Rate exceeded", unpublished: [datum]))
         let body = try #require(try JSONSerialization.jsonObject(with: Data(payload.json)) as? [String: Any])
         #expect(body["errorType"] as? String == "CloudWatch.Throttled")

@@ -45,7 +45,7 @@ final class RecordingSink: MetricsSink {
     static func datums(_ count: Int) -> [MetricDatum] {
         (0..<count).map { index in
             MetricDatum(
-                name: "m", dimensions: [(name: "Row", value: String(index))], unit: "None", timestampMs: 0,
+                name: "m", dimensions: [Dimension("Row", String(index))], unit: .none, timestampMs: 0,
                 values: [Double(index)])
         }
     }
@@ -83,7 +83,9 @@ final class RecordingSink: MetricsSink {
         var total = PublishSummary(sink: "s")
         var part = PublishSummary(sink: "s")
         part.requests = 2
-        part.rejected = Array(repeating: .init(name: "m", reason: "r"), count: 80)
+        part.rejected = Array(
+            repeating: Rejection(
+                datum: MetricDatum(name: "m", dimensions: [], timestampMs: 0, values: [1]), reason: "r"), count: 80)
         part.rejectedCount = 80
         total.add(part)
         total.add(part)

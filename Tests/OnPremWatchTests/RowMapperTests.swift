@@ -21,7 +21,7 @@ import Testing
 
 @Suite struct RowMapperTests {
     let now: Int64 = 1_790_000_000_000
-    func mapper(units: [String: String] = [:], resolution: Int = 60) -> RowMapper {
+    func mapper(units: [String: MetricUnit] = [:], resolution: Int = 60) -> RowMapper {
         RowMapper(
             customer: "Customer 1",
             query: QueryDefinition(
@@ -36,11 +36,11 @@ import Testing
         let table = ResultTable(
             columns: [.init("row_to_json", .json)],
             rows: [[#"{"test_metric": 5.5, "up": true, "region": "north", "bad": "NaN", "gone": null}"#]])
-        let output = mapper(units: ["test_metric": "Percent"]).map(table)
+        let output = mapper(units: ["test_metric": .percent]).map(table)
         let dims = base + [Dimension("region", "north")]
         #expect(
             output.datapoints == [
-                Datapoint(name: "test_metric", value: 5.5, unit: "Percent", dimensions: dims, timestampMs: now),
+                Datapoint(name: "test_metric", value: 5.5, unit: .percent, dimensions: dims, timestampMs: now),
                 Datapoint(name: "up", value: 1, dimensions: dims, timestampMs: now),
             ])
         #expect(

@@ -15,6 +15,7 @@ import CatalogModel
 import Core
 import LambdaRuntime
 import Logging
+import MetricModel
 import Testing
 
 @testable import OnPremWatch
@@ -121,12 +122,12 @@ import Testing
 
     @Test("weaker TLS only where the catalog says so, each said in a warning; a customer's own CA wins")
     func tlsCatalog() {
-        let plain = Customer(opname: "c", ip: "h", database: "d", version: "1", sslmode: "disable")
+        let plain = Customer(opname: "c", ip: "h", database: "d", version: "1", sslmode: .disable)
         #expect(Self.parameters(plain)["sslmode"] == "disable")
         #expect(Self.parameters(plain)["sslrootcert"] == nil)
         #expect(Self.parameters(plain)["channel_binding"] == "prefer")
         #expect(plain.tlsWarnings.count == 1)
-        let require = Customer(opname: "c", ip: "h", database: "d", version: "1", sslmode: "require")
+        let require = Customer(opname: "c", ip: "h", database: "d", version: "1", sslmode: .require)
         #expect(Self.parameters(require)["channel_binding"] == "require")
         #expect(require.tlsWarnings == ["sslmode require: TLS without checking the server's certificate"])
         let ownCA = Customer(opname: "c", ip: "h", database: "d", version: "1", sslrootcert: "/plant-ca.pem")
@@ -143,12 +144,12 @@ import Testing
         #expect(certificateOnly["channel_binding"] == "prefer")
         // With require, a CA the customer names is still given, so libpq checks the certificate against it.
         let requireWithCA = Customer(
-            opname: "c", ip: "h", database: "d", version: "1", sslmode: "require", sslrootcert: "/plant-ca.pem")
+            opname: "c", ip: "h", database: "d", version: "1", sslmode: .require, sslrootcert: "/plant-ca.pem")
         #expect(Self.parameters(requireWithCA)["sslrootcert"] == "/plant-ca.pem")
         #expect(
             Self.parameters(require)["sslrootcert"] == nil, "the function's bundle only where verification is asked")
         let loose = Customer(
-            opname: "c", ip: "h", database: "d", version: "1", sslmode: "verify-full", channelBinding: "prefer")
+            opname: "c", ip: "h", database: "d", version: "1", sslmode: .verifyFull, channelBinding: .prefer)
         #expect(Self.parameters(loose)["channel_binding"] == "prefer" && loose.tlsWarnings.count == 1)
     }
 

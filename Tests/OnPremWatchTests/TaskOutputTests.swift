@@ -23,7 +23,8 @@ import Testing
     @Test("an output over Step Functions' 256 KiB is summarised, not failed")
     func summarisesLargeOutput() throws {
         let point = TaskOutput.DatapointOutput(
-            name: "metric", value: 1, unit: "None", dimensions: ["Customer": "c", "Query": "q"],
+            name: "metric", value: 1, unit: "None",
+            dimensions: .init(dimensions: [Dimension("Customer", "c"), Dimension("Query", "q")]),
             timestamp: "2026-01-01T00:00:00.000Z", storageResolution: 60)
         let outcome = TaskOutput.QueryOutcome(
             query: "q", status: .ok, durationMs: 1, datapointCount: 10_000, skippedCount: 0,

@@ -13,6 +13,7 @@
 
 import CatalogModel
 import Core
+import MetricModel
 
 @testable import StackSynth
 
@@ -30,7 +31,7 @@ enum Fixtures {
             queries: (1...max(1, queries)).prefix(queries).map { number in
                 QueryDefinition(
                     name: "kpi-\(number)", versions: ["1"], query: "select 1 as kpi_\(number)",
-                    cloudwatchDimension: "kpi-\(number)", units: ["kpi_\(number)": "Count"],
+                    cloudwatchDimension: "kpi-\(number)", units: ["kpi_\(number)": .count],
                     alarms: [AlarmSpec(metric: "kpi_\(number)")])
             })
     }

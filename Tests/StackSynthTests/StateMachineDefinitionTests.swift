@@ -28,7 +28,7 @@ import Testing
             SecretsError.Code.unavailable.name, CloudWatchError.Code.throttled.name,
             CloudWatchError.Code.publishFailed.name,
         ]
-        #expect(StateMachineDefinition.transientErrors == codes)
+        #expect(StateMachineDefinition.retryableErrors == codes)
     }
 
     static let customer = Customer(opname: "Plant A", ip: "h", database: "d", version: "1")

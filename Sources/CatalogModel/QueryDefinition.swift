@@ -1,0 +1,126 @@
+//===----------------------------------------------------------------------===//
+//
+// This source file is part of the OnPremWatch open source project
+//
+// Copyright (c) 2026 the OnPremWatch project authors
+// Licensed under Apache License v2.0
+//
+// See LICENSE for license information
+//
+// SPDX-License-Identifier: Apache-2.0
+//
+//===----------------------------------------------------------------------===//
+
+import Core
+public import MetricModel
+
+/// One variant of a named query.
+public struct QueryDefinition: Sendable, Equatable {
+    public var name: String
+    public var description: String?
+    public var tags: [String]
+    public var versions: [String]
+    public var query: String
+    public var cloudwatchDimension: String
+    /// Column (or JSON field) name to CloudWatch unit; unnamed columns are `None`.
+    public var units: [String: MetricUnit]
+    public var timeoutMs: Int?
+    /// Rows beyond this many are read and counted but not turned into metrics; the output says how many were cut.
+    public var maxRows: Int
+    /// 1 for high-resolution metrics, 60 (the default) otherwise.
+    public var storageResolution: Int
+    /// Seconds between runs of this query, overriding the customer's (`onprem-watch synth`).
+    public var interval: Int?
+    /// The KPIs that get an alarm per customer (`onprem-watch synth`).
+    public var alarms: [AlarmSpec]
+    /// The built-in pack this query is, whose SQL is chosen by the server's version when it runs.
+    public var builtin: BuiltinPack?
+
+    public init(
+        name: String, description: String? = nil, tags: [String] = [], versions: [String], query: String,
+        cloudwatchDimension: String, units: [String: MetricUnit] = [:], timeoutMs: Int? = nil,
+        storageResolution: Int = 60,
+        interval: Int? = nil, alarms: [AlarmSpec] = [], maxRows: Int = QueryDefinition.defaultMaxRows,
+        builtin: BuiltinPack? = nil
+    ) {
+        self.name = name
+        self.description = description
+        self.tags = tags
+        self.versions = versions
+        self.query = query
+        self.cloudwatchDimension = cloudwatchDimension
+        self.units = units
+        self.timeoutMs = timeoutMs
+        self.maxRows = maxRows
+        self.storageResolution = storageResolution
+        self.interval = interval
+        self.alarms = alarms
+        self.builtin = builtin
+    }
+
+    /// The row limit of a query that sets none: enough for any KPI query, and well inside a 15-minute invocation.
+    public static let defaultMaxRows = 100_000
+
+    /// The largest `maxRows` a catalog may set.
+    public static let maxRowsLimit = 10_000_000
+
+    init(_ value: JSONValue, where place: String, requireVersions: Bool) throws(CatalogError) {
+        guard case .object(let fields) = value else { throw CatalogError(.invalid, "\(place): not an object") }
+        let name = try FieldReader(fields: fields, place: place).requiredText("name")
+        // A query's name goes into state machine definitions and dimensions, as a customer's opname does.
+        if let problem = Customer.opnameProblem(name) { throw CatalogError(.invalid, "\(place): name \(problem)") }
+        let reader = FieldReader(fields: fields, place: "\(place) (\"\(name)\")")
+        if let dimension = try reader.optionalText("cloudwatchDimension"),
+            let problem = Customer.opnameProblem(dimension)
+        {
+            throw CatalogError(.invalid, "\(reader.place): cloudwatchDimension \(problem)")
+        }
+        let versions = try reader.textList("versions")
+        if requireVersions && versions.isEmpty {
+            throw CatalogError(.invalid, "\(reader.place): versions must list at least one version")
+        }
+        var units: [String: MetricUnit] = [:]
+        if let value = fields["units"] {
+            guard case .object(let map) = value else {
+                throw CatalogError(.invalid, "\(reader.place): units must map column names to units")
+            }
+            for (column, unit) in map {
+                guard case .string(let text) = unit, let unit = MetricUnit(rawValue: text) else {
+                    let given = unit.text.map { "\"\($0)\"" } ?? "\(unit)"
+                    throw CatalogError(
+                        .invalid,
+                        "\(reader.place): units.\(column) \(given) is not a CloudWatch unit; one of "
+                            + MetricUnit.allCases.map(\.rawValue).joined(separator: ", "))
+                }
+                units[column] = unit
+            }
+        }
+        let timeout = try reader.optionalInteger("timeoutMs", in: 1...900_000)
+        let resolution = try reader.optionalInteger("storageResolution", in: 1...60) ?? 60
+        guard resolution == 1 || resolution == 60 else {
+            throw CatalogError(.invalid, "\(reader.place): storageResolution must be 1 or 60")
+        }
+        var alarms: [AlarmSpec] = []
+        switch fields["alarms"] {
+        case nil, .null?: break
+        case .array(let entries)?:
+            for (index, entry) in entries.enumerated() {
+                alarms.append(try AlarmSpec(entry, where: "\(reader.place).alarms[\(index)]"))
+            }
+        default: throw CatalogError(.invalid, "\(reader.place): alarms must be a list")
+        }
+        for alarm in alarms where alarm.period < 60 && resolution != 1 {
+            throw CatalogError(
+                .invalid,
+                "\(reader.place): alarm on \(alarm.metric) has a \(alarm.period) s period; needs storageResolution 1")
+        }
+        self.init(
+            name: name, description: try reader.optionalText("description"), tags: try reader.textList("tags"),
+            versions: versions, query: try reader.requiredText("query"),
+            cloudwatchDimension: try reader.optionalText("cloudwatchDimension") ?? name, units: units,
+            timeoutMs: timeout, storageResolution: resolution,
+            interval: try CollectionInterval.validated(try reader.optionalNumber("interval"), place: reader.place),
+            alarms: alarms,
+            maxRows: try reader.optionalInteger("maxRows", in: 1...Self.maxRowsLimit) ?? Self.defaultMaxRows)
+    }
+}
