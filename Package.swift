@@ -51,16 +51,18 @@ let package = Package(
         // MARK: - Layers, from the leaf up; each depends only on those above it.
         // The vocabulary every layer shares, no C: deadlines, coded errors and their payload, JSON, file bytes, the
         // sleep, CloudWatch's data rules.
-        .target(name: "Core", swiftSettings: strict),
+        // JSON as the function reads and writes it: the value, a strict parser (RFC 8259), text escaping.
+        .target(name: "JSON", swiftSettings: strict),
+        .target(name: "Core", dependencies: ["JSON"], swiftSettings: strict),
         .target(name: "UTCTime", swiftSettings: strict),
         // The C edges: libcurl (HTTP) and libpq (PostgreSQL), each behind classes that own their handles.
         .target(name: "CurlHTTP", dependencies: ["CCurl", "Core"], swiftSettings: strict),
         .target(name: "PostgresClient", dependencies: ["CLibPQ", "Core"], swiftSettings: strict),
         .target(
-            name: "AWSSigning", dependencies: ["UTCTime", .product(name: "Crypto", package: "swift-crypto")],
+            name: "AWSSigning", dependencies: ["Core", "UTCTime", .product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: strict),
         // What CloudWatch accepts and how a request says it, pure: datums, limits, planning, the form body, EMF.
-        .target(name: "MetricModel", dependencies: ["Core", "UTCTime", "AWSSigning"], swiftSettings: strict),
+        .target(name: "MetricModel", dependencies: ["Core", "UTCTime"], swiftSettings: strict),
         .target(
             name: "AWSClients", dependencies: ["Core", "UTCTime", "AWSSigning", "MetricModel", "CurlHTTP", "CZlib"],
             swiftSettings: strict),
@@ -73,7 +75,7 @@ let package = Package(
         .target(name: "CatalogModel", dependencies: ["Core", "MetricModel"], swiftSettings: strict),
         // The collector: handlers, row mapping, sinks.
         .target(
-            name: "OnPremWatch",
+            name: "MetricsCollector",
             dependencies: [
                 "Core", "CatalogModel", "PostgresClient", "LambdaRuntime", "MetricModel", "AWSClients", "AWSSigning",
                 "UTCTime", .product(name: "Logging", package: "swift-log"),
@@ -97,7 +99,7 @@ let package = Package(
         .target(
             name: "OnPremWatchCommands",
             dependencies: [
-                "Core", "CatalogModel", "OnPremWatch", "CaseWorker", "StackSynth", "LambdaRuntime",
+                "Core", "CatalogModel", "MetricsCollector", "CaseWorker", "StackSynth", "LambdaRuntime",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -120,12 +122,13 @@ let package = Package(
         // MARK: - Tests
         .testTarget(name: "CurlHTTPTests", dependencies: ["Core", "CurlHTTP"], swiftSettings: strict),
         .testTarget(
-            name: "AWSSigningTests", dependencies: ["AWSSigning"],
+            name: "AWSSigningTests", dependencies: ["Core", "AWSSigning"],
             exclude: ["aws4_testsuite", "botocore_sign.py"], swiftSettings: strict),
         .testTarget(name: "AWSClientsTests", dependencies: ["Core", "AWSClients"], swiftSettings: strict),
         .testTarget(name: "MetricModelTests", dependencies: ["Core", "MetricModel"], swiftSettings: strict),
+        .testTarget(name: "CoreTests", dependencies: ["Core"], swiftSettings: strict),
         .testTarget(
-            name: "CoreTests", dependencies: ["Core"], exclude: ["JSONTestSuite", "json-numbers.txt"],
+            name: "JSONTests", dependencies: ["JSON"], exclude: ["JSONTestSuite", "json-numbers.txt"],
             swiftSettings: strict),
         .testTarget(
             name: "CatalogModelTests", dependencies: ["Core", "CatalogModel", "MetricModel"], swiftSettings: strict),
@@ -139,6 +142,7 @@ let package = Package(
             ],
             swiftSettings: strict),
         .testTarget(name: "UTCTimeTests", dependencies: ["UTCTime"], swiftSettings: strict),
+        .testTarget(name: "PostgresClientTests", dependencies: ["Core", "PostgresClient"], swiftSettings: strict),
         .testTarget(
             name: "LambdaRuntimeTests",
             dependencies: ["Core", "LambdaRuntime", .product(name: "Logging", package: "swift-log")],
@@ -149,16 +153,18 @@ let package = Package(
             dependencies: ["Core", "CatalogModel", "MetricModel", "StackSynth", "PostgresClient", "AWSClients"],
             swiftSettings: strict),
         .testTarget(
-            name: "OnPremWatchTests",
+            name: "MetricsCollectorTests",
             dependencies: [
-                "Core", "CatalogModel", "PostgresClient", "OnPremWatch", "LambdaRuntime", "MetricModel", "AWSClients",
+                "Core", "CatalogModel", "PostgresClient", "MetricsCollector", "LambdaRuntime", "MetricModel",
+                "AWSClients",
                 "StackSynth", .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strict),
         .testTarget(
             name: "IntegrationTests",
             dependencies: [
-                "Core", "CatalogModel", "PostgresClient", "LambdaRuntime", "OnPremWatch", "MetricModel", "AWSClients",
+                "Core", "CatalogModel", "PostgresClient", "LambdaRuntime", "MetricsCollector", "MetricModel",
+                "AWSClients",
                 "CurlHTTP", .product(name: "Logging", package: "swift-log"),
             ],
             // The Python helpers the tests run (boto3 against moto, the end-to-end drivers and what they share).

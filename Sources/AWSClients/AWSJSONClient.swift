@@ -14,6 +14,7 @@
 public import AWSSigning
 public import Core
 import CurlHTTP
+public import JSON
 
 /// Calls to an AWS service of the JSON protocol (DynamoDB's 1.0, AWS Support's 1.1): one POST to `/` per
 /// operation, named by `X-Amz-Target`, SigV4-signed, retried on throttling, 5xx and network errors until the

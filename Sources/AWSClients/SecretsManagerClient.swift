@@ -14,6 +14,7 @@
 public import AWSSigning
 public import Core
 import CurlHTTP
+public import JSON
 
 #if canImport(FoundationEssentials)
     import FoundationEssentials

@@ -12,6 +12,7 @@
 //===----------------------------------------------------------------------===//
 
 import Core
+import JSON
 import UTCTime
 
 /// One alarm state change, from whichever of the three shapes a queue's message takes: SNS's envelope whose

@@ -12,6 +12,7 @@
 //===----------------------------------------------------------------------===//
 
 import Core
+import JSON
 
 /// Lambda's SQS event, as much of it as the worker reads, and the partial batch response it answers with.
 public struct SQSBatch: Sendable, Equatable {

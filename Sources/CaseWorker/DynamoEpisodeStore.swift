@@ -14,6 +14,7 @@
 import AWSClients
 import CaseModel
 import Core
+import JSON
 
 /// What the worker remembers between deliveries, in one DynamoDB table (`ONPREM_CASES_TABLE`, partition key `pk`,
 /// TTL attribute `expires`), written only with conditional writes, so that duplicate deliveries and workers

@@ -15,6 +15,7 @@ import AWSClients
 import CaseModel
 import CatalogModel
 import Core
+import JSON
 import UTCTime
 
 /// Cases in AWS Support: `CreateCase`, `AddCommunicationToCase` and `ResolveCase` on its one endpoint in

@@ -17,6 +17,7 @@ import CaseModel
 import CatalogModel
 import Core
 import CurlHTTP
+import JSON
 
 /// Cases in a team's own ticketing system: an HTTPS POST of a JSON document per action to one URL.
 ///

@@ -12,6 +12,7 @@
 //===----------------------------------------------------------------------===//
 
 import Core
+import JSON
 
 /// One KPI of a query that gets a CloudWatch alarm per customer (`onprem-watch synth`).
 ///

@@ -12,6 +12,7 @@
 //===----------------------------------------------------------------------===//
 
 import Core
+import JSON
 import MetricModel
 
 /// Query packs built into the function, which a catalog turns on with `"builtin": [...]` and no SQL to write.

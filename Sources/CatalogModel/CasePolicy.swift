@@ -12,6 +12,7 @@
 //===----------------------------------------------------------------------===//
 
 import Core
+import JSON
 
 /// How the support-case worker (`_HANDLER=cases`) treats an alarm: what its case says and who hears of it.
 ///

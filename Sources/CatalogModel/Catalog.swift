@@ -12,6 +12,7 @@
 //===----------------------------------------------------------------------===//
 
 import Core
+import JSON
 import MetricModel
 
 /// The customers and queries the function knows, shipped with it as `catalog.json`.

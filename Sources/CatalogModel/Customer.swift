@@ -12,6 +12,7 @@
 //===----------------------------------------------------------------------===//
 
 import Core
+import JSON
 import MetricModel
 
 /// One customer deployment and how to reach its database.

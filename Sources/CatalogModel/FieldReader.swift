@@ -12,6 +12,7 @@
 //===----------------------------------------------------------------------===//
 
 import Core
+import JSON
 import MetricModel
 
 /// Reads typed fields from a JSON object, with errors that say where.

@@ -12,6 +12,7 @@
 //===----------------------------------------------------------------------===//
 
 import Core
+import JSON
 public import MetricModel
 
 /// One variant of a named query.

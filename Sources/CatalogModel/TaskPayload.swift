@@ -12,6 +12,7 @@
 //===----------------------------------------------------------------------===//
 
 import Core
+import JSON
 
 /// What one Step Functions task asks for: a customer and which of its queries to run.
 ///

@@ -11,6 +11,8 @@
 //
 //===----------------------------------------------------------------------===//
 
+import JSON
+
 /// The JSON body of `POST /invocation/{id}/error` and `/init/error`.
 public struct ErrorPayload: Codable, Equatable, Sendable {
     public var errorMessage: String

@@ -14,6 +14,7 @@
 import CatalogModel
 import Core
 import CurlHTTP
+import JSON
 import MetricModel
 import StackSynth
 

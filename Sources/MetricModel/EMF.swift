@@ -12,6 +12,7 @@
 //===----------------------------------------------------------------------===//
 
 import Core
+import JSON
 
 /// CloudWatch's Embedded Metric Format: datums as the JSON log lines CloudWatch Logs turns into metrics (pure).
 public enum EMF: Sendable {
@@ -121,5 +122,5 @@ public enum EMF: Sendable {
     }
 
     /// A value as JSON: integral values without a fraction, others in Swift's shortest round-trip form.
-    static func number(_ value: Double) -> String { QueryProtocol.number(value) }
+    static func number(_ value: Double) -> String { AWSQueryForm.number(value) }
 }

@@ -12,6 +12,7 @@
 //===----------------------------------------------------------------------===//
 
 import Core
+import JSON
 import UTCTime
 
 /// One PutMetricData datum: a metric at a time, with one value or a set of distinct values and their counts.
@@ -50,8 +51,8 @@ public struct MetricDatum: Equatable, Sendable {
             "{\"name\":\(JSONText.quoted(name)),\"dimensions\":{\(dimensionsJSON)},\"unit\":\(JSONText.quoted(unit.rawValue)),"
             + "\"timestamp\":\(JSONText.quoted(UTCTime.rfc3339(epochMilliseconds: timestampMs))),"
             + "\"storageResolution\":\(storageResolution),"
-            + "\"values\":[\(values.map { QueryProtocol.number($0) }.joined(separator: ","))],"
-            + "\"counts\":[\(counts.map { QueryProtocol.number($0) }.joined(separator: ","))]}"
+            + "\"values\":[\(values.map { AWSQueryForm.number($0) }.joined(separator: ","))],"
+            + "\"counts\":[\(counts.map { AWSQueryForm.number($0) }.joined(separator: ","))]}"
     }
 
     /// What makes two datapoints the same series at the same moment, so they can share a datum.

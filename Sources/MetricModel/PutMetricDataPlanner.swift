@@ -66,7 +66,7 @@ public struct PutMetricDataPlanner: Sendable {
         var bodies: [[UInt8]] = []
         var current: [MetricDatum] = []
         var currentBody = freshBody()
-        var encoder = QueryProtocol.Encoder()
+        var encoder = AWSQueryForm.Encoder()
         var encoded: [UInt8] = []
         for datum in datums {
             encoded.removeAll(keepingCapacity: true)
@@ -96,7 +96,7 @@ public struct PutMetricDataPlanner: Sendable {
     /// instead, it would be copied on each growth and hold the old and the new buffer at once. The room is only
     /// address space until it is written, since an allocation this large is mapped, not taken from the heap.
     private func freshBody() -> [UInt8] {
-        var body = QueryProtocol.header(namespace: namespace)
+        var body = AWSQueryForm.header(namespace: namespace)
         body.reserveCapacity(PutMetricDataLimits.bodyBytes)
         return body
     }
@@ -114,8 +114,8 @@ public struct PutMetricDataPlanner: Sendable {
     public func unaggregatedBodies(_ datums: [MetricDatum], perRequest: Int) -> [[UInt8]] {
         stride(from: 0, to: datums.count, by: perRequest).map { start in
             let chunk = datums[start..<min(start + perRequest, datums.count)]
-            return chunk.enumerated().reduce(QueryProtocol.header(namespace: namespace)) {
-                $0 + QueryProtocol.encode($1.element, index: $1.offset + 1)
+            return chunk.enumerated().reduce(AWSQueryForm.header(namespace: namespace)) {
+                $0 + AWSQueryForm.encode($1.element, index: $1.offset + 1)
             }
         }
     }

@@ -14,7 +14,7 @@
 public import CaseWorker
 import Core
 public import LambdaRuntime
-public import OnPremWatch
+public import MetricsCollector
 
 /// The handler chosen by `_HANDLER`: `metrics` (the default), `cases` (the support-case worker) or `echo`.
 ///

@@ -14,6 +14,7 @@
 import ArgumentParser
 import CatalogModel
 import Core
+import JSON
 import StackSynth
 
 #if canImport(Glibc)

@@ -15,7 +15,7 @@ import ArgumentParser
 import Core
 import LambdaRuntime
 import Logging
-import OnPremWatch
+import MetricsCollector
 
 #if canImport(Glibc)
     import Glibc

@@ -15,7 +15,7 @@ import ArgumentParser
 import Core
 import LambdaRuntime
 import Logging
-import OnPremWatch
+import MetricsCollector
 
 /// Runs the Runtime API loop: what `bootstrap` starts inside Lambda.
 struct ServeCommand: ParsableCommand {

@@ -14,7 +14,7 @@
 import ArgumentParser
 import CatalogModel
 import Core
-import OnPremWatch
+import MetricsCollector
 import StackSynth
 
 #if canImport(Glibc)

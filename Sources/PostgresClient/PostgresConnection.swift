@@ -129,19 +129,6 @@ public final class PostgresConnection {
         return table ?? ResultTable(columns: [], rows: [])
     }
 
-    /// Sends statements as one pipeline, in one round trip, and returns each statement's rows.
-    ///
-    /// The server runs them in order. After a failure it skips the rest up to the sync, and the first failure
-    /// is thrown once the pipeline is drained.
-    ///
-    /// - Throws: as ``execute(_:parameters:deadline:)``.
-    public func pipeline(_ statements: [(sql: String, parameters: [String])], deadline: Deadline) throws(PostgresError)
-        -> [ResultTable]
-    {
-        var none = NoReceiver()
-        return try pipeline(statements, streaming: nil, into: &none, deadline: deadline)
-    }
-
     /// Sends statements as one pipeline, in one round trip, and hands the rows of statement `streamed` to
     /// `receiver` one at a time, in libpq's single-row mode, as they arrive: memory holds one row of it, whatever
     /// the row count. The other statements' rows are returned as tables; the streamed one's table is empty.
@@ -272,22 +259,7 @@ public final class PostgresConnection {
 
     /// Tells a refused login from an unreachable server.
     private func connectError() -> PostgresError {
-        Self.classifyConnectFailure(lastMessage)
-    }
-
-    /// A refused login by its SQLSTATE in a verbose libpq message (28P01 invalid_password, 28000
-    /// invalid_authorization_specification, which pg_hba.conf rejections and unknown roles give), whatever the
-    /// server's `lc_messages`; anything else is a failure to connect. A message without a server's answer
-    /// (refused, timed out, TLS) carries no SQLSTATE. The message kept is ``PostgresDiagnostics/connectMessage(_:)``:
-    /// no source location, no file path.
-    static func classifyConnectFailure(_ message: String) -> PostgresError {
-        let safe = PostgresDiagnostics.connectMessage(message)
-        for state in ["28P01", "28000"] where message.contains(":  \(state): ") {
-            return PostgresError(.authFailed, safe, sqlState: state)
-        }
-        // 53300 too_many_connections: max_connections, or the role's or database's connection limit.
-        if message.contains(":  53300: ") { return PostgresError(.tooManyConnections, safe, sqlState: "53300") }
-        return PostgresError(.connectFailed, safe)
+        PostgresError.connectFailure(lastMessage)
     }
 
     /// A failed statement's error from the result's fields, never from its full message: that one quotes the
@@ -332,9 +304,3 @@ public final class PostgresConnection {
 /// Not `Sendable`, on purpose: it owns state (a C handle, a cache) that one thread at a time may use.
 @available(*, unavailable)
 extension PostgresConnection: Sendable {}
-
-/// The receiver of a pipeline that streams nothing.
-private struct NoReceiver: RowReceiver {
-    mutating func columns(_ columns: [ResultTable.Column]) {}
-    mutating func row(_ row: ResultRow) {}
-}

@@ -54,3 +54,20 @@ extension ErrorCode where Domain == PostgresError {
     /// The connection broke mid-query (the server restarted or the network dropped).
     public static var connectionLost: Self { Self("Postgres.ConnectionLost") }
 }
+
+extension PostgresError {
+    /// A refused login by its SQLSTATE in a verbose libpq message (28P01 invalid_password, 28000
+    /// invalid_authorization_specification, which pg_hba.conf rejections and unknown roles give), whatever the
+    /// server's `lc_messages`; anything else is a failure to connect. A message without a server's answer
+    /// (refused, timed out, TLS) carries no SQLSTATE. The message kept is ``PostgresDiagnostics/connectMessage(_:)``:
+    /// no source location, no file path.
+    static func connectFailure(_ message: String) -> PostgresError {
+        let safe = PostgresDiagnostics.connectMessage(message)
+        for state in ["28P01", "28000"] where message.contains(":  \(state): ") {
+            return PostgresError(.authFailed, safe, sqlState: state)
+        }
+        // 53300 too_many_connections: max_connections, or the role's or database's connection limit.
+        if message.contains(":  53300: ") { return PostgresError(.tooManyConnections, safe, sqlState: "53300") }
+        return PostgresError(.connectFailed, safe)
+    }
+}

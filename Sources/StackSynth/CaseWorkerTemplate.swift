@@ -12,6 +12,7 @@
 //===----------------------------------------------------------------------===//
 
 import Core
+import JSON
 
 /// The support-case worker's half of the parent stack: the alarm topic (unless `AlarmTopicArn` names one), the
 /// queue that the topic delivers to with its dead-letter queue, the worker function from the same zip

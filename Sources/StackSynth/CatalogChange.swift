@@ -13,6 +13,7 @@
 
 public import CatalogModel
 public import Core
+public import JSON
 
 /// What changing a catalog does in operational terms (pure): customers added and removed, what each customer
 /// collects and how often, the alarms added, removed and changed, and the monthly bill before and after.

@@ -13,6 +13,7 @@
 
 import CatalogModel
 public import Core
+public import JSON
 
 /// The `server-health` pack's counters on a dashboard: CloudWatch stores each as published, a running total, and
 /// the widget shows its per-second rate with metric math (`RATE`), so the function keeps no state between

@@ -13,6 +13,7 @@
 
 import CatalogModel
 public import Core
+public import JSON
 
 /// The CloudFormation templates of the whole monitoring stack (pure): a parent with the function and its roles,
 /// nested stacks with the customers' state machines, schedules and alarms, and one with the dashboards.

@@ -13,6 +13,7 @@
 
 public import CatalogModel
 public import Core
+public import JSON
 
 /// The Amazon States Language definition of one customer's collection at one interval (pure).
 ///

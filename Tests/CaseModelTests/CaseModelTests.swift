@@ -14,6 +14,7 @@
 import CaseModel
 import CatalogModel
 import Core
+import JSON
 import Testing
 
 /// The worker's pure part as values: the three message shapes, the SQS event, routing and the case's text.

@@ -39,4 +39,18 @@ import Testing
     func clock() {
         #expect(Deadline.nowEpochMilliseconds() > Deadline.plausibleEpochFloor)
     }
+
+    @Test("Duration converts to whole milliseconds")
+    func durationMilliseconds() {
+        #expect(Duration.milliseconds(1500).milliseconds == 1500)
+        #expect(Duration.seconds(2).milliseconds == 2000)
+    }
+
+    @Test("a deadline less a margin, plus a duration, and a duration from now")
+    func arithmetic() {
+        let deadline = Deadline(epochMilliseconds: 10_000)
+        #expect((deadline - .milliseconds(200)).epochMilliseconds == 9800)
+        #expect((deadline + .seconds(1)).epochMilliseconds == 11_000)
+        #expect(Deadline.after(.milliseconds(1500), now: 1000).epochMilliseconds == 2500)
+    }
 }

@@ -25,10 +25,4 @@ import Testing
         #expect(response.header("x-") == nil)
         #expect(response.header("missing") == nil)
     }
-
-    @Test("Duration converts to whole milliseconds")
-    func durationMilliseconds() {
-        #expect(Duration.milliseconds(1500).milliseconds == 1500)
-        #expect(Duration.seconds(2).milliseconds == 2000)
-    }
 }

@@ -19,7 +19,7 @@ import Logging
 import MetricModel
 import Testing
 
-@testable import OnPremWatch
+@testable import MetricsCollector
 @testable import PostgresClient
 
 /// The metrics handler against the real PostgreSQL started by `make test` (databases ops_v1 and ops_v2).
@@ -293,7 +293,8 @@ struct PostgresTests {
             "ONPREM_NAMESPACE": "OnPremWatchHandlerTest",
         ]
         let handler = MetricsHandler(
-            catalog: catalog, publishReserve: .milliseconds(200), sink: try MetricsSinks.from(environment: environment),
+            catalog: catalog, publishReserve: .milliseconds(200),
+            sink: try MetricsSinkChoice.from(environment: environment),
             tls: LiveServices.tls
         ) { _, _ in LiveServices.login() }
         let output = try invoke(handler, #"{"customer": "Customer 1", "queries": ["rows", "broken"]}"#)

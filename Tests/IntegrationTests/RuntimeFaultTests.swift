@@ -18,7 +18,7 @@ import Foundation
 import LambdaRuntime
 import Logging
 import MetricModel
-import OnPremWatch
+import MetricsCollector
 import Testing
 
 @testable import PostgresClient

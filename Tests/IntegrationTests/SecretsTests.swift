@@ -20,7 +20,7 @@ import Logging
 import MetricModel
 import Testing
 
-@testable import OnPremWatch
+@testable import MetricsCollector
 @testable import PostgresClient
 
 /// Customers whose login is a Secrets Manager secret, against moto (signatures checked) and the local PostgreSQL.

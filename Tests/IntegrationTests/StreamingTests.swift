@@ -20,7 +20,7 @@ import Logging
 import MetricModel
 import Testing
 
-@testable import OnPremWatch
+@testable import MetricsCollector
 
 /// Results of many rows against the real PostgreSQL: single-row mode, batches to the sink as they fill, the row
 /// limit, and a sink that fails part-way. Memory against the row count is measured by `make bench`.

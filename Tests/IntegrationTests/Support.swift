@@ -16,7 +16,7 @@ import Core
 import CurlHTTP
 import Foundation
 import MetricModel
-import OnPremWatch
+import MetricsCollector
 
 @testable import PostgresClient
 

@@ -13,6 +13,7 @@
 
 import CatalogModel
 import Core
+import JSON
 import Testing
 
 @testable import StackSynth

@@ -14,6 +14,7 @@
 import AWSClients
 import CatalogModel
 import Core
+import JSON
 import PostgresClient
 import Testing
 

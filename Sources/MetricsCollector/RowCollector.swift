@@ -21,7 +21,7 @@ import PostgresClient
 /// Rows past the query's `maxRows` are read and counted but not mapped: the output reports them as `rowsCut`, and
 /// the query's status says the result is partial. The task output keeps a bounded sample: datapoints while the
 /// task's ``OutputBudget`` lasts, and the first ``listedSkips`` skipped values.
-struct QueryCollection: RowReceiver {
+struct RowCollector: RowReceiver {
     /// Skipped values listed per query; ``skippedCount`` counts them all.
     static let listedSkips = 100
 

@@ -134,6 +134,20 @@ import Testing
         #expect(Set(drawn.keys) == Set(targets.keys), "drawn but not in Package.swift, or the reverse")
     }
 
+    @Test("each test target is named after the module it tests, and docs/architecture.md says so")
+    func testLayout() throws {
+        let text = try String(contentsOf: Self.root.appendingPathComponent("Package.swift"), encoding: .utf8)
+        let tests = try Self.matches(#"\.testTarget\(\s*name:\s*"([A-Za-z]+)Tests""#, in: [text])
+        let modules = try Self.packageTargets()
+        #expect(tests.count > 10)
+        for module in tests.sorted() where module != "Integration" {
+            #expect(modules[module] != nil, "\(module)Tests tests no module of that name")
+        }
+        let document = try String(
+            contentsOf: Self.root.appendingPathComponent("docs/architecture.md"), encoding: .utf8)
+        #expect(document.contains("Tests/                   one test target per module, named after it"))
+    }
+
     @Test("make help names every target of the Makefile")
     func makeHelp() throws {
         let makefile = try String(contentsOf: Self.root.appendingPathComponent("Makefile"), encoding: .utf8)

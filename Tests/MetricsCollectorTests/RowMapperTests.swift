@@ -16,7 +16,7 @@ import Core
 import MetricModel
 import Testing
 
-@testable import OnPremWatch
+@testable import MetricsCollector
 @testable import PostgresClient
 
 @Suite struct RowMapperTests {

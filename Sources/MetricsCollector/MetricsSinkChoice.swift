@@ -18,7 +18,7 @@ import LambdaRuntime
 import MetricModel
 
 /// The sinks this binary has, by the name `ONPREM_METRICS_SINK` gives.
-public enum MetricsSinks: Sendable {
+public enum MetricsSinkChoice: Sendable {
     /// Makes a sink from the environment and the validated namespace.
     public typealias Factory =
         @Sendable (_ environment: [String: String], _ namespace: String) throws -> any MetricsSink

@@ -16,7 +16,7 @@ import Core
 import MetricModel
 import Testing
 
-@testable import OnPremWatch
+@testable import MetricsCollector
 
 /// A sink that records each hand-over and can refuse one: a stand-in only for the failure a real sink cannot be
 /// made to produce on demand.

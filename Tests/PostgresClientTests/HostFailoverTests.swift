@@ -14,7 +14,6 @@
 import Core
 import Testing
 
-@testable import OnPremWatch
 @testable import PostgresClient
 
 /// Which host is tried when and for how long, and what a failed connect is called, as values.
@@ -66,31 +65,14 @@ import Testing
 
     @Test("SQLSTATE 53300 in libpq's verbose message is Postgres.TooManyConnections, in any server language")
     func tooManyConnections() {
-        let english = PostgresConnection.classifyConnectFailure(
+        let english = PostgresError.connectFailure(
             "connection to server at \"10.0.0.5\", port 5432 failed: FATAL:  53300: sorry, too many clients already")
         #expect(english.code == .tooManyConnections)
         #expect(english.sqlState == "53300")
-        let german = PostgresConnection.classifyConnectFailure(
+        let german = PostgresError.connectFailure(
             "connection to server at \"10.0.0.5\", port 5432 failed: FATAL:  53300: zu viele Verbindungen für Rolle »x«"
         )
         #expect(german.code == .tooManyConnections)
-        #expect(PostgresConnection.classifyConnectFailure("Connection refused").code == .connectFailed)
-    }
-
-    @Test("each query of a payload gets an equal share of the time left after the publish reserve")
-    func queryBudget() {
-        #expect(
-            MetricsHandler.queryBudget(remaining: .milliseconds(10_000), reserve: .milliseconds(1000), queriesLeft: 1)
-                == .milliseconds(9000))
-        #expect(
-            MetricsHandler.queryBudget(remaining: .milliseconds(10_000), reserve: .milliseconds(1000), queriesLeft: 3)
-                == .milliseconds(3000))
-        // The reserve is at most a quarter of what is left.
-        #expect(
-            MetricsHandler.queryBudget(remaining: .milliseconds(2000), reserve: .milliseconds(1000), queriesLeft: 1)
-                == .milliseconds(1500))
-        #expect(
-            MetricsHandler.queryBudget(remaining: .milliseconds(2000), reserve: .milliseconds(1000), queriesLeft: 0)
-                == .milliseconds(1500))
+        #expect(PostgresError.connectFailure("Connection refused").code == .connectFailed)
     }
 }

@@ -19,7 +19,7 @@ import LambdaRuntime
 import MetricModel
 import Testing
 
-@testable import OnPremWatch
+@testable import MetricsCollector
 @testable import PostgresClient
 
 @Suite struct MetricsSinkTests {
@@ -58,7 +58,7 @@ import Testing
 
     @Test("the sink comes from ONPREM_METRICS_SINK; CloudWatch needs credentials", arguments: ["emf", "none"])
     func sinkFromEnvironment(name: String) throws {
-        let sink = try MetricsSinks.from(environment: ["ONPREM_METRICS_SINK": name, "ONPREM_NAMESPACE": "Plant"])
+        let sink = try MetricsSinkChoice.from(environment: ["ONPREM_METRICS_SINK": name, "ONPREM_NAMESPACE": "Plant"])
         #expect(sink.name == name)
         switch sink {
         case let emf as EMFSink: #expect(emf.namespace == "Plant")
@@ -69,17 +69,27 @@ import Testing
 
     @Test("the CloudWatch sink is the default when credentials are there")
     func cloudWatchByDefault() throws {
-        let sink = try MetricsSinks.from(environment: ["AWS_ACCESS_KEY_ID": "AKID", "AWS_SECRET_ACCESS_KEY": "s"])
+        let sink = try MetricsSinkChoice.from(environment: ["AWS_ACCESS_KEY_ID": "AKID", "AWS_SECRET_ACCESS_KEY": "s"])
         #expect(sink is CloudWatchSink)
         #expect(sink.name == "cloudwatch")
     }
 
     @Test("unknown sinks, AWS/ namespaces and missing credentials are init errors")
     func sinkErrors() {
-        #expect(throws: (any Error).self) { try MetricsSinks.from(environment: ["ONPREM_METRICS_SINK": "kafka"]) }
-        #expect(throws: (any Error).self) { try MetricsSinks.from(environment: ["ONPREM_NAMESPACE": "AWS/EC2"]) }
+        for (environment, message) in [
+            (["ONPREM_METRICS_SINK": "kafka"], "ONPREM_METRICS_SINK=kafka is not one of: cloudwatch, emf, none"),
+            (["ONPREM_NAMESPACE": "AWS/EC2"], "ONPREM_NAMESPACE: namespace must not start with AWS/ or :"),
+        ] {
+            do {
+                _ = try MetricsSinkChoice.from(environment: environment)
+                Issue.record("\(environment) was accepted")
+            } catch {
+                #expect(ErrorPayload(error).errorType == "Runtime.InitFailed", "\(environment)")
+                #expect(ErrorPayload(error).errorMessage == message)
+            }
+        }
         do {
-            _ = try MetricsSinks.from(environment: [:])
+            _ = try MetricsSinkChoice.from(environment: [:])
             Issue.record("no error without credentials")
         } catch {
             #expect(ErrorPayload(error).errorType == "CloudWatch.NoCredentials")

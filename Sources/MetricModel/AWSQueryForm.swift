@@ -11,12 +11,12 @@
 //
 //===----------------------------------------------------------------------===//
 
-import AWSSigning
+import Core
 import UTCTime
 
 /// PutMetricData in CloudWatch's query protocol (`application/x-www-form-urlencoded`), which both CloudWatch and
 /// the local emulator accept.
-enum QueryProtocol {
+enum AWSQueryForm {
     static func header(namespace: String) -> [UInt8] {
         Array("Action=PutMetricData&Version=2010-08-01&Namespace=\(encode(namespace))".utf8)
     }
@@ -77,7 +77,7 @@ enum QueryProtocol {
             }
         }
 
-        /// ``QueryProtocol/encode(_:)`` written into `body`.
+        /// ``AWSQueryForm/encode(_:)`` written into `body`.
         static func appendEncoded(_ text: String, to body: inout [UInt8]) {
             URIEncoding.append(text, spaceAsPlus: true, to: &body)
         }

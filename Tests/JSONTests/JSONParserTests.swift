@@ -14,7 +14,7 @@
 import Foundation
 import Testing
 
-@testable import Core
+@testable import JSON
 
 @Suite struct JSONParserTests {
     func parse(_ text: String) throws(JSONParseError) -> JSONValue {

@@ -13,12 +13,13 @@
 
 import CatalogModel
 import Core
+import JSON
 import LambdaRuntime
 import Logging
 import MetricModel
 import Testing
 
-@testable import OnPremWatch
+@testable import MetricsCollector
 @testable import PostgresClient
 
 #if canImport(Glibc)
@@ -209,7 +210,7 @@ import Testing
         ])
     func diagnostics(raw: String, shown: String) {
         #expect(PostgresDiagnostics.connectMessage(raw) == shown)
-        #expect(!PostgresConnection.classifyConnectFailure(raw).errorMessage.contains("auth.c"))
+        #expect(!PostgresError.connectFailure(raw).errorMessage.contains("auth.c"))
     }
 
     @Test("a row's column or key named Customer, Query or _aws is skipped with its reason; the function's own win")

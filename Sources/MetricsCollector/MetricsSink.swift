@@ -15,9 +15,9 @@ public import AWSClients
 public import Core
 public import MetricModel
 
-/// Where the datapoints go. One type per sink; ``MetricsSinks`` picks one by `ONPREM_METRICS_SINK`.
+/// Where the datapoints go. One type per sink; ``MetricsSinkChoice`` picks one by `ONPREM_METRICS_SINK`.
 ///
-/// A new sink is a new conforming type and its entry in ``MetricsSinks/choice``; nothing else changes.
+/// A new sink is a new conforming type and its entry in ``MetricsSinkChoice/choice``; nothing else changes.
 ///
 /// - Note: Not `Sendable` on purpose: the CloudWatch sink owns a libcurl handle.
 public protocol MetricsSink {

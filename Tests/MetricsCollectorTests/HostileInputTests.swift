@@ -14,11 +14,12 @@
 import AWSClients
 import CatalogModel
 import Core
+import JSON
 import LambdaRuntime
 import MetricModel
 import Testing
 
-@testable import OnPremWatch
+@testable import MetricsCollector
 @testable import PostgresClient
 
 /// Regressions for what review and fuzzing found: each of these ended the process, lost a metric or split a
@@ -173,6 +174,6 @@ import Testing
             ),
         ])
     func connectFailures(message: String, name: String) {
-        #expect(PostgresConnection.classifyConnectFailure(message).errorType == name)
+        #expect(PostgresError.connectFailure(message).errorType == name)
     }
 }

@@ -13,6 +13,7 @@
 
 public import CatalogModel
 import Core
+import JSON
 import MetricModel
 public import PostgresClient
 

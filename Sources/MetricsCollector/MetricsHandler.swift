@@ -74,7 +74,7 @@ public struct MetricsHandler: LambdaHandler {
             allowInlineCustomers: environment["ONPREM_ALLOW_INLINE_CUSTOMERS"] == "true",
             publishReserve: .milliseconds(Int64(environment["ONPREM_PUBLISH_RESERVE_MS"] ?? "") ?? 1000),
             maxIdleConnections: Int(environment["ONPREM_MAX_CONNECTIONS"] ?? "") ?? 8,
-            sink: try MetricsSinks.from(environment: environment),
+            sink: try MetricsSinkChoice.from(environment: environment),
             health: try HealthDetail.from(environment: environment), tls: PostgresTLS(environment: environment),
             credentials: Self.secretsLookup(environment: environment))
     }
@@ -109,14 +109,14 @@ public struct MetricsHandler: LambdaHandler {
         var total = 0
         for (position, reference) in references.enumerated() {
             let queryStarted = Deadline.nowEpochMilliseconds()
-            var collection: QueryCollection?
+            var collection: RowCollector?
             do {
                 let query: QueryDefinition
                 switch reference {
                 case .named(let name): query = try catalog.query(named: name, for: customer)
                 case .inline(let inline): query = inline
                 }
-                collection = QueryCollection(
+                collection = RowCollector(
                     mapper: RowMapper(customer: customer.opname, query: query, nowMs: queryStarted), buffer: buffer,
                     budget: budget)
                 try run(
@@ -194,7 +194,7 @@ public struct MetricsHandler: LambdaHandler {
     }
 
     /// A publish failure during a query, with how far collection got: the rows after it were read but not mapped.
-    static func stopped(_ failure: CloudWatchError, after collection: QueryCollection?) -> CloudWatchError {
+    static func stopped(_ failure: CloudWatchError, after collection: RowCollector?) -> CloudWatchError {
         guard let collection, collection.rowsAfterFailure > 0 else { return failure }
         return CloudWatchError(
             failure.code,
@@ -220,7 +220,7 @@ public struct MetricsHandler: LambdaHandler {
     /// Runs one query within its share of the invocation's time, keeping ``publishReserve`` back, streaming its
     /// rows into `collection`.
     private func run(
-        _ query: QueryDefinition, for customer: Customer, into collection: inout QueryCollection, queriesLeft: Int,
+        _ query: QueryDefinition, for customer: Customer, into collection: inout RowCollector, queriesLeft: Int,
         context: LambdaContext
     ) throws {
         let now = Deadline.nowEpochMilliseconds()
