@@ -28,7 +28,7 @@ public enum BuiltinPack: String, CaseIterable, Sendable {
         case .serverHealth:
             QueryDefinition(
                 name: rawValue, description: "PostgreSQL server health (built in)", versions: [],
-                query: "", cloudwatchDimension: rawValue, units: ServerHealth.units, alarms: ServerHealth.alarms,
+                sql: "", cloudwatchDimension: rawValue, units: ServerHealth.units, alarms: ServerHealth.alarms,
                 builtin: self)
         }
     }

@@ -56,7 +56,7 @@ public struct Customer: Sendable, Equatable {
     public static let defaultSSLMode = SSLMode.verifyFull
 
     public init(
-        opname: String, ip: String, port: Int = 5432, database: String, version: String, threshold: Double? = nil,
+        opname: String, host: String, port: Int = 5432, database: String, version: String, threshold: Double? = nil,
         user: String? = nil, sslmode: SSLMode? = nil, sslrootcert: String? = nil, secret: String? = nil,
         interval: Int? = nil, thresholds: [String: Double] = [:], hosts: [HostAddress]? = nil,
         targetSessionAttrs: TargetSessionAttributes? = nil, connectTimeoutMs: Int? = nil,
@@ -65,7 +65,7 @@ public struct Customer: Sendable, Equatable {
         channelBinding: ChannelBinding? = nil
     ) {
         self.opname = opname
-        self.hosts = hosts ?? [HostAddress(ip: ip, port: port)]
+        self.hosts = hosts ?? [HostAddress(host: host, port: port)]
         self.database = database
         self.version = version
         self.threshold = threshold
@@ -84,8 +84,8 @@ public struct Customer: Sendable, Equatable {
         self.builtin = builtin
     }
 
-    /// The first host's address.
-    public var ip: String { hosts[0].ip }
+    /// The first host.
+    public var host: String { hosts[0].host }
     /// The first host's port.
     public var port: Int { hosts[0].port }
 
@@ -124,7 +124,7 @@ public struct Customer: Sendable, Equatable {
                 .invalid, "\(named.place): ip \"\(ip)\" is not a host name or address (one host; use hosts for more)")
         }
         self.init(
-            opname: opname, ip: ip, port: port,
+            opname: opname, host: ip, port: port,
             database: try named.requiredText("database"),
             version: try named.requiredText("version"), threshold: try named.optionalNumber("threshold"),
             user: try named.optionalText("user"), sslmode: try named.optionalChoice("sslmode", SSLMode.self),
@@ -150,7 +150,7 @@ public struct Customer: Sendable, Equatable {
     /// The connection pool's key: customers sharing servers, database, login, TLS and session kind share a
     /// connection.
     public var endpointKey: String {
-        (hosts.map { "\($0.ip):\($0.port)" }
+        (hosts.map { "\($0.host):\($0.port)" }
             + [
                 database, user ?? "", effectiveSSLMode.rawValue, sslrootcert ?? "", sslcert ?? "", sslkey ?? "",
                 effectiveChannelBinding.rawValue, secret ?? "", targetSessionAttrs?.rawValue ?? "",

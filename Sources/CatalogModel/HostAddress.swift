@@ -13,11 +13,12 @@
 
 /// One server of a customer: a host name or address and a port.
 public struct HostAddress: Sendable, Equatable {
-    public var ip: String
+    /// A host name or an address (the catalog's `ip`, which has always held names too).
+    public var host: String
     public var port: Int
 
-    public init(ip: String, port: Int) {
-        self.ip = ip
+    public init(host: String, port: Int) {
+        self.host = host
         self.port = port
     }
 
@@ -41,7 +42,7 @@ public struct HostAddress: Sendable, Equatable {
             host = host[..<colon]
         }
         guard Self.isHostName(host), (1...65535).contains(port) else { return nil }
-        self.init(ip: String(host), port: port)
+        self.init(host: String(host), port: port)
     }
 
     /// Whether `host` is one host name or address as libpq's `host` takes it: not empty, no comma (libpq's second

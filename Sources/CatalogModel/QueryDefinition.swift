@@ -21,7 +21,8 @@ public struct QueryDefinition: Sendable, Equatable {
     public var description: String?
     public var tags: [String]
     public var versions: [String]
-    public var query: String
+    /// The statement (the catalog's `query`), run read-only with the query's timeout.
+    public var sql: String
     public var cloudwatchDimension: String
     /// Column (or JSON field) name to CloudWatch unit; unnamed columns are `None`.
     public var units: [String: MetricUnit]
@@ -38,7 +39,7 @@ public struct QueryDefinition: Sendable, Equatable {
     public var builtin: BuiltinPack?
 
     public init(
-        name: String, description: String? = nil, tags: [String] = [], versions: [String], query: String,
+        name: String, description: String? = nil, tags: [String] = [], versions: [String], sql: String,
         cloudwatchDimension: String, units: [String: MetricUnit] = [:], timeoutMs: Int? = nil,
         storageResolution: Int = 60,
         interval: Int? = nil, alarms: [AlarmSpec] = [], maxRows: Int = QueryDefinition.defaultMaxRows,
@@ -48,7 +49,7 @@ public struct QueryDefinition: Sendable, Equatable {
         self.description = description
         self.tags = tags
         self.versions = versions
-        self.query = query
+        self.sql = sql
         self.cloudwatchDimension = cloudwatchDimension
         self.units = units
         self.timeoutMs = timeoutMs
@@ -117,7 +118,7 @@ public struct QueryDefinition: Sendable, Equatable {
         }
         self.init(
             name: name, description: try reader.optionalText("description"), tags: try reader.textList("tags"),
-            versions: versions, query: try reader.requiredText("query"),
+            versions: versions, sql: try reader.requiredText("query"),
             cloudwatchDimension: try reader.optionalText("cloudwatchDimension") ?? name, units: units,
             timeoutMs: timeout, storageResolution: resolution,
             interval: try CollectionInterval.validated(try reader.optionalNumber("interval"), place: reader.place),

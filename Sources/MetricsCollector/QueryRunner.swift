@@ -77,7 +77,7 @@ final class QueryRunner {
             [
                 (sql: "BEGIN TRANSACTION READ ONLY", parameters: []),
                 (sql: "SELECT set_config('statement_timeout', $1, true)", parameters: [String(timeoutMs)]),
-                (sql: query.builtin?.sql(serverVersion: connection.serverVersion) ?? query.query, parameters: []),
+                (sql: query.builtin?.sql(serverVersion: connection.serverVersion) ?? query.sql, parameters: []),
                 (sql: "COMMIT", parameters: []),
             ], streaming: 2, into: &receiver, deadline: deadline)
     }
@@ -86,7 +86,7 @@ final class QueryRunner {
         _ customer: Customer, credentials: DatabaseLogin?, deadline: Deadline
     ) throws(PostgresError) -> PostgresConnection {
         try PostgresConnection.connect(
-            hosts: customer.hosts.map { (host: $0.ip, port: $0.port) },
+            hosts: customer.hosts.map { (host: $0.host, port: $0.port) },
             parameters: Self.parameters(customer, credentials: credentials, tls: tls, deadline: deadline),
             targetSessionAttrs: customer.targetSessionAttrs?.rawValue, perHostMs: customer.connectTimeoutMs,
             deadline: deadline)

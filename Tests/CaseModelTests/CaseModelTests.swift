@@ -151,8 +151,8 @@ import Testing
         // not that customer's bucket: each spelling would be one more.
         let catalog = Catalog(
             customers: [
-                Customer(opname: "Kiosk", ip: "h", database: "d", version: "1"),
-                Customer(opname: "Soci\u{E9}t\u{E9}", ip: "h", database: "d", version: "1"),
+                Customer(opname: "Kiosk", host: "h", database: "d", version: "1"),
+                Customer(opname: "Soci\u{E9}t\u{E9}", host: "h", database: "d", version: "1"),
             ], queries: [])
         func key(_ name: String) -> String {
             CaseRoute(

@@ -82,7 +82,7 @@ import Testing
             ])
         let headroom = try #require(pack.alarms.first { $0.metric == "wraparound_headroom_percent" })
         #expect(headroom.comparison == .lessThanThreshold && headroom.statistic == .minimum)
-        var customer = Customer(opname: "a", ip: "10.0.0.1", database: "ops", version: "1", threshold: 5)
+        var customer = Customer(opname: "a", host: "10.0.0.1", database: "ops", version: "1", threshold: 5)
         #expect(headroom.threshold(for: customer) == 20)
         customer.thresholds["wraparound_headroom_percent"] = 35
         #expect(headroom.threshold(for: customer) == 35)

@@ -40,7 +40,7 @@ import Testing
         #expect(customer.port == 5432)
         #expect(customer.threshold == 100)
         let query = try catalog.query(named: "demo-query", version: customer.version)
-        #expect(query.query.contains("5 + random()"))
+        #expect(query.sql.contains("5 + random()"))
         #expect(catalog.queries(forVersion: "1").count == 1)
     }
 
@@ -56,7 +56,7 @@ import Testing
         #expect(
             catalog.customers[0]
                 == Customer(
-                    opname: "c", ip: "h", port: 6432, database: "d", version: "3", user: "u",
+                    opname: "c", host: "h", port: 6432, database: "d", version: "3", user: "u",
                     sslmode: .verifyFull, sslrootcert: "/ca.pem", secret: "arn:secret"))
         let query = try catalog.query(named: "q", version: "3")
         #expect(query.units == ["one": .count])
@@ -77,10 +77,10 @@ import Testing
         let ha = catalog.customers[0]
         #expect(
             ha.hosts == [
-                HostAddress(ip: "10.0.0.5", port: 5444), HostAddress(ip: "10.0.0.6", port: 5433),
-                HostAddress(ip: "fd00::7", port: 6432),
+                HostAddress(host: "10.0.0.5", port: 5444), HostAddress(host: "10.0.0.6", port: 5433),
+                HostAddress(host: "fd00::7", port: 6432),
             ])
-        #expect(ha.ip == "10.0.0.5" && ha.port == 5444)
+        #expect(ha.host == "10.0.0.5" && ha.port == 5444)
         #expect(ha.targetSessionAttrs == .preferStandby)
         #expect(ha.connectTimeoutMs == 1500)
         // Another host list or another session kind is another endpoint: they must not share a pooled connection.

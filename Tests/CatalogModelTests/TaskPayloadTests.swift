@@ -38,7 +38,7 @@ import Testing
     func inlineCustomer() throws {
         let payload = try parse(
             #"{"customer": {"opname": "x", "ip": "10.0.0.5", "port": 5433, "database": "ops", "version": "2"}}"#)
-        var expected = Customer(opname: "x", ip: "10.0.0.5", port: 5433, database: "ops", version: "2")
+        var expected = Customer(opname: "x", host: "10.0.0.5", port: 5433, database: "ops", version: "2")
         expected.fromPayload = true
         #expect(payload.customer == .inline(expected))
     }
@@ -79,7 +79,7 @@ import Testing
             Issue.record("no inline query")
             return
         }
-        #expect(query.query == "select 1 as one")
+        #expect(query.sql == "select 1 as one")
         #expect(query.cloudwatchDimension == "adhoc")
     }
 }

@@ -31,42 +31,44 @@ struct PostgresTests {
         Catalog(
             customers: [
                 Customer(
-                    opname: "Customer 1", ip: "127.0.0.1", port: port, database: "ops_v1", version: "1", threshold: 100),
+                    opname: "Customer 1", host: "127.0.0.1", port: port, database: "ops_v1", version: "1",
+                    threshold: 100),
                 Customer(
-                    opname: "Customer 2", ip: "127.0.0.1", port: port, database: "ops_v2", version: "2", threshold: 50),
-                Customer(opname: "Down", ip: "127.0.0.1", port: 1, database: "ops_v1", version: "1"),
+                    opname: "Customer 2", host: "127.0.0.1", port: port, database: "ops_v2", version: "2", threshold: 50
+                ),
+                Customer(opname: "Down", host: "127.0.0.1", port: 1, database: "ops_v1", version: "1"),
                 // Its database is this suite's alone: connectionReuse counts connections to it.
-                Customer(opname: "Reused", ip: "127.0.0.1", port: port, database: "ops_reuse", version: "1"),
+                Customer(opname: "Reused", host: "127.0.0.1", port: port, database: "ops_reuse", version: "1"),
                 Customer(
-                    opname: "Second host", ip: "", database: "ops_v1", version: "1",
-                    hosts: [HostAddress(ip: "127.0.0.1", port: 1), HostAddress(ip: "127.0.0.1", port: port)]),
+                    opname: "Second host", host: "", database: "ops_v1", version: "1",
+                    hosts: [HostAddress(host: "127.0.0.1", port: 1), HostAddress(host: "127.0.0.1", port: port)]),
                 Customer(
-                    opname: "Standby only", ip: "127.0.0.1", port: port, database: "ops_v1", version: "1",
+                    opname: "Standby only", host: "127.0.0.1", port: port, database: "ops_v1", version: "1",
                     targetSessionAttrs: .standby),
                 Customer(
-                    opname: "Prefer standby", ip: "127.0.0.1", port: port, database: "ops_v1", version: "1",
+                    opname: "Prefer standby", host: "127.0.0.1", port: port, database: "ops_v1", version: "1",
                     targetSessionAttrs: .preferStandby),
                 Customer(
-                    opname: "TLS", ip: "localhost", port: port, database: "ops_v1", version: "1",
+                    opname: "TLS", host: "localhost", port: port, database: "ops_v1", version: "1",
                     sslmode: .verifyFull,
                     sslrootcert: LiveServices.environment["ONPREM_TEST_PG_CA"]),
                 Customer(
-                    opname: "Wrong CA", ip: "localhost", port: port, database: "ops_v1", version: "1",
+                    opname: "Wrong CA", host: "localhost", port: port, database: "ops_v1", version: "1",
                     sslmode: .verifyFull,
                     sslrootcert: LiveServices.environment["ONPREM_TEST_PG_WRONG_CA"]),
             ],
             queries: [
                 QueryDefinition(
                     name: "demo-query", versions: ["1"],
-                    query: "select row_to_json(row) from (select random() as test_metric) row",
+                    sql: "select row_to_json(row) from (select random() as test_metric) row",
                     cloudwatchDimension: "demo"),
                 QueryDefinition(
                     name: "demo-query", versions: ["2"],
-                    query: "select row_to_json(row) from (select 5 + random() as test_metric) row",
+                    sql: "select row_to_json(row) from (select 5 + random() as test_metric) row",
                     cloudwatchDimension: "demo"),
                 QueryDefinition(
                     name: "types", versions: ["1"],
-                    query: """
+                    sql: """
                         select 'north'::text as region, 'x'::varchar as tier, 1::int2 as a_int2, 2::int4 as a_int4,
                                3::int8 as a_int8, 1.5::float4 as a_float4, 2.5::float8 as a_float8, 12.25::numeric as a_numeric,
                                true as a_bool, false as b_bool, null::int as a_null, 'NaN'::float8 as a_nan,
@@ -77,16 +79,16 @@ struct PostgresTests {
                     cloudwatchDimension: "types", units: ["a_int4": .count]),
                 QueryDefinition(
                     name: "rows", versions: ["1"],
-                    query: "select g::text as shard, g * 10 as load from generate_series(1, 5) g",
+                    sql: "select g::text as shard, g * 10 as load from generate_series(1, 5) g",
                     cloudwatchDimension: "rows"),
                 QueryDefinition(
-                    name: "slow", versions: ["1"], query: "select pg_sleep(30)::text as s, 1 as one",
+                    name: "slow", versions: ["1"], sql: "select pg_sleep(30)::text as s, 1 as one",
                     cloudwatchDimension: "slow"),
                 QueryDefinition(
-                    name: "broken", versions: ["1"], query: "select * from no_such_table",
+                    name: "broken", versions: ["1"], sql: "select * from no_such_table",
                     cloudwatchDimension: "broken"),
                 QueryDefinition(
-                    name: "write", versions: ["1"], query: "delete from alarms returning 1 as n",
+                    name: "write", versions: ["1"], sql: "delete from alarms returning 1 as n",
                     cloudwatchDimension: "write"),
             ])
     }
@@ -323,11 +325,13 @@ struct PostgresTests {
     private func countConnections() throws -> Int {
         let probe = MetricsHandler(
             catalog: Catalog(
-                customers: [Customer(opname: "probe", ip: "127.0.0.1", port: port, database: "postgres", version: "1")],
+                customers: [
+                    Customer(opname: "probe", host: "127.0.0.1", port: port, database: "postgres", version: "1")
+                ],
                 queries: [
                     QueryDefinition(
                         name: "count", versions: ["1"],
-                        query:
+                        sql:
                             "select count(*) as n from pg_stat_activity where application_name = 'onprem-watch' and datname = 'ops_reuse'",
                         cloudwatchDimension: "count")
                 ]),

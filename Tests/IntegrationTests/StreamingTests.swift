@@ -54,16 +54,16 @@ struct StreamingTests {
         Catalog(
             customers: [
                 Customer(
-                    opname: "Customer 1", ip: "127.0.0.1", port: LiveServices.postgresPort ?? 0, database: "ops_v1",
+                    opname: "Customer 1", host: "127.0.0.1", port: LiveServices.postgresPort ?? 0, database: "ops_v1",
                     version: "1")
             ],
             queries: [
                 QueryDefinition(
                     name: "cells", versions: ["1"],
-                    query: "select 'cell-' || (g % 100) as cell, g as load from generate_series(1, \(rows)) g",
+                    sql: "select 'cell-' || (g % 100) as cell, g as load from generate_series(1, \(rows)) g",
                     cloudwatchDimension: "cells", maxRows: maxRows),
                 QueryDefinition(
-                    name: "none", versions: ["1"], query: "select 1 as one where false", cloudwatchDimension: "none"),
+                    name: "none", versions: ["1"], sql: "select 1 as one where false", cloudwatchDimension: "none"),
             ])
     }
 

@@ -91,7 +91,7 @@ import Testing
     @Test("a row_to_json row with both spellings keeps both metrics")
     func rowKeepsBothSpellings() {
         let mapper = RowMapper(
-            customer: "c", query: QueryDefinition(name: "q", versions: ["1"], query: "", cloudwatchDimension: "q"),
+            customer: "c", query: QueryDefinition(name: "q", versions: ["1"], sql: "", cloudwatchDimension: "q"),
             nowMs: 1_790_000_000_000)
         let table = ResultTable(columns: [.init("row_to_json", .json)], rows: [[#"{"\u00e9": 1, "e\u0301": 2}"#]])
         let output = mapper.map(table)
@@ -109,7 +109,7 @@ import Testing
             #expect(RowMapper.money(other) == nil, "\(other)")
         }
         let mapper = RowMapper(
-            customer: "c", query: QueryDefinition(name: "q", versions: ["1"], query: "", cloudwatchDimension: "q"),
+            customer: "c", query: QueryDefinition(name: "q", versions: ["1"], sql: "", cloudwatchDimension: "q"),
             nowMs: 1_790_000_000_000)
         let table = ResultTable(columns: [.init("revenue", .money)], rows: [["$1,234.50"]])
         #expect(mapper.map(table).datapoints.map(\.value) == [1234.5])
@@ -124,7 +124,7 @@ import Testing
         ])
     func refusedDimension(value: String, reason: String) {
         let mapper = RowMapper(
-            customer: "c", query: QueryDefinition(name: "q", versions: ["1"], query: "", cloudwatchDimension: "q"),
+            customer: "c", query: QueryDefinition(name: "q", versions: ["1"], sql: "", cloudwatchDimension: "q"),
             nowMs: 1_790_000_000_000)
         let table = ResultTable(
             columns: [.init("site", .text), .init("load", .number)], rows: [[value, "1"], ["Geneva", "2"]])
@@ -137,16 +137,16 @@ import Testing
     @Test("a failed query's health series is the one its successes go to: the query's cloudwatchDimension")
     func healthDimension() throws {
         let catalog = Catalog(
-            customers: [Customer(opname: "c", ip: "h", database: "d", version: "1")],
-            queries: [QueryDefinition(name: "open-alarms", versions: ["1"], query: "s", cloudwatchDimension: "alarms")])
+            customers: [Customer(opname: "c", host: "h", database: "d", version: "1")],
+            queries: [QueryDefinition(name: "open-alarms", versions: ["1"], sql: "s", cloudwatchDimension: "alarms")])
         let handler = MetricsHandler(catalog: catalog)
         let customer = catalog.customers[0]
         #expect(handler.healthDimension(.named("open-alarms"), customer: customer) == "alarms")
         #expect(handler.healthDimension(.named("unknown"), customer: customer) == "unknown")
         // A customer of a version the query has no variant for still reports on the query's series.
-        let other = Customer(opname: "o", ip: "h", database: "d", version: "2")
+        let other = Customer(opname: "o", host: "h", database: "d", version: "2")
         #expect(handler.healthDimension(.named("open-alarms"), customer: other) == "alarms")
-        let inline = QueryDefinition(name: "x", versions: [], query: "s", cloudwatchDimension: "inline-kpi")
+        let inline = QueryDefinition(name: "x", versions: [], sql: "s", cloudwatchDimension: "inline-kpi")
         #expect(handler.healthDimension(.inline(inline), customer: customer) == "inline-kpi")
     }
 

@@ -42,7 +42,7 @@ import Testing
 
     @Test("collection health: two series per query by default, one per customer with ONPREM_HEALTH=customer")
     func healthDetail() throws {
-        let customer = Customer(opname: "c1", ip: "h", database: "d", version: "1")
+        let customer = Customer(opname: "c1", host: "h", database: "d", version: "1")
         let perQuery = try HealthDetail.from(environment: [:])
             .datums(customer: customer, dimension: "q", succeeded: false, since: Deadline.nowEpochMilliseconds())
         #expect(perQuery.map(\.name) == ["QuerySucceeded", "QueryDuration"])

@@ -25,7 +25,7 @@ import Testing
         RowMapper(
             customer: "Customer 1",
             query: QueryDefinition(
-                name: "q", versions: ["1"], query: "", cloudwatchDimension: "kpi", units: units,
+                name: "q", versions: ["1"], sql: "", cloudwatchDimension: "kpi", units: units,
                 storageResolution: resolution),
             nowMs: now)
     }

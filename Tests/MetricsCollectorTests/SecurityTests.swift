@@ -30,8 +30,8 @@ import Testing
 /// connection asks libpq for, what of a PostgreSQL error leaves the function, which row names are the function's.
 @Suite struct SecurityTests {
     static let catalog = Catalog(
-        customers: [Customer(opname: "Plant A", ip: "10.0.0.1", database: "ops", version: "1", secret: "plant-a")],
-        queries: [QueryDefinition(name: "q", versions: ["1"], query: "select 1 as one", cloudwatchDimension: "q")])
+        customers: [Customer(opname: "Plant A", host: "10.0.0.1", database: "ops", version: "1", secret: "plant-a")],
+        queries: [QueryDefinition(name: "q", versions: ["1"], sql: "select 1 as one", cloudwatchDimension: "q")])
 
     static func context() -> LambdaContext {
         LambdaContext(
@@ -114,43 +114,44 @@ import Testing
 
     @Test("by default TLS is verify-full under the function's bundle, with channel binding required")
     func tlsDefault() {
-        let values = Self.parameters(Customer(opname: "c", ip: "h", database: "d", version: "1"))
+        let values = Self.parameters(Customer(opname: "c", host: "h", database: "d", version: "1"))
         #expect(values["sslmode"] == "verify-full")
         #expect(values["sslrootcert"] == "/bundle.pem")
         #expect(values["channel_binding"] == "require")
-        #expect(Customer(opname: "c", ip: "h", database: "d", version: "1").tlsWarnings.isEmpty)
+        #expect(Customer(opname: "c", host: "h", database: "d", version: "1").tlsWarnings.isEmpty)
     }
 
     @Test("weaker TLS only where the catalog says so, each said in a warning; a customer's own CA wins")
     func tlsCatalog() {
-        let plain = Customer(opname: "c", ip: "h", database: "d", version: "1", sslmode: .disable)
+        let plain = Customer(opname: "c", host: "h", database: "d", version: "1", sslmode: .disable)
         #expect(Self.parameters(plain)["sslmode"] == "disable")
         #expect(Self.parameters(plain)["sslrootcert"] == nil)
         #expect(Self.parameters(plain)["channel_binding"] == "prefer")
         #expect(plain.tlsWarnings.count == 1)
-        let require = Customer(opname: "c", ip: "h", database: "d", version: "1", sslmode: .require)
+        let require = Customer(opname: "c", host: "h", database: "d", version: "1", sslmode: .require)
         #expect(Self.parameters(require)["channel_binding"] == "require")
         #expect(require.tlsWarnings == ["sslmode require: TLS without checking the server's certificate"])
-        let ownCA = Customer(opname: "c", ip: "h", database: "d", version: "1", sslrootcert: "/plant-ca.pem")
+        let ownCA = Customer(opname: "c", host: "h", database: "d", version: "1", sslrootcert: "/plant-ca.pem")
         #expect(Self.parameters(ownCA)["sslrootcert"] == "/plant-ca.pem")
         let fromSecret = Self.parameters(
-            Customer(opname: "c", ip: "h", database: "d", version: "1"),
+            Customer(opname: "c", host: "h", database: "d", version: "1"),
             login: DatabaseLogin(user: "u", password: "p", sslcert: "/c.pem", sslkey: "/k.pem", sslrootcert: "/s.pem"))
         #expect(fromSecret["sslrootcert"] == "/s.pem" && fromSecret["sslcert"] == "/c.pem")
         // A password goes with the certificate: channel binding stays required.
         #expect(fromSecret["sslkey"] == "/k.pem" && fromSecret["channel_binding"] == "require")
         let certificateOnly = Self.parameters(
-            Customer(opname: "c", ip: "h", database: "d", version: "1", sslcert: "/c.pem", sslkey: "/k.pem"), login: nil
+            Customer(opname: "c", host: "h", database: "d", version: "1", sslcert: "/c.pem", sslkey: "/k.pem"),
+            login: nil
         )
         #expect(certificateOnly["channel_binding"] == "prefer")
         // With require, a CA the customer names is still given, so libpq checks the certificate against it.
         let requireWithCA = Customer(
-            opname: "c", ip: "h", database: "d", version: "1", sslmode: .require, sslrootcert: "/plant-ca.pem")
+            opname: "c", host: "h", database: "d", version: "1", sslmode: .require, sslrootcert: "/plant-ca.pem")
         #expect(Self.parameters(requireWithCA)["sslrootcert"] == "/plant-ca.pem")
         #expect(
             Self.parameters(require)["sslrootcert"] == nil, "the function's bundle only where verification is asked")
         let loose = Customer(
-            opname: "c", ip: "h", database: "d", version: "1", sslmode: .verifyFull, channelBinding: .prefer)
+            opname: "c", host: "h", database: "d", version: "1", sslmode: .verifyFull, channelBinding: .prefer)
         #expect(Self.parameters(loose)["channel_binding"] == "prefer" && loose.tlsWarnings.count == 1)
     }
 
@@ -166,7 +167,8 @@ import Testing
         let values = Self.parameters(customer, login: nil)
         #expect(values["password"]?.hasPrefix("unknown-") == true && values["passfile"] == "/dev/null")
         #expect(
-            Self.parameters(Customer(opname: "c", ip: "h", database: "d", version: "1"), login: nil)["password"] == nil)
+            Self.parameters(Customer(opname: "c", host: "h", database: "d", version: "1"), login: nil)["password"]
+                == nil)
     }
 
     @Test("a PEM from a secret is written once, to a file only this user can read")
@@ -217,7 +219,7 @@ import Testing
     func reservedNames() {
         let mapper = RowMapper(
             customer: "Plant A",
-            query: QueryDefinition(name: "q", versions: ["1"], query: "s", cloudwatchDimension: "q"),
+            query: QueryDefinition(name: "q", versions: ["1"], sql: "s", cloudwatchDimension: "q"),
             nowMs: Deadline.nowEpochMilliseconds())
         let table = ResultTable(
             columns: [

@@ -21,20 +21,20 @@ import Testing
     static let catalog = Catalog(
         customers: [
             Customer(
-                opname: "Plant A", ip: "h", database: "d", version: "1", threshold: 100,
+                opname: "Plant A", host: "h", database: "d", version: "1", threshold: 100,
                 thresholds: ["lag": 5]),
-            Customer(opname: "Plant B", ip: "h", database: "d", version: "1", interval: 300),
-            Customer(opname: "Plant C", ip: "h", database: "d", version: "2"),
+            Customer(opname: "Plant B", host: "h", database: "d", version: "1", interval: 300),
+            Customer(opname: "Plant C", host: "h", database: "d", version: "2"),
         ],
         queries: [
             QueryDefinition(
-                name: "sessions", versions: ["1"], query: "s", cloudwatchDimension: "sessions",
+                name: "sessions", versions: ["1"], sql: "s", cloudwatchDimension: "sessions",
                 alarms: [AlarmSpec(metric: "active"), AlarmSpec(metric: "lag")]),
             QueryDefinition(
-                name: "alarms", versions: ["1"], query: "s", cloudwatchDimension: "alarms", interval: 20,
+                name: "alarms", versions: ["1"], sql: "s", cloudwatchDimension: "alarms", interval: 20,
                 alarms: [AlarmSpec(metric: "open", threshold: 3)]),
-            QueryDefinition(name: "daily", versions: ["1"], query: "s", cloudwatchDimension: "daily", interval: 3600),
-            QueryDefinition(name: "other", versions: ["2"], query: "s", cloudwatchDimension: "other"),
+            QueryDefinition(name: "daily", versions: ["1"], sql: "s", cloudwatchDimension: "daily", interval: 3600),
+            QueryDefinition(name: "other", versions: ["2"], sql: "s", cloudwatchDimension: "other"),
         ])
 
     @Test("queries are grouped by interval: the query's own, else the customer's, else one minute")

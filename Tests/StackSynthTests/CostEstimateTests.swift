@@ -57,10 +57,10 @@ import Testing
     @Test("sub-minute collection pays for the Express execution's waiting time; high-resolution alarms cost more")
     func subMinute() throws {
         let catalog = Catalog(
-            customers: [Customer(opname: "c", ip: "h", database: "d", version: "1", threshold: 1)],
+            customers: [Customer(opname: "c", host: "h", database: "d", version: "1", threshold: 1)],
             queries: [
                 QueryDefinition(
-                    name: "q", versions: ["1"], query: "s", cloudwatchDimension: "q", storageResolution: 1,
+                    name: "q", versions: ["1"], sql: "s", cloudwatchDimension: "q", storageResolution: 1,
                     interval: 20, alarms: [AlarmSpec(metric: "m", period: 10)])
             ])
         let estimate = CostEstimate(plan: CollectionPlan(catalog: catalog), dashboards: 1)

@@ -26,12 +26,12 @@ enum Fixtures {
         Catalog(
             customers: (1...max(1, customers)).prefix(customers).map { number in
                 Customer(
-                    opname: "Customer \(number)", ip: "10.0.0.\(number % 250)", database: "ops", version: "1",
+                    opname: "Customer \(number)", host: "10.0.0.\(number % 250)", database: "ops", version: "1",
                     threshold: 100)
             },
             queries: (1...max(1, queries)).prefix(queries).map { number in
                 QueryDefinition(
-                    name: "kpi-\(number)", versions: ["1"], query: "select 1 as kpi_\(number)",
+                    name: "kpi-\(number)", versions: ["1"], sql: "select 1 as kpi_\(number)",
                     cloudwatchDimension: "kpi-\(number)", units: ["kpi_\(number)": .count],
                     alarms: [AlarmSpec(metric: "kpi_\(number)")])
             })

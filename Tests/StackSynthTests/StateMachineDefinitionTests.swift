@@ -32,9 +32,9 @@ import Testing
         #expect(StateMachineDefinition.retryableErrors == codes)
     }
 
-    static let customer = Customer(opname: "Plant A", ip: "h", database: "d", version: "1")
+    static let customer = Customer(opname: "Plant A", host: "h", database: "d", version: "1")
     static func query(_ name: String) -> QueryDefinition {
-        QueryDefinition(name: name, versions: ["1"], query: "s", cloudwatchDimension: name)
+        QueryDefinition(name: name, versions: ["1"], sql: "s", cloudwatchDimension: name)
     }
 
     @Test("one Parallel runs a branch per query; each invokes the function with the single-query payload")
