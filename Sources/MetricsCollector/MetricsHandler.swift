@@ -82,103 +82,124 @@ public struct MetricsHandler: LambdaHandler {
     /// Connections held open across invocations (tests, soak benchmark).
     public var openConnections: Int { pool.count }
 
+    /// One task: the customer and its queries, each run in turn with its datums streamed to the sink, then the
+    /// output. The steps are ``customer(of:)``, ``collect(_:for:queriesLeft:isSingleQuery:into:budget:context:)``
+    /// and ``output(customer:outcomes:datapointCount:buffer:budget:started:)``.
     public func handle(_ event: [UInt8], context: LambdaContext) throws -> [UInt8] {
         let started = Deadline.nowEpochMilliseconds()
         let payload = try TaskPayload(
             json: event, allowInlineSQL: allowInlineSQL, allowInlineCustomers: allowInlineCustomers)
-        let customer: Customer
-        switch payload.customer {
-        case .named(let name): customer = try catalog.customer(named: name)
-        case .inline(let inline):
-            // Metrics under a catalog customer's name would pose as that customer (and its collection health).
-            guard !catalog.customers.contains(where: { $0.opname == inline.opname }) else {
-                throw CatalogError(
-                    .inlineCustomerRefused, "an inline customer may not take the name of a catalog customer")
-            }
-            customer = inline
-        }
+        let customer = try customer(of: payload)
         let references = payload.queries ?? catalog.queries(for: customer).map { .named($0.name) }
         // Datums go to the sink as batches fill, during the queries: what is left of the invocation after the
         // last query is for the last batch. A publish failure fails the task with the unpublished datums in the
         // error, never silently.
-        let buffer = PublishBuffer(
-            sink: sink,
-            deadline: context.deadline - Self.answerMargin)
+        let buffer = PublishBuffer(sink: sink, deadline: context.deadline - Self.answerMargin)
         let budget = OutputBudget()
         var outcomes: [TaskOutput.QueryOutcome] = []
         var total = 0
         for (position, reference) in references.enumerated() {
-            let queryStarted = Deadline.nowEpochMilliseconds()
-            var collection: RowCollector?
-            do {
-                let query: QueryDefinition
-                switch reference {
-                case .named(let name): query = try catalog.query(named: name, for: customer)
-                case .inline(let inline): query = inline
-                }
-                collection = RowCollector(
-                    mapper: RowMapper(customer: customer.opname, query: query, nowMs: queryStarted), buffer: buffer,
-                    budget: budget)
-                try run(
-                    query, for: customer, into: &collection!, queriesLeft: references.count - position,
-                    context: context)
-                let rows = collection!
-                total += rows.datapointCount
-                buffer.add(
-                    health.datums(
-                        customer: customer, dimension: query.cloudwatchDimension, succeeded: true,
-                        since: queryStarted))
-                if rows.rowsCut > 0 {
-                    context.logger.warning(
-                        "rows cut at the query's maxRows",
-                        metadata: [
-                            "query": "\(query.name)", "maxRows": "\(query.maxRows)", "rowsCut": "\(rows.rowsCut)",
-                        ])
-                }
-                outcomes.append(
-                    TaskOutput.QueryOutcome(
-                        query: query.name, status: rows.rowsCut > 0 ? .partial : .ok,
-                        durationMs: Self.elapsed(since: queryStarted), rows: rows.rows,
-                        rowsCut: rows.rowsCut > 0 ? rows.rowsCut : nil, datapointCount: rows.datapointCount,
-                        skippedCount: rows.skippedCount, datapoints: rows.datapoints, skipped: rows.skipped))
-            } catch {
-                let failed = health.datums(
-                    customer: customer, dimension: healthDimension(reference, customer: customer), succeeded: false,
-                    since: queryStarted)
-                // Rows streamed before the failure were mapped and their datums are on their way: they count.
-                total += collection?.datapointCount ?? 0
-                if payload.isSingleQuery {
-                    // Collection health is published even when the task fails, so the collection alarm fires.
-                    buffer.add(failed)
-                    do {
-                        try buffer.flush()
-                    } catch let publishing {
-                        // The query's error is the task's; what could not be published is said here.
-                        context.logger.error(
-                            "publishing failed too",
-                            metadata: [
-                                "errorType": "\(publishing.code.name)",
-                                "unpublished": "\(publishing.unpublished.reduce(0) { $0 + $1.datapointCount })",
-                            ])
-                    }
-                    throw error
-                }
-                buffer.add(failed)
-                let payload = ErrorPayload(error)
-                context.logger.warning(
-                    "query failed", metadata: ["query": "\(reference.name)", "errorType": "\(payload.errorType)"])
-                outcomes.append(
-                    TaskOutput.QueryOutcome(
-                        query: reference.name, status: .error, durationMs: Self.elapsed(since: queryStarted),
-                        rows: collection?.rows, datapointCount: collection?.datapointCount ?? 0,
-                        skippedCount: collection?.skippedCount ?? 0, error: payload))
-            }
+            let (outcome, collection) = try collect(
+                reference, for: customer, queriesLeft: references.count - position,
+                isSingleQuery: payload.isSingleQuery, into: buffer, budget: budget, context: context)
+            outcomes.append(outcome)
+            // Rows streamed before a failure were mapped and their datums are on their way: they count.
+            total += collection?.datapointCount ?? 0
             if buffer.failure != nil {
                 // The datums still pending join the failure's unpublished ones.
                 do { try buffer.flush() } catch { throw Self.stopped(error, after: collection) }
             }
         }
         try buffer.flush()
+        return output(
+            customer: customer, outcomes: outcomes, datapointCount: total, buffer: buffer, budget: budget,
+            started: started)
+    }
+
+    /// The payload's customer: the catalog's by name, or an inline one where they are allowed.
+    func customer(of payload: TaskPayload) throws -> Customer {
+        switch payload.customer {
+        case .named(let name): return try catalog.customer(named: name)
+        case .inline(let inline):
+            // Metrics under a catalog customer's name would pose as that customer (and its collection health).
+            guard !catalog.customers.contains(where: { $0.opname == inline.opname }) else {
+                throw CatalogError(
+                    .inlineCustomerRefused, "an inline customer may not take the name of a catalog customer")
+            }
+            return inline
+        }
+    }
+
+    /// Runs one query into `buffer`, with its collection-health datums, and says how it went. A failed query of a
+    /// multi-query task is an outcome; a single query's failure is the task's (its health is published first, so
+    /// that the collection alarm fires).
+    func collect(
+        _ reference: TaskPayload.QueryReference, for customer: Customer, queriesLeft: Int, isSingleQuery: Bool,
+        into buffer: PublishBuffer, budget: OutputBudget, context: LambdaContext
+    ) throws -> (TaskOutput.QueryOutcome, RowCollector?) {
+        let queryStarted = Deadline.nowEpochMilliseconds()
+        var collection: RowCollector?
+        do {
+            let query: QueryDefinition
+            switch reference {
+            case .named(let name): query = try catalog.query(named: name, for: customer)
+            case .inline(let inline): query = inline
+            }
+            collection = RowCollector(
+                mapper: RowMapper(customer: customer.opname, query: query, nowMs: queryStarted), buffer: buffer,
+                budget: budget)
+            try run(query, for: customer, into: &collection!, queriesLeft: queriesLeft, context: context)
+            let rows = collection!
+            buffer.add(
+                health.datums(
+                    customer: customer, dimension: query.cloudwatchDimension, succeeded: true, since: queryStarted))
+            if rows.rowsCut > 0 {
+                context.logger.warning(
+                    "rows cut at the query's maxRows",
+                    metadata: ["query": "\(query.name)", "maxRows": "\(query.maxRows)", "rowsCut": "\(rows.rowsCut)"])
+            }
+            let outcome = TaskOutput.QueryOutcome(
+                query: query.name, status: rows.rowsCut > 0 ? .partial : .ok,
+                durationMs: Self.elapsed(since: queryStarted), rows: rows.rows,
+                rowsCut: rows.rowsCut > 0 ? rows.rowsCut : nil, datapointCount: rows.datapointCount,
+                skippedCount: rows.skippedCount, datapoints: rows.datapoints, skipped: rows.skipped)
+            return (outcome, rows)
+        } catch {
+            buffer.add(
+                health.datums(
+                    customer: customer, dimension: healthDimension(reference, customer: customer), succeeded: false,
+                    since: queryStarted))
+            if isSingleQuery {
+                do {
+                    try buffer.flush()
+                } catch let publishing {
+                    // The query's error is the task's; what could not be published is said here.
+                    context.logger.error(
+                        "publishing failed too",
+                        metadata: [
+                            "errorType": "\(publishing.code.name)",
+                            "unpublished": "\(publishing.unpublished.reduce(0) { $0 + $1.datapointCount })",
+                        ])
+                }
+                throw error
+            }
+            let payload = ErrorPayload(error)
+            context.logger.warning(
+                "query failed", metadata: ["query": "\(reference.name)", "errorType": "\(payload.errorType)"])
+            let outcome = TaskOutput.QueryOutcome(
+                query: reference.name, status: .error, durationMs: Self.elapsed(since: queryStarted),
+                rows: collection?.rows, datapointCount: collection?.datapointCount ?? 0,
+                skippedCount: collection?.skippedCount ?? 0, error: payload)
+            return (outcome, collection)
+        }
+    }
+
+    /// The task output: the task's status from its queries', what was published, and the lists that fit.
+    func output(
+        customer: Customer, outcomes: [TaskOutput.QueryOutcome], datapointCount: Int, buffer: PublishBuffer,
+        budget: OutputBudget, started: Int64
+    ) -> [UInt8] {
+        var outcomes = outcomes
         if budget.isExhausted {
             // More datapoints than the output may list: it lists none, as when the full form would be too large.
             for index in outcomes.indices { outcomes[index].datapoints = nil }
@@ -187,7 +208,7 @@ public struct MetricsHandler: LambdaHandler {
         let partial = outcomes.contains { $0.status != .ok }
         let status: TaskOutput.Status = failures == outcomes.count && failures > 0 ? .error : partial ? .partial : .ok
         return TaskOutput(
-            customer: customer.opname, status: status, queries: outcomes, datapointCount: total,
+            customer: customer.opname, status: status, queries: outcomes, datapointCount: datapointCount,
             published: buffer.summary, durationMs: Self.elapsed(since: started),
             truncated: budget.isExhausted ? true : nil
         ).encoded()
