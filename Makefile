@@ -101,7 +101,7 @@ deploy-deps:
 	@python3 -c 'import boto3' 2>/dev/null || python3 -m pip install --quiet --disable-pip-version-check boto3
 
 # The package test runs the zip in a clean Debian root (scripts/make-rootfs.sh; made afresh under CI=true).
-test: deps lint lint-pipeline check-model package
+test: deps check lint-pipeline check-model package
 	$(SWIFT) build --build-tests
 	ONPREM_TEST_ZIP=$(CURDIR)/$(ZIP) ONPREM_TEST_ROOTFS="$$(scripts/make-rootfs.sh)" \
 		scripts/with-services.sh $(SWIFT) test
@@ -134,6 +134,9 @@ check:
 	$(SWIFT) format lint --strict -r Sources Tests Fuzz/Sources Package.swift Fuzz/Package.swift
 	@scripts/license-headers.py
 	$(SWIFT) build --build-tests
+	@# The ``symbol`` links of the doc comments, resolved against the compiler's symbol graphs.
+	$(SWIFT) package dump-symbol-graph --minimum-access-level internal > /dev/null
+	scripts/check-doc-links.py
 	$(SWIFT) test --skip-build --filter DocumentedContractsTests
 
 unit: deps

@@ -66,7 +66,7 @@ final class SignedSender {
     }
 
     /// Sends several bodies, up to ``concurrency`` in flight at once, each retried by the rules of
-    /// ``send(_:headers:operation:deadline:)``; the retryable failures of a round wait out the longest pause of
+    /// ``send(_:headers:operation:deadline:idempotent:)``; the retryable failures of a round wait out the longest pause of
     /// that round together, then go again.
     ///
     /// - Returns: Each body's outcome, in order.

@@ -110,7 +110,7 @@ public struct AlarmNotification: Sendable, Equatable {
     ///
     /// - Parameter nowMs: This machine's time, against which a `StateChangeTime` in the future is refused: an
     ///   episode dated years ahead would outrank every real one of its alarm until the item expires.
-    /// - Throws: ``CasesError/Code/invalidMessage``: such a message never succeeds, whatever the retries.
+    /// - Throws: `Cases.InvalidMessage`: such a message never succeeds, whatever the retries.
     public init(body: String, nowMs: Int64) throws(CasesError) {
         guard case .object(var fields)? = try? JSONValue.parse(Array(body.utf8)) else {
             throw CasesError(.invalidMessage, "the message is not a JSON object")

@@ -35,7 +35,7 @@ public struct SQSBatch: Sendable, Equatable {
 
     /// Reads `{"Records": [{"messageId", "body", "attributes": {"ApproximateReceiveCount"}}, ...]}`.
     ///
-    /// - Throws: ``CasesError/Code/invalidEvent`` when the event is not of that shape, or a record has no
+    /// - Throws: `Cases.InvalidEvent` when the event is not of that shape, or a record has no
     ///   `messageId`: a failure that cannot name its record can only fail the whole batch.
     public init(event bytes: [UInt8]) throws(CasesError) {
         guard case .object(let root)? = try? JSONValue.parse(bytes), case .array(let entries)? = root["Records"]

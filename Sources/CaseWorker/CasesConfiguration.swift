@@ -50,7 +50,7 @@ struct CasesConfiguration {
         variable: "ONPREM_CASE_SINK", defaultName: "support",
         [("support", supportSink), ("webhook", webhookSink)])
 
-    /// - Throws: ``CaseModel/CasesError/Code/notConfigured`` naming what is missing or wrong.
+    /// - Throws: `Cases.NotConfigured` naming what is missing or wrong.
     init(environment: [String: String]) throws(CasesError) {
         guard let table = environment["ONPREM_CASES_TABLE"], !table.isEmpty else {
             throw CasesError(.notConfigured, "ONPREM_CASES_TABLE names no DynamoDB table")

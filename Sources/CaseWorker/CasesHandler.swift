@@ -54,7 +54,7 @@ public final class CasesHandler {
     /// Reads the catalog and the worker's settings (``CasesConfiguration``) and makes the store's and the sink's
     /// clients.
     ///
-    /// - Throws: `Catalog.Invalid`, or ``CaseModel/CasesError/Code/notConfigured`` naming what is missing.
+    /// - Throws: `Catalog.Invalid`, or `Cases.NotConfigured` naming what is missing.
     public convenience init(environment: [String: String]) throws {
         let catalog = try Catalog(environment: environment)
         let configuration = try CasesConfiguration(environment: environment)

@@ -33,7 +33,7 @@ public struct Catalog: Sendable {
 
     /// Reads a catalog from JSON and validates every entry.
     ///
-    /// - Throws: ``CatalogError/Code/invalid`` naming the first bad entry.
+    /// - Throws: `Catalog.Invalid` naming the first bad entry.
     public init(json bytes: [UInt8]) throws(CatalogError) {
         let root: JSONValue
         do {
@@ -113,7 +113,7 @@ public struct Catalog: Sendable {
 
     /// Query `name` as `customer` runs it: a built-in pack the customer has, or the variant for its version.
     ///
-    /// - Throws: ``CatalogError/Code/unknownQuery`` for a pack the customer does not have, or the errors of
+    /// - Throws: `Catalog.UnknownQuery` for a pack the customer does not have, or the errors of
     ///   ``query(named:version:)``.
     public func query(named name: String, for customer: Customer) throws(CatalogError) -> QueryDefinition {
         if let pack = BuiltinPack(rawValue: name) {

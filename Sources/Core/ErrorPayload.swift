@@ -29,7 +29,7 @@ public struct ErrorPayload: Codable, Equatable, Sendable {
         self.stackTrace = stackTrace
     }
 
-    /// The payload for any error: its own name when it is a ``NamedError``, `Handler.Unhandled` otherwise.
+    /// The payload for any error: its own name when it is a ``Core/NamedError``, `Handler.Unhandled` otherwise.
     public init(_ error: any Error) {
         if let named = error as? any NamedError {
             self.init(errorType: named.errorType, errorMessage: named.errorMessage)

@@ -42,8 +42,8 @@ public struct Invocation: Sendable {
     /// Reads an invocation from a `/next` response.
     ///
     /// - Parameter now: Epoch milliseconds at receipt, to resolve a duration-style deadline.
-    /// - Throws: ``RuntimeError/Code/missingRequestID`` when the request id header is absent: without it the
-    ///   answer cannot be posted anywhere. ``RuntimeError/Code/invalidRequestID`` when it is not a plain token:
+    /// - Throws: `Runtime.MissingRequestId` when the request id header is absent: without it the
+    ///   answer cannot be posted anywhere. `Runtime.InvalidRequestId` when it is not a plain token:
     ///   the id goes into the request line of `/response`, where a space or a CR/LF would make a malformed or
     ///   smuggled request.
     public init(response: HTTPResponse, now: Int64) throws(RuntimeError) {

@@ -22,7 +22,7 @@ public protocol LambdaHandler {
     ///   - event: The event's raw bytes, exactly as the Runtime API sent them.
     ///   - context: The invocation's id, deadline and logger.
     /// - Returns: The response body.
-    /// - Throws: Preferably a ``NamedError``, whose `errorType` Step Functions can match; anything else is
+    /// - Throws: Preferably a ``Core/NamedError``, whose `errorType` Step Functions can match; anything else is
     ///   reported as `Handler.Unhandled`.
     mutating func handle(_ event: [UInt8], context: LambdaContext) throws -> [UInt8]
 }

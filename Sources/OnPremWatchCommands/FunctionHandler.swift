@@ -26,7 +26,7 @@ public enum FunctionHandler: LambdaHandler {
 
     /// Chooses the handler named by `_HANDLER` and initialises it.
     ///
-    /// - Throws: ``LambdaRuntime/RuntimeError/Code/unknownHandler`` for a name this binary does not have;
+    /// - Throws: `Runtime.UnknownHandler` for a name this binary does not have;
     ///   `Catalog.Invalid` when the catalog is broken; `Cases.NotConfigured` when the worker's settings are missing.
     public init(environment: [String: String]) throws {
         switch Self.choice.choose(in: environment) {

@@ -13,7 +13,7 @@
 
 /// A query result as plain values: column names and kinds, and rows of text cells (`nil` for SQL NULL).
 ///
-/// libpq hands values over as text; keeping the result as values lets ``RowMapper`` be tested without a server.
+/// libpq hands values over as text; keeping the result as values lets `RowMapper` (MetricsCollector) be tested without a server.
 public struct ResultTable: Equatable, Sendable {
     public struct Column: Equatable, Sendable {
         public var name: String
@@ -36,7 +36,7 @@ public struct ResultTable: Equatable, Sendable {
 /// What a column's PostgreSQL type means for metrics.
 public enum ColumnKind: Equatable, Sendable {
     case number
-    /// `money`: a number written with a currency symbol and separators (``RowMapper`` reads the `C` locale's).
+    /// `money`: a number written with a currency symbol and separators (`RowMapper` (MetricsCollector) reads the `C` locale's).
     case money
     case boolean
     case text
