@@ -26,6 +26,13 @@ public struct AWSCredentials: Sendable, Equatable, CustomStringConvertible {
         self.sessionToken = sessionToken
     }
 
+    /// What every part that needs credentials says when there are none, the one way: what is missing, for what,
+    /// and, where there is one, what to do instead.
+    public static func missing(for purpose: String, instead: String? = nil) -> String {
+        "no AWS credentials in the environment (AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY) for \(purpose)"
+            + (instead.map { "; \($0)" } ?? "")
+    }
+
     /// Reads the standard variables; `nil` when the key id or the secret is missing.
     public init?(environment: [String: String]) {
         guard let id = environment["AWS_ACCESS_KEY_ID"], !id.isEmpty,

@@ -56,7 +56,7 @@ struct CasesConfiguration {
             throw CasesError(.notConfigured, "ONPREM_CASES_TABLE names no DynamoDB table")
         }
         guard let credentials = AWSCredentials(environment: environment) else {
-            throw CasesError(.notConfigured, "no AWS credentials in the environment")
+            throw CasesError(.notConfigured, AWSCredentials.missing(for: "DynamoDB and the case sink"))
         }
         self.table = table
         self.credentials = credentials

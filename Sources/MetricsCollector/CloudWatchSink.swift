@@ -28,7 +28,11 @@ public struct CloudWatchSink: MetricsSink {
     /// - Throws: `CloudWatch.NoCredentials` without `AWS_ACCESS_KEY_ID` and `AWS_SECRET_ACCESS_KEY`.
     public init(environment: [String: String], namespace: String) throws {
         guard let credentials = AWSCredentials(environment: environment) else {
-            throw CloudWatchError(.noCredentials, "AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY are not set")
+            throw CloudWatchError(
+                .noCredentials,
+                AWSCredentials.missing(
+                    for: "the cloudwatch sink (PutMetricData)",
+                    instead: "set them, or ONPREM_METRICS_SINK=emf to write the metrics to the log as EMF lines"))
         }
         let endpoint = CloudWatchClient.endpoint(environment: environment)
         // gzip is on against AWS's own endpoints, off against overrides (the local emulator cannot read it).

@@ -279,7 +279,7 @@ public struct MetricsHandler: LambdaHandler {
         return { customer, deadline in
             guard let secret = customer.secret else { return nil }
             guard let client else {
-                throw SecretsError(.accessDenied, "secret \(secret): no AWS credentials in the environment to read it")
+                throw SecretsError(.accessDenied, AWSCredentials.missing(for: "reading secret \(secret)"))
             }
             let login = try client.login(secret: secret, deadline: deadline)
             // libpq reads TLS material only from files: what the secret carries is written to private ones.

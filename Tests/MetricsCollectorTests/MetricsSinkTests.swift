@@ -93,6 +93,8 @@ import Testing
             Issue.record("no error without credentials")
         } catch {
             #expect(ErrorPayload(error).errorType == "CloudWatch.NoCredentials")
+            // Issue 30: the way out without credentials is named.
+            #expect(ErrorPayload(error).errorMessage.contains("ONPREM_METRICS_SINK=emf"))
         }
     }
 
