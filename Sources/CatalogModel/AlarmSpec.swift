@@ -43,6 +43,12 @@ public struct AlarmSpec: Sendable, Equatable {
         case breaching, notBreaching, ignore, missing
     }
 
+    /// The keys an alarm's entry may have (catalog.schema.json lists the same).
+    static let keys = [
+        "metric", "comparison", "statistic", "periods", "datapointsToAlarm", "period", "missingData", "dimensions",
+        "threshold", "severity", "runbook", "ccEmails",
+    ]
+
     public var metric: String
     public var comparison: Comparison
     public var statistic: Statistic
@@ -89,6 +95,7 @@ public struct AlarmSpec: Sendable, Equatable {
         guard case .object(let fields) = value else { throw CatalogError(.invalid, "\(place): not an object") }
         let metric = try FieldReader(fields: fields, place: place).requiredText("metric")
         let reader = FieldReader(fields: fields, place: "\(place) (\"\(metric)\")")
+        try reader.refuseUnknownKeys(Self.keys)
         func choice<Choice: RawRepresentable & CaseIterable>(_ key: String, _ fallback: Choice) throws(CatalogError)
             -> Choice where Choice.RawValue == String
         {

@@ -109,6 +109,8 @@ public struct CasePolicy: Sendable, Equatable {
     static func member(of fields: JSONObject, place: String) throws(CatalogError) -> CasePolicy {
         guard let value = fields["cases"], value != .null else { return CasePolicy() }
         guard case .object(let map) = value else { throw CatalogError(.invalid, "\(place): cases must be an object") }
+        try FieldReader(fields: map, place: "\(place).cases").refuseUnknownKeys(
+            ["severity", "runbook", "ccEmails", "maxCasesPerHour", "insufficientData"])
         return try CasePolicy(map, place: "\(place).cases")
     }
 

@@ -39,9 +39,12 @@ public struct Catalog: Sendable {
         do {
             root = try JSONValue.parse(bytes)
         } catch {
-            throw CatalogError(.invalid, "catalog is not valid JSON: \(error)")
+            throw CatalogError(.invalid, "catalog is not valid JSON: \(error.described(in: bytes))")
         }
         guard case .object(let fields) = root else { throw CatalogError(.invalid, "catalog is not a JSON object") }
+        // `$schema` lets an editor find catalog.schema.json.
+        try FieldReader(fields: fields, place: "catalog").refuseUnknownKeys(
+            ["customers", "queries", "builtin", "cases", "$schema"])
         guard case .array(let customers)? = fields["customers"] else {
             throw CatalogError(.invalid, "catalog has no \"customers\" array")
         }
@@ -63,6 +66,39 @@ public struct Catalog: Sendable {
             customers: parsedCustomers, queries: parsedQueries,
             cases: try CasePolicy.member(of: fields, place: "catalog"))
         try validateUniqueness()
+        try validateThresholds()
+    }
+
+    /// A customer's `thresholds` name the metrics of its alarms: any other key is a typo that leaves an alarm on
+    /// another threshold (issue 30), so it is refused with the nearest alarm's metric.
+    private func validateThresholds() throws(CatalogError) {
+        for (index, customer) in customers.enumerated() {
+            let metrics = Set(queries(for: customer).flatMap(\.alarms).map(\.metric)).sorted()
+            for key in customer.thresholds.keys.sorted() where !metrics.contains(key) {
+                let place = "customers[\(index)] (\"\(customer.opname)\")"
+                let suggestion =
+                    FieldReader.nearest(key, among: metrics).map { "; did you mean \"\($0)\"?" }
+                    ?? (metrics.isEmpty
+                        ? "; none of its queries has an alarm"
+                        : "; its alarms are on \(metrics.joined(separator: ", "))")
+                throw CatalogError(
+                    .invalid,
+                    "\(place): thresholds.\(key) names no metric an alarm of the customer watches\(suggestion)")
+            }
+        }
+    }
+
+    /// What the catalog allows but is probably not meant: each a sentence naming the entry, for `synth`, `plan`
+    /// and `check` to print as warnings.
+    public var warnings: [String] {
+        var warnings: [String] = []
+        for customer in customers where queries(forVersion: customer.version).isEmpty {
+            warnings.append(
+                "customer \"\(customer.opname)\": no query has a variant for its version \"\(customer.version)\"; "
+                    + (customer.builtin.isEmpty
+                        ? "it collects nothing" : "it collects only its built-in packs"))
+        }
+        return warnings
     }
 
     /// Two customers with one name, or two variants of a query for one version, would make lookups ambiguous.

@@ -52,6 +52,20 @@ public struct Customer: Sendable, Equatable {
     /// Whether the customer came in a payload (`ONPREM_ALLOW_INLINE_CUSTOMERS`, tests): it never gets a login.
     public var fromPayload = false
 
+    /// The keys a customer's entry may have (catalog.schema.json lists the same).
+    static let keys = [
+        "opname", "ip", "hosts", "port", "database", "version", "threshold", "thresholds", "user", "secret",
+        "sslmode", "sslrootcert", "sslcert", "sslkey", "channelBinding", "targetSessionAttrs", "connectTimeoutMs",
+        "interval", "cases", "builtin",
+    ]
+    /// Keys people bring from connection strings and other tools, and where their value belongs.
+    static let keyHints = [
+        "password": "a password never goes in the catalog: put the login in a Secrets Manager secret and name it "
+            + "with \"secret\" (docs/catalog.md#logins)",
+        "host": "one server is \"ip\" (a host name or an address), several are \"hosts\"",
+        "dbname": "did you mean \"database\"?", "username": "did you mean \"user\"? (or a \"secret\" with the login)",
+    ]
+
     /// The TLS mode of a customer whose entry names none: the server's certificate and name verified.
     public static let defaultSSLMode = SSLMode.verifyFull
 
@@ -98,6 +112,7 @@ public struct Customer: Sendable, Equatable {
             throw CatalogError(.invalid, "\(place): opname \(problem)")
         }
         let named = FieldReader(fields: fields, place: "\(place) (\"\(opname)\")")
+        try named.refuseUnknownKeys(Self.keys, hints: Self.keyHints)
         let portText = try named.optionalText("port") ?? "5432"
         guard let port = Int(portText), (1...65535).contains(port) else {
             throw CatalogError(.invalid, "\(named.place): port \"\(portText)\" is not a port number")

@@ -20,6 +20,44 @@ struct FieldReader {
     let fields: JSONObject
     let place: String
 
+    /// Refuses a key the entry does not have, naming it and the nearest known one (issue 30: `"treshold": 5` was
+    /// accepted in silence, and its alarm used another threshold). `hints` say more for keys people bring from
+    /// elsewhere (`password` belongs in a secret).
+    func refuseUnknownKeys(_ known: [String], hints: [String: String] = [:]) throws(CatalogError) {
+        for key in fields.keys.sorted() where !known.contains(key) {
+            var message = "\(place): unknown key \"\(key)\""
+            if let hint = hints[key] {
+                message += "; \(hint)"
+            } else if let nearest = Self.nearest(key, among: known) {
+                message += "; did you mean \"\(nearest)\"?"
+            } else {
+                message += "; the keys are \(known.sorted().joined(separator: ", "))"
+            }
+            throw CatalogError(.invalid, message)
+        }
+    }
+
+    /// The known name closest to `name` by edit distance (case ignored), if it is close: at most a third of the
+    /// name's length, and at least one edit.
+    static func nearest(_ name: String, among known: [String]) -> String? {
+        let scored = known.map { ($0, editDistance(Array(name.lowercased()), Array($0.lowercased()))) }
+        guard let best = scored.min(by: { $0.1 < $1.1 }), best.1 <= max(2, name.count / 3) else { return nil }
+        return best.0
+    }
+
+    /// Levenshtein distance.
+    static func editDistance(_ a: [Character], _ b: [Character]) -> Int {
+        var previous = Array(0...b.count)
+        for (i, x) in a.enumerated() {
+            var current = [i + 1]
+            for (j, y) in b.enumerated() {
+                current.append(min(previous[j + 1] + 1, current[j] + 1, previous[j] + (x == y ? 0 : 1)))
+            }
+            previous = current
+        }
+        return previous[b.count]
+    }
+
     func requiredText(_ key: String) throws(CatalogError) -> String {
         guard let text = try optionalText(key), !text.isEmpty else {
             throw CatalogError(.invalid, "\(place): \(key) is missing or empty")

@@ -60,6 +60,12 @@ public struct QueryDefinition: Sendable, Equatable {
         self.builtin = builtin
     }
 
+    /// The keys a query's entry may have (catalog.schema.json lists the same).
+    static let keys = [
+        "name", "description", "tags", "versions", "query", "cloudwatchDimension", "units", "timeoutMs",
+        "storageResolution", "interval", "alarms", "maxRows",
+    ]
+
     /// The row limit of a query that sets none: enough for any KPI query, and well inside a 15-minute invocation.
     public static let defaultMaxRows = 100_000
 
@@ -72,6 +78,10 @@ public struct QueryDefinition: Sendable, Equatable {
         // A query's name goes into state machine definitions and dimensions, as a customer's opname does.
         if let problem = Customer.opnameProblem(name) { throw CatalogError(.invalid, "\(place): name \(problem)") }
         let reader = FieldReader(fields: fields, place: "\(place) (\"\(name)\")")
+        try reader.refuseUnknownKeys(Self.keys, hints: ["sql": "the statement goes in \"query\""])
+        if let problem = SQLText.statementProblem(try reader.requiredText("query")) {
+            throw CatalogError(.invalid, "\(reader.place): query \(problem)")
+        }
         if let dimension = try reader.optionalText("cloudwatchDimension"),
             let problem = Customer.opnameProblem(dimension)
         {

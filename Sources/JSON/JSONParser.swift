@@ -18,6 +18,16 @@ public struct JSONParseError: Error, Equatable, CustomStringConvertible {
     public var offset: Int
 
     public var description: String { "\(message) at byte \(offset)" }
+
+    /// The error as a person looks for it in `bytes`, the text that was parsed: line and column, 1-based, columns
+    /// counted in characters (issue 30: a byte offset sent people counting).
+    public func described(in bytes: [UInt8]) -> String {
+        let before = bytes.prefix(min(offset, bytes.count))
+        let line = before.reduce(1) { $1 == 0x0A ? $0 + 1 : $0 }
+        let lineStart = before.lastIndex(of: 0x0A).map { $0 + 1 } ?? 0
+        let column = String(decoding: before[lineStart...], as: UTF8.self).count + 1
+        return "\(message) at line \(line), column \(column)"
+    }
 }
 
 /// RFC 8259 JSON to ``JSONValue``, one pass over the bytes (pure).

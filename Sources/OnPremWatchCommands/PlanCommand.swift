@@ -14,6 +14,7 @@
 import ArgumentParser
 import CatalogModel
 import Core
+import Glibc
 import JSON
 import StackSynth
 
@@ -42,7 +43,10 @@ struct PlanCommand: ParsableCommand {
     var exitCode = false
 
     func run() throws {
-        let change = CatalogChange(from: try Self.load(base), to: try Self.load(catalog))
+        let after = try Self.load(catalog)
+        let change = CatalogChange(from: try Self.load(base), to: after)
+        // On stderr, so that the plan's Markdown or JSON stays as it is.
+        for warning in after.warnings { fputs("warning: \(warning)\n", stderr) }
         let text = json ? String(decoding: change.json.serialized(pretty: true), as: UTF8.self) : change.markdown
         print(text)
         if exitCode && !change.isEmpty { throw ExitCode(2) }

@@ -76,6 +76,7 @@ struct SynthCommand: ParsableCommand {
                 "warning: \(customer.customer.opname) has no threshold for "
                     + customer.alarmsWithoutThreshold.joined(separator: ", ") + "; no alarm for it")
         }
+        for warning in parsed.warnings { print("warning: \(warning)") }
         // TLS weaker than verified with channel binding is the catalog's choice: said, never silent.
         for customer in plan.customers {
             for warning in customer.customer.tlsWarnings {

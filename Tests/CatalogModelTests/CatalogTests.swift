@@ -238,4 +238,87 @@ import Testing
         let catalog = try Catalog(json: bytes)
         #expect(catalog.customers.map(\.version) == ["1", "2"])
     }
+
+    /// Issue 30's silent mistakes, each now a refusal that names the entry and what was meant.
+    @Test(
+        "unknown keys, a thresholds typo and two statements are refused, naming the key and the nearest known one",
+        arguments: [
+            (
+                #"{"customers": [], "queries": [], "builtins": ["server-health"]}"#,
+                #"catalog: unknown key "builtins"; did you mean "builtin"?"#
+            ),
+            (
+                #"{"customers": [{"opname": "c", "ip": "h", "database": "d", "version": "1", "treshold": 5}], "queries": []}"#,
+                #"customers[0] ("c"): unknown key "treshold"; did you mean "threshold"?"#
+            ),
+            (
+                #"{"customers": [{"opname": "c", "ip": "h", "database": "d", "version": "1", "password": "p"}], "queries": []}"#,
+                #"customers[0] ("c"): unknown key "password"; a password never goes in the catalog"#
+            ),
+            (
+                #"{"customers": [], "queries": [{"name": "q", "versions": ["1"], "query": "s", "timeout": 5}]}"#,
+                #"queries[0] ("q"): unknown key "timeout"; did you mean "timeoutMs"?"#
+            ),
+            (
+                #"{"customers": [], "queries": [{"name": "q", "versions": ["1"], "query": "s", "alarms": [{"metric": "m", "treshold": 5}]}]}"#,
+                #"queries[0] ("q").alarms[0] ("m"): unknown key "treshold"; did you mean "threshold"?"#
+            ),
+            (
+                #"{"cases": {"severty": "high"}, "customers": [], "queries": []}"#,
+                #"catalog.cases: unknown key "severty"; did you mean "severity"?"#
+            ),
+            (
+                #"{"customers": [{"opname": "c", "ip": "h", "database": "d", "version": "1", "thresholds": {"activ_sessions": 5}}], "queries": [{"name": "q", "versions": ["1"], "query": "s", "alarms": [{"metric": "active_sessions"}]}]}"#,
+                #"customers[0] ("c"): thresholds.activ_sessions names no metric an alarm of the customer watches; did you mean "active_sessions"?"#
+            ),
+            (
+                #"{"customers": [], "queries": [{"name": "q", "versions": ["1"], "query": "select 1; select 2"}]}"#,
+                #"queries[0] ("q"): query has more than one statement"#
+            ),
+            (#"{"customers": [], "queries": [], }"#, "catalog is not valid JSON: "),
+        ])
+    func silentMistakes(json: String, message: String) {
+        #expect {
+            _ = try Catalog(json: Array(json.utf8))
+        } throws: { error in
+            let text = (error as? CatalogError)?.message ?? ""
+            if !text.contains(message) { Issue.record("\(text)") }
+            return text.contains(message)
+        }
+    }
+
+    @Test("one statement stays one: semicolons in strings, identifiers, dollar quotes and comments, and a last one")
+    func oneStatement() {
+        for sql in [
+            "select 1;", "select 1 ;  \n -- done", "select ';' as a", #"select 1 as "a;b""#, "select $$a;b$$",
+            "select $tag$ ; $tag$", "select 1 /* ; */", "select 1 /* /* ; */ */", "select 'it''s;'", "select $1",
+            "select 1 -- ; select 2",
+        ] {
+            #expect(SQLText.statementProblem(sql) == nil, "\(sql)")
+        }
+        for sql in ["select 1; select 2", "select ';'; select 2", "select 1;;", "select 1 /* x */; delete from t"] {
+            #expect(SQLText.statementProblem(sql) != nil, "\(sql)")
+        }
+    }
+
+    @Test("a JSON error says line and column; $schema is allowed; a version no query serves is a warning")
+    func errorsAndWarnings() throws {
+        let text = "{\"customers\": [],\n  \"queries\": [,]}"
+        #expect {
+            _ = try Catalog(json: Array(text.utf8))
+        } throws: { error in
+            (error as? CatalogError)?.message.hasSuffix("at line 2, column 15") == true
+        }
+        let catalog = try Catalog(
+            json: Array(
+                #"""
+                {"$schema": "./catalog.schema.json", "builtin": ["server-health"],
+                 "customers": [{"opname": "Site 9", "ip": "h", "database": "d", "version": "9"}],
+                 "queries": [{"name": "q", "versions": ["1"], "query": "select 1"}]}
+                """#.utf8))
+        #expect(
+            catalog.warnings == [
+                #"customer "Site 9": no query has a variant for its version "9"; it collects only its built-in packs"#
+            ])
+    }
 }
