@@ -46,7 +46,10 @@ struct PlanCommand: ParsableCommand {
         let after = try Self.load(catalog)
         let change = CatalogChange(from: try Self.load(base), to: after)
         // On stderr, so that the plan's Markdown or JSON stays as it is.
-        for warning in after.warnings { fputs("warning: \(warning)\n", stderr) }
+        for warning in after.warnings {
+            let line = Array("warning: \(warning)\n".utf8)
+            _ = line.withUnsafeBytes { write(STDERR_FILENO, $0.baseAddress, $0.count) }
+        }
         let text = json ? String(decoding: change.json.serialized(pretty: true), as: UTF8.self) : change.markdown
         print(text)
         if exitCode && !change.isEmpty { throw ExitCode(2) }
