@@ -57,6 +57,9 @@ public struct AlarmSpec: Sendable, Equatable {
     public var datapointsToAlarm: Int
     /// Seconds: 10 or 30 (high resolution, needs `storageResolution: 1`), or a multiple of 60.
     public var period: Int
+    /// Whether the catalog set ``period``: one it did not set is widened to cover the query's interval (see
+    /// ``period(covering:)``); one it set must cover it, or the catalog is refused.
+    public var periodGiven: Bool
     public var missingData: MissingData
     /// The row's own dimensions (text columns) that pick one series, besides `Customer` and `Query`.
     public var dimensions: [String: String]
@@ -68,7 +71,7 @@ public struct AlarmSpec: Sendable, Equatable {
 
     public init(
         metric: String, comparison: Comparison = .greaterThanThreshold, statistic: Statistic = .maximum,
-        periods: Int = 3, datapointsToAlarm: Int? = nil, period: Int = 60, missingData: MissingData = .missing,
+        periods: Int = 3, datapointsToAlarm: Int? = nil, period: Int? = nil, missingData: MissingData = .missing,
         dimensions: [String: String] = [:], threshold: Double? = nil, cases: CasePolicy = CasePolicy(),
         defaultThreshold: Double? = nil
     ) {
@@ -77,12 +80,23 @@ public struct AlarmSpec: Sendable, Equatable {
         self.statistic = statistic
         self.periods = periods
         self.datapointsToAlarm = datapointsToAlarm ?? periods
-        self.period = period
+        self.period = period ?? 60
+        self.periodGiven = period != nil
         self.missingData = missingData
         self.dimensions = dimensions
         self.threshold = threshold
         self.cases = cases
         self.defaultThreshold = defaultThreshold
+    }
+
+    /// The period the alarm evaluates for a query collected every `interval` seconds: at least the interval, so
+    /// that every period holds a datapoint (issue 30: a query run every 300 s had a 60 s alarm that read no data
+    /// four periods of five, and with missing data treated as missing it never fired). A period the catalog did not
+    /// set is widened to the interval, rounded up to whole minutes; one it set is returned as it is (the catalog
+    /// refuses one that does not cover the interval).
+    public func period(covering interval: Int) -> Int {
+        guard !periodGiven, period < interval else { return period }
+        return (interval + 59) / 60 * 60
     }
 
     /// The threshold of this alarm for `customer`: the alarm's `threshold`, else the customer's
@@ -108,7 +122,8 @@ public struct AlarmSpec: Sendable, Equatable {
         }
         let periods = try reader.optionalInteger("periods", in: 1...100) ?? 3
         let datapoints = try reader.optionalInteger("datapointsToAlarm", in: 1...periods) ?? periods
-        let period = try reader.optionalInteger("period", in: 10...86_400) ?? 60
+        let given = try reader.optionalInteger("period", in: 10...86_400)
+        let period = given ?? 60
         guard period == 10 || period == 30 || period % 60 == 0 else {
             throw CatalogError(.invalid, "\(reader.place): period must be 10, 30 or a multiple of 60 seconds")
         }
@@ -127,7 +142,7 @@ public struct AlarmSpec: Sendable, Equatable {
         self.init(
             metric: metric, comparison: try choice("comparison", Comparison.greaterThanThreshold),
             statistic: try choice("statistic", Statistic.maximum), periods: periods,
-            datapointsToAlarm: datapoints, period: period,
+            datapointsToAlarm: datapoints, period: given,
             missingData: try choice("missingData", MissingData.missing), dimensions: dimensions,
             threshold: try reader.optionalNumber("threshold"),
             cases: try CasePolicy(fields, place: reader.place, alarmLevel: true))

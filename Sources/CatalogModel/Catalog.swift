@@ -67,6 +67,30 @@ public struct Catalog: Sendable {
             cases: try CasePolicy.member(of: fields, place: "catalog"))
         try validateUniqueness()
         try validateThresholds()
+        try validatePeriods()
+    }
+
+    /// Seconds between runs of `query` for `customer`: the query's interval, else the customer's, else a minute.
+    public func interval(of query: QueryDefinition, for customer: Customer) -> Int {
+        query.interval ?? customer.interval ?? CollectionInterval.default
+    }
+
+    /// An alarm period the catalog set must cover the query's interval: a shorter one reads no data in most of its
+    /// periods (issue 30).
+    private func validatePeriods() throws(CatalogError) {
+        for (index, customer) in customers.enumerated() {
+            for query in queries(for: customer) {
+                let interval = interval(of: query, for: customer)
+                for alarm in query.alarms where alarm.periodGiven && alarm.period < interval {
+                    throw CatalogError(
+                        .invalid,
+                        "customers[\(index)] (\"\(customer.opname)\"): query \"\(query.name)\" runs every \(interval) s, "
+                            + "but its alarm on \(alarm.metric) has a \(alarm.period) s period, which would read no data in "
+                            + "most periods; give a period of at least \(interval) s, or none (it then covers the interval)"
+                    )
+                }
+            }
+        }
     }
 
     /// A customer's `thresholds` name the metrics of its alarms: any other key is a typo that leaves an alarm on

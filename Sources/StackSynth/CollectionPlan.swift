@@ -67,7 +67,7 @@ public struct CollectionPlan: Sendable {
             let queries = catalog.queries(for: customer)
             var groups: [Group] = []
             for query in queries {
-                let interval = query.interval ?? customer.interval ?? CollectionInterval.default
+                let interval = catalog.interval(of: query, for: customer)
                 if let index = groups.firstIndex(where: { $0.interval == interval }) {
                     groups[index].queries.append(query)
                 } else {
@@ -77,7 +77,8 @@ public struct CollectionPlan: Sendable {
             var alarms: [Alarm] = []
             var missing: [String] = []
             for query in queries {
-                for spec in query.alarms {
+                for var spec in query.alarms {
+                    spec.period = spec.period(covering: catalog.interval(of: query, for: customer))
                     if let threshold = spec.threshold(for: customer) {
                         alarms.append(Alarm(query: query, spec: spec, threshold: threshold))
                     } else {

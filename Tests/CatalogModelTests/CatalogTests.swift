@@ -193,7 +193,7 @@ import Testing
         let json = """
             {"customers": [{"opname": "c", "ip": "h", "database": "d", "version": "1", "threshold": 100,
                             "interval": 300, "thresholds": {"lag": 5}}],
-             "queries": [{"name": "q", "versions": ["1"], "query": "s", "interval": 20, "storageResolution": 1,
+             "queries": [{"name": "q", "versions": ["1"], "query": "s", "interval": 10, "storageResolution": 1,
                           "alarms": [{"metric": "lag"},
                                      {"metric": "errors", "comparison": "LessThanThreshold", "statistic": "Sum",
                                       "periods": 5, "datapointsToAlarm": 2, "period": 10, "missingData": "breaching",
@@ -203,7 +203,7 @@ import Testing
         #expect(catalog.customers[0].interval == 300)
         #expect(catalog.customers[0].thresholds == ["lag": 5])
         let query = try catalog.query(named: "q", version: "1")
-        #expect(query.interval == 20)
+        #expect(query.interval == 10)
         #expect(
             query.alarms == [
                 AlarmSpec(metric: "lag"),
@@ -276,6 +276,10 @@ import Testing
                 #"queries[0] ("q"): query has more than one statement"#
             ),
             (#"{"customers": [], "queries": [], }"#, "catalog is not valid JSON: "),
+            (
+                #"{"customers": [{"opname": "c", "ip": "h", "database": "d", "version": "1", "threshold": 1}], "queries": [{"name": "q", "versions": ["1"], "query": "s", "interval": 300, "alarms": [{"metric": "m", "period": 60}]}]}"#,
+                #"customers[0] ("c"): query "q" runs every 300 s, but its alarm on m has a 60 s period"#
+            ),
         ])
     func silentMistakes(json: String, message: String) {
         #expect {

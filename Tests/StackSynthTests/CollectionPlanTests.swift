@@ -52,6 +52,27 @@ import Testing
         #expect(plan.customers[2].groups.map { $0.queries.map(\.name) } == [["other"]])
     }
 
+    @Test("an alarm's period covers its query's interval: widened where the catalog set none (issue 30)")
+    func periodsCoverIntervals() {
+        let plan = CollectionPlan(catalog: Self.catalog)
+        // Plant A collects sessions every minute, alarms every 20 s: a minute covers both.
+        #expect(plan.customers[0].alarms.map(\.spec.period) == [60, 60, 60])
+        // Plant B collects sessions every five minutes: a one-minute alarm would read nothing four minutes of five.
+        let b = plan.customers[1].alarms.map { "\($0.spec.metric) \($0.spec.period)" }
+        #expect(b == ["open 60"])
+        let widened = CollectionPlan(
+            catalog: Catalog(
+                customers: [Customer(opname: "P", host: "h", database: "d", version: "1", threshold: 1)],
+                queries: [
+                    QueryDefinition(
+                        name: "q", versions: ["1"], sql: "s", cloudwatchDimension: "q", interval: 300,
+                        alarms: [AlarmSpec(metric: "m", periods: 2)])
+                ]))
+        #expect(widened.customers[0].alarms.map(\.spec.period) == [300])
+        #expect(AlarmSpec(metric: "m").period(covering: 90) == 120)
+        #expect(AlarmSpec(metric: "m", period: 600).period(covering: 300) == 600)
+    }
+
     @Test("an alarm's threshold: the catalog entry's, else the customer's for that KPI, else the customer's own")
     func thresholds() {
         let plan = CollectionPlan(catalog: Self.catalog)
