@@ -117,7 +117,11 @@ final class QueryRunner {
             ("connect_timeout", String(seconds)),
             // UTC and ISO dates make `timestamp` columns parse the same on every server, and the C locale's money
             // (`-$1,234.50`) makes `money` columns parse at all (RowMapper.money).
-            ("options", "-c TimeZone=UTC -c DateStyle=ISO -c lc_monetary=C -c default_transaction_read_only=on"),
+            (
+                "options",
+                "-c TimeZone=UTC -c DateStyle=ISO -c IntervalStyle=iso_8601 -c lc_monetary=C "
+                    + "-c default_transaction_read_only=on"
+            ),
         ]
         if let credentials {
             parameters.append(("user", credentials.user))

@@ -30,8 +30,9 @@ public import PostgresClient
 ///
 /// - A single `json`/`jsonb` column (the `row_to_json` form): every numeric field is a metric named after the
 ///   field; booleans are 0/1; string fields are dimensions; a `timestamp` field sets the time.
-/// - Plain columns: numbers are metrics named after the column, booleans 0/1, text columns dimensions (as
-///   Telegraf's tags and sql_exporter's labels), a `timestamptz` column named `timestamp` sets the time.
+/// - Plain columns: numbers are metrics named after the column, booleans 0/1, intervals in seconds, text columns
+///   dimensions (as Telegraf's tags and sql_exporter's labels), a `timestamptz` column named `timestamp` sets the
+///   time; any other column is skipped with its reason (issue 30: other timestamps were dropped in silence).
 /// - NULL, NaN, infinities and values CloudWatch would reject are skipped and listed, never sent on.
 public struct RowMapper: Sendable {
     public var customer: String
@@ -74,9 +75,13 @@ public struct RowMapper: Sendable {
         var skipped: [SkippedValue] = []
         if !isJSONForm {
             for column in columns {
-                if case .unsupported(let oid) = column.kind {
+                switch column.kind {
+                case .unsupported(let oid):
                     skipped.append(
                         SkippedValue(name: column.name, row: nil, reason: "unsupported column type (OID \(oid))"))
+                case .timestamp where column.name != "timestamp":
+                    skipped.append(SkippedValue(name: column.name, row: nil, reason: Self.otherTimestampReason))
+                default: break
                 }
             }
         }
@@ -170,6 +175,12 @@ public struct RowMapper: Sendable {
                 addDimension(column.name, cell, to: &row)
             case .timestamp where column.name == "timestamp":
                 row.timestampMs = cell.flatMap(Self.parseTimestamp)
+            case .interval:
+                row.metrics.append(
+                    cell.map { text in
+                        let value = Self.intervalSeconds(text)
+                        return (column.name, value, value == nil ? "not an ISO 8601 interval" : nil)
+                    } ?? (column.name, nil, "null"))
             case .timestamp, .unsupported:
                 continue
             }
@@ -222,6 +233,56 @@ public struct RowMapper: Sendable {
             return
         }
         row.dimensions.append(Dimension(name, value))
+    }
+
+    /// Why a `timestamptz` column not named `timestamp` is skipped: a time is no metric.
+    static let otherTimestampReason =
+        "a time is not a metric: name the column timestamp to set the datapoints' time, or give "
+        + "extract(epoch from ...) for seconds"
+
+    /// An `interval` in seconds, from the ISO 8601 form the connection asks for (`IntervalStyle=iso_8601`:
+    /// `P1Y2M3DT4H5M6.5S`, `-PT1S`, `PT0S`). Months and years count as PostgreSQL's `extract(epoch from ...)`
+    /// counts them: 30 days and 365.25 days.
+    static func intervalSeconds(_ text: String) -> Double? {
+        var rest = Substring(text)
+        var sign = 1.0
+        if rest.hasPrefix("-") {
+            sign = -1
+            rest = rest.dropFirst()
+        }
+        guard rest.hasPrefix("P") else { return nil }
+        rest = rest.dropFirst()
+        var total = 0.0
+        var inTime = false
+        var number = ""
+        var seenPart = false
+        for character in rest {
+            switch character {
+            case "T":
+                guard number.isEmpty, !inTime else { return nil }
+                inTime = true
+            case "0"..."9", ".", "-":
+                number.append(character)
+            default:
+                guard let value = Double(number) else { return nil }
+                let unit: Double
+                switch (character, inTime) {
+                case ("Y", false): unit = 365.25 * 86_400
+                case ("M", false): unit = 30 * 86_400
+                case ("W", false): unit = 7 * 86_400
+                case ("D", false): unit = 86_400
+                case ("H", true): unit = 3600
+                case ("M", true): unit = 60
+                case ("S", true): unit = 1
+                default: return nil
+                }
+                total += value * unit
+                number = ""
+                seenPart = true
+            }
+        }
+        guard number.isEmpty, seenPart else { return nil }
+        return sign * total
     }
 
     /// Parses PostgreSQL's text form of a number, including `NaN` and `Infinity`.

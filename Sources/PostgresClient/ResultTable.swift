@@ -42,6 +42,8 @@ public enum ColumnKind: Equatable, Sendable {
     case text
     case json
     case timestamp
+    /// `interval`: a duration, published in seconds.
+    case interval
     case unsupported(typeOID: UInt32)
 
     /// Classifies a PostgreSQL type OID (see `pg_type`).
@@ -56,6 +58,7 @@ public enum ColumnKind: Equatable, Sendable {
         case 114, 3802: self = .json
         // timestamptz, timestamp
         case 1184, 1114: self = .timestamp
+        case 1186: self = .interval
         default: self = .unsupported(typeOID: typeOID)
         }
     }

@@ -74,7 +74,8 @@ struct PostgresTests {
                                true as a_bool, false as b_bool, null::int as a_null, 'NaN'::float8 as a_nan,
                                'NaN'::numeric as b_nan, 'Infinity'::float8 as a_inf, current_date as a_date,
                                now() - interval '1 minute' as timestamp, '-1234.5'::money as a_money,
-                               1234567.89::money as b_money
+                               1234567.89::money as b_money, interval '1 day 2 hours 3.5 seconds' as a_interval,
+                               interval '-90 seconds' as b_interval, now() as started_at
                         """,
                     cloudwatchDimension: "types", units: ["a_int4": .count]),
                 QueryDefinition(
@@ -147,6 +148,7 @@ struct PostgresTests {
             values == [
                 "a_int2": 1, "a_int4": 2, "a_int8": 3, "a_float4": 1.5, "a_float8": 2.5, "a_numeric": 12.25,
                 "a_bool": 1, "b_bool": 0, "a_money": -1234.5, "b_money": 1_234_567.89,
+                "a_interval": 93_603.5, "b_interval": -90,
             ])
         let first = try #require(points.first)
         #expect(
@@ -165,6 +167,8 @@ struct PostgresTests {
         #expect(reasons["b_nan"] == "NaN")
         #expect(reasons["a_inf"] == "infinite")
         #expect(reasons["a_date"]?.hasPrefix("unsupported column type") == true)
+        // Issue 30: a timestamptz not named timestamp was dropped without a word.
+        #expect(reasons["started_at"]?.hasPrefix("a time is not a metric") == true)
     }
 
     @Test("several rows give several datapoints, each with its row's dimensions")

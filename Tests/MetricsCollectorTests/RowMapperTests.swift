@@ -31,6 +31,31 @@ import Testing
     }
     let base = [Dimension("Customer", "Customer 1"), Dimension("Query", "kpi")]
 
+    @Test("intervals are seconds; a timestamp column not named timestamp is skipped with its reason (issue 30)")
+    func intervalsAndOtherTimes() {
+        let table = ResultTable(
+            columns: [.init("wait", .interval), .init("started_at", .timestamp), .init("n", .number)],
+            rows: [["P1DT2H3M4.5S", "2026-01-01 00:00:00+00", "1"], [nil, nil, "2"]])
+        let output = mapper().map(table)
+        #expect(output.datapoints.map(\.name) == ["wait", "n", "n"])
+        #expect(output.datapoints.first?.value == 93_784.5)
+        #expect(
+            output.skipped == [
+                SkippedValue(name: "started_at", row: nil, reason: RowMapper.otherTimestampReason),
+                SkippedValue(name: "wait", row: 1, reason: "null"),
+            ])
+        for (text, seconds) in [
+            ("PT0S", 0.0), ("-PT1S", -1), ("P1Y2M", 365.25 * 86_400 + 60 * 86_400), ("PT-5M", -300),
+            ("P2W", 14 * 86_400),
+            ("P1DT-1H", 82_800),
+        ] {
+            #expect(RowMapper.intervalSeconds(text) == seconds, "\(text)")
+        }
+        for text in ["", "P", "PT", "1 day", "P1H", "PT1D", "P1.5.5D", "PTS"] {
+            #expect(RowMapper.intervalSeconds(text) == nil, "\(text)")
+        }
+    }
+
     @Test("the row_to_json form: numeric fields are metrics, booleans 0/1, strings dimensions, NaN skipped")
     func jsonForm() {
         let table = ResultTable(
