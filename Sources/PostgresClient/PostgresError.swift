@@ -66,6 +66,12 @@ extension PostgresError {
         for state in ["28P01", "28000"] where message.contains(":  \(state): ") {
             return PostgresError(.authFailed, safe, sqlState: state)
         }
+        // libpq's own refusals to log in: the server asked for a password and none was given (issue 30: typed
+        // ConnectFailed, which the stack retries, though only a login change cures it).
+        for clientSide in ["fe_sendauth: no password supplied", "password retrieved from file", "SCRAM authentication"]
+        where message.contains(clientSide) {
+            return PostgresError(.authFailed, safe)
+        }
         // 53300 too_many_connections: max_connections, or the role's or database's connection limit.
         if message.contains(":  53300: ") { return PostgresError(.tooManyConnections, safe, sqlState: "53300") }
         return PostgresError(.connectFailed, safe)

@@ -74,5 +74,9 @@ import Testing
         )
         #expect(german.code == .tooManyConnections)
         #expect(PostgresError.connectFailure("Connection refused").code == .connectFailed)
+        // Issue 30: the server asked for a password and libpq had none: a login problem, not a network one.
+        let noPassword = PostgresError.connectFailure(
+            "connection to server at \"10.0.0.5\", port 5432 failed: fe_sendauth: no password supplied\n")
+        #expect(noPassword.code == .authFailed)
     }
 }
