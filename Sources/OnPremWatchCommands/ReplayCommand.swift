@@ -25,7 +25,28 @@ import MetricsCollector
 struct ReplayCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "replay",
-        abstract: "Run one event JSON file through the handler and print the result (or the error JSON, exit 1)."
+        abstract: "Run one event JSON file through the handler and print the result (or the error JSON, exit 1).",
+        discussion: """
+            replay reads the environment as the function does in Lambda
+            (docs/configuration.md lists every variable):
+
+            ONPREM_CATALOG       the catalog (default: catalog.json)
+            _HANDLER             metrics (default) or cases
+            ONPREM_METRICS_SINK  cloudwatch (default; needs AWS credentials),
+                                 emf (EMF lines on stdout, no credentials),
+                                 or none
+            ONPREM_NAMESPACE     the CloudWatch namespace (default OnPremWatch)
+            ONPREM_HEALTH        collection health: query (default), customer
+            ONPREM_PG_CA_BUNDLE  CAs that verify customers' servers
+            PGUSER, PGPASSWORD   the login of customers without a secret
+            AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN,
+            AWS_REGION           for the cloudwatch sink and secrets
+            AWS_ENDPOINT_URL     a local stand-in (moto) instead of AWS
+            AWS_LAMBDA_LOG_LEVEL, AWS_LAMBDA_LOG_FORMAT: the log, on stderr
+
+            Without an AWS account:
+              ONPREM_METRICS_SINK=emf onprem-watch replay events/demo-query.json
+            """
     )
 
     @Argument(help: "The event file, for example events/demo-query.json.")
