@@ -101,7 +101,7 @@ public struct Catalog: Sendable {
             for key in customer.thresholds.keys.sorted() where !metrics.contains(key) {
                 let place = "customers[\(index)] (\"\(customer.opname)\")"
                 let suggestion =
-                    FieldReader.nearest(key, among: metrics).map { "; did you mean \"\($0)\"?" }
+                    NearestName.nearest(key, among: metrics).map { "; did you mean \"\($0)\"?" }
                     ?? (metrics.isEmpty
                         ? "; none of its queries has an alarm"
                         : "; its alarms are on \(metrics.joined(separator: ", "))")

@@ -28,34 +28,13 @@ struct FieldReader {
             var message = "\(place): unknown key \"\(key)\""
             if let hint = hints[key] {
                 message += "; \(hint)"
-            } else if let nearest = Self.nearest(key, among: known) {
+            } else if let nearest = NearestName.nearest(key, among: known) {
                 message += "; did you mean \"\(nearest)\"?"
             } else {
                 message += "; the keys are \(known.sorted().joined(separator: ", "))"
             }
             throw CatalogError(.invalid, message)
         }
-    }
-
-    /// The known name closest to `name` by edit distance (case ignored), if it is close: at most a third of the
-    /// name's length, and at least one edit.
-    static func nearest(_ name: String, among known: [String]) -> String? {
-        let scored = known.map { ($0, editDistance(Array(name.lowercased()), Array($0.lowercased()))) }
-        guard let best = scored.min(by: { $0.1 < $1.1 }), best.1 <= max(2, name.count / 3) else { return nil }
-        return best.0
-    }
-
-    /// Levenshtein distance.
-    static func editDistance(_ a: [Character], _ b: [Character]) -> Int {
-        var previous = Array(0...b.count)
-        for (i, x) in a.enumerated() {
-            var current = [i + 1]
-            for (j, y) in b.enumerated() {
-                current.append(min(previous[j + 1] + 1, current[j] + 1, previous[j] + (x == y ? 0 : 1)))
-            }
-            previous = current
-        }
-        return previous[b.count]
     }
 
     func requiredText(_ key: String) throws(CatalogError) -> String {

@@ -57,6 +57,22 @@ final class QueryRunner {
         }
     }
 
+    /// The columns `query` returns on `customer`'s server, described without running it (`onprem-watch check`).
+    func describe(
+        _ query: QueryDefinition, on customer: Customer, credentials: DatabaseLogin? = nil, deadline: Deadline
+    ) throws(PostgresError) -> [ResultTable.Column] {
+        let key = customer.endpointKey
+        let connection: PostgresConnection
+        if let pooled = pool.take(key), pooled.isUsable {
+            connection = pooled
+        } else {
+            connection = try connect(customer, credentials: credentials, deadline: deadline)
+        }
+        defer { finish(connection, key: key) }
+        return try connection.describe(
+            query.builtin?.sql(serverVersion: connection.serverVersion) ?? query.sql, deadline: deadline)
+    }
+
     /// Runs `query` and returns its rows as one table (tests, small results).
     func run(
         _ query: QueryDefinition, on customer: Customer, credentials: DatabaseLogin? = nil,

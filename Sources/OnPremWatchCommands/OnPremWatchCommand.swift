@@ -19,7 +19,7 @@ public struct OnPremWatchCommand: ParsableCommand, Sendable {
     public static let configuration = CommandConfiguration(
         commandName: "onprem-watch",
         abstract: "PostgreSQL KPIs of on-premises deployments to Amazon CloudWatch, as an AWS Lambda function.",
-        subcommands: [ServeCommand.self, ReplayCommand.self, SynthCommand.self, PlanCommand.self],
+        subcommands: [ServeCommand.self, ReplayCommand.self, SynthCommand.self, PlanCommand.self, CheckCommand.self],
         defaultSubcommand: ServeCommand.self
     )
 

@@ -208,6 +208,43 @@ public final class PostgresConnection {
         return tables
     }
 
+    /// The columns `sql` would return, and their types, without running it: the server parses and plans the
+    /// statement as an unnamed prepared statement (`PQsendPrepare`) and describes it (`PQsendDescribePrepared`).
+    /// A prepared statement is one statement, so two are refused here, by the server.
+    ///
+    /// - Throws: `Postgres.QueryFailed` with the server's reason (a missing table or column, a syntax error,
+    ///   `cannot insert multiple commands into a prepared statement`), `Postgres.Timeout`,
+    ///   `Postgres.ConnectionLost`.
+    public func describe(_ sql: String, deadline: Deadline) throws(PostgresError) -> [ResultTable.Column] {
+        guard PQsendPrepare(connection, "", sql, 0, nil) == 1 else { throw lostOrFailed() }
+        guard try flush(deadline) else { throw timedOut() }
+        _ = try results(deadline) { _ in }
+        guard PQsendDescribePrepared(connection, "") == 1 else { throw lostOrFailed() }
+        guard try flush(deadline) else { throw timedOut() }
+        var columns: [ResultTable.Column] = []
+        try results(deadline) { columns = Self.columns($0) }
+        return columns
+    }
+
+    /// Reads a command's results until libpq has no more, handing each successful one to `body`; the first
+    /// failure is thrown once they are all read, so the connection is left ready.
+    private func results(_ deadline: Deadline, _ body: (OpaquePointer) -> Void) throws(PostgresError) {
+        var failure: PostgresError?
+        while true {
+            guard try waitUntilReady(deadline) else { throw timedOut() }
+            guard let result = PQgetResult(connection) else { break }
+            defer { PQclear(result) }
+            switch PQresultStatus(result) {
+            case PGRES_COMMAND_OK, PGRES_TUPLES_OK, PGRES_EMPTY_QUERY: body(result)
+            default: failure = failure ?? Self.error(result)
+            }
+        }
+        if let failure {
+            if !isUsable { throw PostgresError(.connectionLost, failure.message) }
+            throw failure
+        }
+    }
+
     /// Reads input until a whole result is ready; `false` at the deadline.
     private func waitUntilReady(_ deadline: Deadline) throws(PostgresError) -> Bool {
         while PQisBusy(connection) == 1 {
