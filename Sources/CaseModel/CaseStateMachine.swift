@@ -63,8 +63,11 @@ public struct CaseStateMachine: Sendable {
         case setOpenCase(alarm: String, OpenCase)
         /// `EpisodeStore.setCustomerCase`: answer ``Event/done``.
         case setCustomerCase(opname: String, caseId: String)
-        /// `EpisodeStore.closeCase`: answer ``Event/done`` (whether it was still open does not matter).
+        /// `EpisodeStore.closeCase`: answer ``Event/applied(_:)``, whether it closed the case (it was still the
+        /// open one, of that episode).
         case closeCase(alarm: String, episode: Int64)
+        /// `EpisodeStore.moveOpenCase`: answer ``Event/applied(_:)``, whether the case was still open for `from`.
+        case moveOpenCase(alarm: String, from: Int64, to: Int64)
         /// `EpisodeStore.setLastRecovery`: answer ``Event/done``.
         case setLastRecovery(alarm: String, Int64)
         /// The notification is handled; ``log`` says how.
@@ -82,6 +85,8 @@ public struct CaseStateMachine: Sendable {
         case customerCase(String?)
         case created(String)
         case finished(Bool)
+        /// A conditional write's answer: whether its condition held and it was made.
+        case applied(Bool)
         /// A call without an answer succeeded.
         case done
         /// The call failed.
@@ -110,6 +115,9 @@ public struct CaseStateMachine: Sendable {
         case recordingDuplicate(caseId: String, owned: Bool, customerStep: Bool)
         case readingAlarm(token: Int64, lapsedSince: Int64?)
         case finding(token: Int64, alarm: AlarmRecord)
+        case closingLateEpisode(token: Int64, alarm: AlarmRecord, open: OpenCase)
+        case resolvingLateEpisode(token: Int64, alarm: AlarmRecord)
+        case movingOpenCase(token: Int64, alarm: AlarmRecord, open: OpenCase)
         case notingRepeat(token: Int64, alarm: AlarmRecord, caseId: String)
         case takingSlot(token: Int64, alarm: AlarmRecord)
         case readingCustomerCase(token: Int64, alarm: AlarmRecord)
@@ -120,8 +128,8 @@ public struct CaseStateMachine: Sendable {
         case recordingOpenCase(alarm: AlarmRecord, caseId: String, owned: Bool)
         case recordingCustomerCase(alarm: AlarmRecord, caseId: String)
         case notingEarlyRecovery(caseId: String)
-        case resolvingEarlyRecovery(caseId: String)
-        case closingEarlyRecovery
+        case closingEarlyRecovery(caseId: String)
+        case resolvingEarlyRecovery
         // OK and INSUFFICIENT_DATA noted
         case claimingNote
         case readingAlarmForNote(token: Int64)
@@ -235,6 +243,27 @@ public struct CaseStateMachine: Sendable {
             // The worker before this one raised the case and died before recording it.
             log.append(LogEntry(.warning, "found the case a lapsed claim raised", ["caseId": found]))
             return finish(token: token, alarm: alarm, caseId: found, owned: true)
+        case (.closingLateEpisode(let token, let alarm, let open), .applied(let closed)):
+            var rest = alarm
+            rest.open = nil
+            guard closed && open.owned else { return takeSlot(token: token, alarm: rest) }
+            log.append(
+                LogEntry(
+                    .info, "the alarm recovered before it fired again (its OK is late): its earlier case is resolved",
+                    ["caseId": open.caseId]))
+            state = .resolvingLateEpisode(token: token, alarm: rest)
+            return .resolve(caseId: open.caseId, key: resolveKey)
+        case (.resolvingLateEpisode(let token, let alarm), .done):
+            return takeSlot(token: token, alarm: alarm)
+        case (.movingOpenCase(let token, let alarm, let open), .applied(let moved)):
+            guard moved else {
+                // Closed (its OK came) or moved by another worker meanwhile: this episode gets a case of its own.
+                var rest = alarm
+                rest.open = nil
+                return takeSlot(token: token, alarm: rest)
+            }
+            state = .notingRepeat(token: token, alarm: alarm, caseId: open.caseId)
+            return .addNote(unreferenced.asRepeat(), caseId: open.caseId, key: noteKey)
         case (.notingRepeat(let token, let alarm, let caseId), .done):
             log.append(
                 LogEntry(
@@ -248,7 +277,7 @@ public struct CaseStateMachine: Sendable {
             // At the limit with no case to note on (its record expired): raise one anyway.
             guard let newest else { return create(token: token, alarm: alarm, slot: nil) }
             state = .notingStorm(token: token, alarm: alarm, caseId: newest)
-            return .addNote(document.asNote(), caseId: newest, key: noteKey)
+            return .addNote(unreferenced.asNote(), caseId: newest, key: noteKey)
         case (.notingStorm(let token, let alarm, let caseId), .done):
             log.append(
                 LogEntry(
@@ -289,12 +318,14 @@ public struct CaseStateMachine: Sendable {
                 "Recovered before this case was raised: the alarm was OK at "
                     + "\(UTCTime.rfc3339(epochMilliseconds: recovered)).", caseId: caseId, key: recoveryNoteKey)
         case (.notingEarlyRecovery(let caseId), .done):
-            state = .resolvingEarlyRecovery(caseId: caseId)
+            state = .closingEarlyRecovery(caseId: caseId)
+            return .closeCase(alarm: notification.alarmKey, episode: notification.stateChangeMs)
+        case (.closingEarlyRecovery(let caseId), .applied(let closed)):
+            // Resolved only if this closed it: a later ALARM may have taken the case over as its own meanwhile.
+            guard closed else { return end(.succeed) }
+            state = .resolvingEarlyRecovery
             return .resolve(caseId: caseId, key: resolveKey)
         case (.resolvingEarlyRecovery, .done):
-            state = .closingEarlyRecovery
-            return .closeCase(alarm: notification.alarmKey, episode: notification.stateChangeMs)
-        case (.closingEarlyRecovery, .done):
             return end(.succeed)
 
         // MARK: OK, and INSUFFICIENT_DATA where the catalog says to note it
@@ -318,16 +349,15 @@ public struct CaseStateMachine: Sendable {
             return .setLastRecovery(alarm: notification.alarmKey, notification.stateChangeMs)
         case (.addingNote(let token, let open), .done):
             guard closing else { return finishNote(token: token, noted: open) }
-            if open.owned {
-                state = .resolving(token: token, open: open)
-                return .resolve(caseId: open.caseId, key: resolveKey)
-            }
             state = .closing(token: token, open: open)
             return .closeCase(alarm: notification.alarmKey, episode: open.episode)
+        case (.closing(let token, let open), .applied(let closed)):
+            // Closed first, resolved only if this closed it: between reading the alarm and here, a later ALARM
+            // (back through INSUFFICIENT_DATA) may have made the case its own, and its alarm is in ALARM again.
+            guard closed && open.owned else { return finishNote(token: token, noted: open) }
+            state = .resolving(token: token, open: open)
+            return .resolve(caseId: open.caseId, key: resolveKey)
         case (.resolving(let token, let open), .done):
-            state = .closing(token: token, open: open)
-            return .closeCase(alarm: notification.alarmKey, episode: open.episode)
-        case (.closing(let token, let open), .done):
             return finishNote(token: token, noted: open)
         case (.rememberingRecovery(let token), .done):
             return finishNote(token: token, noted: nil)
@@ -356,18 +386,38 @@ public struct CaseStateMachine: Sendable {
 
     var reference: String { CaseDocument.reference(forKey: key) }
 
-    var document: CaseDocument { CaseDocument(raising: notification, route: route).referenced(reference) }
+    /// The case's document, with the reference line a takeover finds it by.
+    var document: CaseDocument { unreferenced.referenced(reference) }
+
+    /// The document without the reference line, for notes: a note that carried it made a takeover take the case it
+    /// was noted on (another alarm's) for the one the lapsed holder raised (found by model/cases.pml).
+    var unreferenced: CaseDocument { CaseDocument(raising: notification, route: route) }
 
     func openCase(_ caseId: String, owned: Bool) -> OpenCase {
         OpenCase(episode: notification.stateChangeMs, caseId: caseId, owned: owned)
     }
 
-    /// No case found from a lapsed claim: note on the alarm's case of an earlier episode, or take a storm slot.
+    /// No case found from a lapsed claim. With the alarm's case of an earlier episode still open: after an `OK`
+    /// (`OldStateValue`), that episode recovered and its `OK` is late, so its case is closed and this episode gets
+    /// its own; back through `INSUFFICIENT_DATA`, the open case becomes this episode's first (so that a late `OK`
+    /// of the earlier episode leaves it open) and gets a note. Else a storm slot, for a case of its own.
+    ///
+    /// model/cases.pml found both orders wrong before: noting on the earlier case after an `OK`, it was resolved by
+    /// that late `OK` while the alarm was in `ALARM`.
     mutating func afterFind(token: Int64, alarm: AlarmRecord) -> Action {
-        if let open = alarm.open, open.episode < notification.stateChangeMs {
-            state = .notingRepeat(token: token, alarm: alarm, caseId: open.caseId)
-            return .addNote(document.asRepeat(), caseId: open.caseId, key: noteKey)
+        let afterOK = notification.oldState == "OK"
+        if let open = alarm.open, afterOK && open.episode < notification.stateChangeMs {
+            state = .closingLateEpisode(token: token, alarm: alarm, open: open)
+            return .closeCase(alarm: notification.alarmKey, episode: open.episode)
         }
+        if let open = alarm.open, !afterOK && open.episode <= notification.stateChangeMs {
+            state = .movingOpenCase(token: token, alarm: alarm, open: open)
+            return .moveOpenCase(alarm: notification.alarmKey, from: open.episode, to: notification.stateChangeMs)
+        }
+        return takeSlot(token: token, alarm: alarm)
+    }
+
+    mutating func takeSlot(token: Int64, alarm: AlarmRecord) -> Action {
         state = .takingSlot(token: token, alarm: alarm)
         return .takeStormSlot(
             opname: route.opnameKey, limit: route.policy.maxCasesPerHour ?? CasePolicy.builtIn.maxCasesPerHour!)

@@ -195,7 +195,9 @@ public final class CasesHandler {
             case .setCustomerCase(let opname, let caseId):
                 try store.setCustomerCase(opname, caseId: caseId, deadline: times.store)
             case .closeCase(let alarm, let episode):
-                _ = try store.closeCase(alarm: alarm, episode: episode, deadline: times.store)
+                return .applied(try store.closeCase(alarm: alarm, episode: episode, deadline: times.store))
+            case .moveOpenCase(let alarm, let from, let to):
+                return .applied(try store.moveOpenCase(alarm: alarm, from: from, to: to, deadline: times.store))
             case .setLastRecovery(let alarm, let time):
                 try store.setLastRecovery(alarm: alarm, time, deadline: times.store)
             case .succeed, .fail: preconditionFailure("not a call")

@@ -122,6 +122,12 @@ final class DynamoEpisodeStore: EpisodeStore {
             deadline: deadline)
     }
 
+    func moveOpenCase(alarm: String, from: Int64, to: Int64, deadline: Deadline) throws(CasesError) -> Bool {
+        try update(
+            "alarm#\(alarm)", set: "#episodeMs = :to", condition: "#state = :open AND #episodeMs = :from",
+            values: [":open": Self.s("open"), ":from": Self.n(from), ":to": Self.n(to)], deadline: deadline)
+    }
+
     func setLastRecovery(alarm: String, _ time: Int64, deadline: Deadline) throws(CasesError) {
         _ = try update(
             "alarm#\(alarm)", set: "#recoveredMs = :time",

@@ -43,6 +43,10 @@ protocol EpisodeStore {
     /// Closes the alarm's case of `episode`; `false` when it is no longer the open one.
     func closeCase(alarm: String, episode: Int64, deadline: Deadline) throws(CasesError) -> Bool
 
+    /// Makes the alarm's open case of episode `from` the case of episode `to` (an `ALARM` back through
+    /// `INSUFFICIENT_DATA` continues it); `false` when it is no longer open for `from`.
+    func moveOpenCase(alarm: String, from: Int64, to: Int64, deadline: Deadline) throws(CasesError) -> Bool
+
     /// Records an `OK` that found no open case, unless a later one is recorded.
     func setLastRecovery(alarm: String, _ time: Int64, deadline: Deadline) throws(CasesError)
 

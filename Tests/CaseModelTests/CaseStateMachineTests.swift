@@ -24,6 +24,7 @@ import Testing
     struct Path: CustomTestStringConvertible, Sendable {
         var name: String
         var state: AlarmNotification.State = .alarm
+        var oldState: String? = nil
         var policy = CasePolicy(maxCasesPerHour: 3)
         var steps: [(CaseStateMachine.Event?, String)]
         var testDescription: String { name }
@@ -90,14 +91,57 @@ import Testing
                 (.done, "setCustomerCase C1"), (.done, "succeed"),
             ]),
         Path(
-            name: "fired again before it recovered: a note on the open case of the earlier episode",
+            name:
+                "fired again before it recovered (back through INSUFFICIENT_DATA): the open case becomes this episode's, noted",
+            oldState: "INSUFFICIENT_DATA",
             steps: [
                 (nil, "claim \(key)"), (.claimed(.claimed(token: 9)), "readAlarm"),
                 (
                     .alarmRead(AlarmRecord(open: OpenCase(episode: t - 1, caseId: "C0", owned: true))),
-                    "addNote C0 key=\(key)#note"
+                    "moveOpenCase \(t - 1) → \(t)"
                 ),
-                (.done, "finish C0"), (.finished(true), "succeed"),
+                (.applied(true), "addNote C0 key=\(key)#note"), (.done, "finish C0"), (.finished(true), "succeed"),
+            ]),
+        Path(
+            name: "the open case was closed before it could be moved: this episode raises its own",
+            oldState: "INSUFFICIENT_DATA",
+            steps: [
+                (nil, "claim \(key)"), (.claimed(.claimed(token: 9)), "readAlarm"),
+                (
+                    .alarmRead(AlarmRecord(open: OpenCase(episode: t - 1, caseId: "C0", owned: true))),
+                    "moveOpenCase \(t - 1) → \(t)"
+                ),
+                (.applied(false), "takeStormSlot limit=3"), (.stormSlot(7), "create key=\(key)"),
+                (.created("C1"), "finish C1 owned"), (.finished(true), "setOpenCase C1 episode=\(t) owned"),
+                (.done, "setCustomerCase C1"), (.done, "succeed"),
+            ]),
+        Path(
+            name:
+                "after an OK that has not arrived: the earlier episode is closed and resolved, this one raises its own",
+            oldState: "OK",
+            steps: [
+                (nil, "claim \(key)"), (.claimed(.claimed(token: 9)), "readAlarm"),
+                (
+                    .alarmRead(AlarmRecord(open: OpenCase(episode: t - 1, caseId: "C0", owned: true))),
+                    "closeCase episode=\(t - 1)"
+                ),
+                (.applied(true), "resolve C0 key=\(key)#resolve"), (.done, "takeStormSlot limit=3"),
+                (.stormSlot(7), "create key=\(key)"), (.created("C1"), "finish C1 owned"),
+                (.finished(true), "setOpenCase C1 episode=\(t) owned"), (.done, "setCustomerCase C1"),
+                (.done, "succeed"),
+            ]),
+        Path(
+            name: "after an OK, an earlier case noted on (not the alarm's own) is closed, not resolved",
+            oldState: "OK",
+            steps: [
+                (nil, "claim \(key)"), (.claimed(.claimed(token: 9)), "readAlarm"),
+                (
+                    .alarmRead(AlarmRecord(open: OpenCase(episode: t - 1, caseId: "C9", owned: false))),
+                    "closeCase episode=\(t - 1)"
+                ),
+                (.applied(true), "takeStormSlot limit=3"), (.stormSlot(7), "create key=\(key)"),
+                (.created("C1"), "finish C1 owned"), (.finished(true), "setOpenCase C1 episode=\(t) owned"),
+                (.done, "setCustomerCase C1"), (.done, "succeed"),
             ]),
         Path(
             name: "storm limit: a note on the customer's newest case, recorded as the alarm's (not owned) case",
@@ -137,8 +181,8 @@ import Testing
                 (.alarmRead(AlarmRecord(lastRecovery: t + 60_000)), "takeStormSlot limit=3"),
                 (.stormSlot(7), "create key=\(key)"), (.created("C1"), "finish C1 owned"),
                 (.finished(true), "setOpenCase C1 episode=\(t) owned"), (.done, "setCustomerCase C1"),
-                (.done, "addNote C1 key=\(key)#recovery-note"), (.done, "resolve C1 key=\(key)#resolve"),
-                (.done, "closeCase episode=\(t)"), (.done, "succeed"),
+                (.done, "addNote C1 key=\(key)#recovery-note"), (.done, "closeCase episode=\(t)"),
+                (.applied(true), "resolve C1 key=\(key)#resolve"), (.done, "succeed"),
             ]),
         Path(
             name: "a recovery older than the episode is not this episode's",
@@ -164,8 +208,20 @@ import Testing
                     .alarmRead(AlarmRecord(open: OpenCase(episode: t - 60_000, caseId: "C1", owned: true))),
                     "addNote C1 key=\(okKey)#note"
                 ),
-                (.done, "resolve C1 key=\(okKey)#resolve"), (.done, "closeCase episode=\(t - 60_000)"),
+                (.done, "closeCase episode=\(t - 60_000)"), (.applied(true), "resolve C1 key=\(okKey)#resolve"),
                 (.done, "finish C1"), (.finished(true), "succeed"),
+            ]),
+        Path(
+            name: "OK whose case a later ALARM took over meanwhile: noted, not resolved",
+            state: .ok,
+            steps: [
+                (nil, "claim \(okKey)"), (.claimed(.claimed(token: 9)), "readAlarm"),
+                (
+                    .alarmRead(AlarmRecord(open: OpenCase(episode: t - 60_000, caseId: "C1", owned: true))),
+                    "addNote C1 key=\(okKey)#note"
+                ),
+                (.done, "closeCase episode=\(t - 60_000)"), (.applied(false), "finish C1"),
+                (.finished(true), "succeed"),
             ]),
         Path(
             name: "OK on the customer's case it was noted on: noted, not resolved",
@@ -176,7 +232,7 @@ import Testing
                     .alarmRead(AlarmRecord(open: OpenCase(episode: t - 60_000, caseId: "C9", owned: false))),
                     "addNote C9 key=\(okKey)#note"
                 ),
-                (.done, "closeCase episode=\(t - 60_000)"), (.done, "finish C9"), (.finished(true), "succeed"),
+                (.done, "closeCase episode=\(t - 60_000)"), (.applied(true), "finish C9"), (.finished(true), "succeed"),
             ]),
         Path(
             name: "OK with no case open: remembered for a late ALARM",
@@ -238,7 +294,8 @@ import Testing
     @Test("each path asks for the calls its row says", arguments: paths)
     func path(_ path: Path) {
         let notification = AlarmNotification(
-            alarmName: "a", state: path.state, stateChangeTime: "t", stateChangeMs: Self.t, alarmArn: "k")
+            alarmName: "a", state: path.state, oldState: path.oldState, stateChangeTime: "t", stateChangeMs: Self.t,
+            alarmArn: "k")
         let route = CaseRoute(customerDimension: "Plant North", query: nil, alarm: nil, policy: path.policy)
         var machine = CaseStateMachine(notification, route: route)
         for (position, (event, expected)) in path.steps.enumerated() {
@@ -296,6 +353,7 @@ import Testing
             "setOpenCase \(open.caseId) episode=\(open.episode)\(open.owned ? " owned" : "")"
         case .setCustomerCase(_, let caseId): "setCustomerCase \(caseId)"
         case .closeCase(_, let episode): "closeCase episode=\(episode)"
+        case .moveOpenCase(_, let from, let to): "moveOpenCase \(from) → \(to)"
         case .setLastRecovery(_, let time): "setLastRecovery \(time)"
         case .succeed: "succeed"
         case .fail(let error): "fail \(error.code)"

@@ -53,8 +53,10 @@ import Testing
         var resolved: Int { sink.cases.values.filter(\.resolved).count }
     }
 
-    static func notification(_ state: String, at minute: Int, alarm: String = "disk") -> String {
-        #"{"AlarmName":"\#(alarm)","NewStateValue":"\#(state)","StateChangeTime":"2026-12-01T19:\#(minute < 10 ? "0" : "")\#(minute):00Z"}"#
+    static func notification(_ state: String, at minute: Int, alarm: String = "disk", old: String? = nil) -> String {
+        let oldState = old.map { #","OldStateValue":"\#($0)""# } ?? ""
+        return
+            #"{"AlarmName":"\#(alarm)","NewStateValue":"\#(state)"\#(oldState),"StateChangeTime":"2026-12-01T19:\#(minute < 10 ? "0" : "")\#(minute):00Z"}"#
     }
 
     static let alarm = notification("ALARM", at: 0)
@@ -186,5 +188,43 @@ import Testing
             #expect(world.raised == 1, "\(call)")
             #expect(world.store.alarms["-:disk"]?.open?.caseId == "case-1", "\(call)")
         }
+    }
+
+    /// The interleavings model/cases.pml found (issue 27), as deliveries in order.
+    @Test("A1, then A3 after an OK, then the late O2: A1's case resolved, A3's own case open (spin's D1)")
+    func lateOKAfterOK() {
+        let world = World()
+        let a3 = Self.notification("ALARM", at: 10, old: "OK")
+        for body in [Self.alarm, a3, Self.ok] { #expect(world.deliver(body) == nil) }
+        #expect(world.raised == 2)
+        #expect(world.sink.cases["case-1"]?.resolved == true)
+        #expect(world.sink.cases["case-2"]?.resolved == false, "no case resolved while its alarm is in ALARM")
+        #expect(world.store.alarms["-:disk"]?.open?.caseId == "case-2")
+    }
+
+    @Test("A1, then A3 back through INSUFFICIENT_DATA, then the late O2: one case, noted, still open (spin's D1)")
+    func lateOKAfterInsufficientData() {
+        let world = World()
+        let a3 = Self.notification("ALARM", at: 10, old: "INSUFFICIENT_DATA")
+        for body in [Self.alarm, a3, Self.ok] { #expect(world.deliver(body) == nil) }
+        #expect(world.raised == 1)
+        #expect(world.sink.cases["case-1"]?.notes.count == 1)
+        #expect(world.sink.cases["case-1"]?.resolved == false, "no case resolved while its alarm is in ALARM")
+    }
+
+    @Test("a takeover never adopts a case the lapsed holder only noted on (spin's D3): notes carry no reference")
+    func takeoverAfterStormNote() {
+        let world = World()
+        // Two cases this hour already: the customer's limit (2) is reached.
+        for alarm in ["a", "b"] { #expect(world.deliver(Self.notification("ALARM", at: 0, alarm: alarm)) == nil) }
+        // The third alarm's worker notes on the newest case, then dies before marking its claim done.
+        world.store.failing["finish"] = CasesError(.storeUnavailable, "killed")
+        #expect(world.deliver(Self.notification("ALARM", at: 0, alarm: "c")) != nil)
+        world.leaseLapses()
+        #expect(world.deliver(Self.notification("ALARM", at: 0, alarm: "c")) == nil)
+        // The takeover did not take case-2 (b's) for its own: b's case is not c's open case.
+        #expect(world.store.alarms["-:c"]?.open?.owned != true)
+        #expect(world.deliver(Self.notification("OK", at: 5, alarm: "c")) == nil)
+        #expect(world.sink.cases["case-2"]?.resolved == false, "b's case stays open: b is still in ALARM")
     }
 }

@@ -89,6 +89,17 @@ final class InMemoryEpisodeStore: EpisodeStore {
         return true
     }
 
+    func moveOpenCase(alarm: String, from: Int64, to: Int64, deadline: Deadline) throws(CasesError) -> Bool {
+        try check("moveOpenCase")
+        guard var record = alarms[alarm], var open = record.open, open.episode == from, closed[alarm] != from else {
+            return false
+        }
+        open.episode = to
+        record.open = open
+        alarms[alarm] = record
+        return true
+    }
+
     func setLastRecovery(alarm: String, _ time: Int64, deadline: Deadline) throws(CasesError) {
         try check("setLastRecovery")
         var record = alarms[alarm] ?? AlarmRecord()
@@ -157,7 +168,11 @@ final class InMemoryCaseSink: CaseSink {
     }
 
     func find(reference: String, sinceMs: Int64, deadline: Deadline) throws(CasesError) -> String? {
-        cases.first { $0.value.document.body.contains(reference) }?.key
+        // As DescribeCases does: the case's body and its recent communications, notes included.
+        cases.first {
+            $0.value.document.body.contains(reference) || $0.value.notes.contains { $0.contains(reference) }
+        }?
+        .key
     }
 
     func addNote(_ text: String, caseId: String, key: String, deadline: Deadline) throws(CasesError) {

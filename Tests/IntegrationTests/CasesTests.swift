@@ -55,6 +55,10 @@ import Testing
         #expect((reopen["recoveryNotes"] as? [String])?.first?.hasPrefix("Recovered: alarm") == true)
         #expect(reopen["resolved"] as? Bool == true)
 
+        // Reordered: the earlier case resolved only where an OK came between the ALARMs; the alarm's last case open.
+        #expect(try section("reordered after-ok")["resolved"] as? [Bool] == [true, false])
+        #expect(try section("reordered after-insufficient")["resolved"] as? [Bool] == [false])
+
         // Killed between recording and raising: the claim was there, and the next delivery raised one case.
         let killed = try section("killed")
         #expect(killed["stalled"] as? Int == 1)

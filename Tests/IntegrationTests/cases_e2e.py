@@ -370,6 +370,21 @@ try:
         "resolved": first_case in Faults.resolved,
     }
 
+    # Reordered (the interleaving model/cases.pml found, issue 27): an ALARM, the next ALARM, then the late OK
+    # between them. After an OK the earlier case is resolved and the new episode gets its own; back through
+    # INSUFFICIENT_DATA the open case becomes the new episode's (a conditional UpdateItem), and the late OK leaves
+    # it open: no case resolved while the alarm is in ALARM.
+    for label, old in (("after-ok", "OK"), ("after-insufficient", "INSUFFICIENT_DATA")):
+        name = f"e2e-{RUN} reordered {label}"
+        publish(notification(name, "ALARM", "2026-12-01T19:21:00.000+0000"))
+        pump()
+        publish(notification(name, "ALARM", "2026-12-01T19:25:00.000+0000", old=old))
+        pump()
+        publish(notification(name, "OK", "2026-12-01T19:23:00.000+0000", old="ALARM"))
+        pump()
+        ids = [c["caseId"] for c in cases() if c["body"].startswith(f"Alarm: {name}\n")]
+        report[f"reordered {label}"] = {"resolved": [case in Faults.resolved for case in ids]}
+
     # SIGKILL after Support raised the case and before the worker recorded it: the next delivery takes the lapsed
     # claim over, finds the case by its reference and raises no second one.
     Faults.stall = True
