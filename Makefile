@@ -137,6 +137,8 @@ check:
 	@# The ``symbol`` links of the doc comments, resolved against the compiler's symbol graphs.
 	$(SWIFT) package dump-symbol-graph --minimum-access-level internal > /dev/null
 	scripts/check-doc-links.py
+	@# catalog.schema.json against the model's keys, enums and ranges, and good and bad catalogs.
+	@out=$$(python3 scripts/check-catalog-schema.py) || { echo "$$out"; exit 1; }; echo "check-catalog-schema: $$(echo "$$out" | tail -1)"
 	$(SWIFT) test --skip-build --filter DocumentedContractsTests
 
 unit: deps

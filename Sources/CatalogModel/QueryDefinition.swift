@@ -83,7 +83,7 @@ public struct QueryDefinition: Sendable, Equatable {
             throw CatalogError(.invalid, "\(reader.place): query \(problem)")
         }
         if let dimension = try reader.optionalText("cloudwatchDimension"),
-            let problem = Customer.opnameProblem(dimension)
+            let problem = dimension.isEmpty ? "is empty" : Customer.opnameProblem(dimension)
         {
             throw CatalogError(.invalid, "\(reader.place): cloudwatchDimension \(problem)")
         }
