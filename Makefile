@@ -88,6 +88,10 @@ STACK ?= onprem-watch
 ENV ?= production
 deploy: $(if $(SKIP_BUILD),deploy-deps,package synth)
 	@test -n "$(BUCKET)" || { echo "make deploy: BUCKET= names the artifact bucket (the bootstrap stack's)"; exit 2; }
+	@# CHECK_SERVERS=1, where the runner reaches the sites: the zip's own binary checks the zip's catalog against
+	@# every customer's server first (onprem-watch check, docs/catalog.md), and a problem stops the deploy.
+	@if [ -n "$(CHECK_SERVERS)" ]; then d=$$(mktemp -d) && python3 -c 'import sys, zipfile; zipfile.ZipFile(sys.argv[1]).extractall(sys.argv[2])' $(ZIP) $$d \
+		&& chmod +x $$d/onprem-watch && LD_LIBRARY_PATH=$$d/lib $$d/onprem-watch check --catalog $$d/catalog.json $(CHECK_FLAGS); fi
 	python3 scripts/deploy.py --stack $(STACK) --bucket $(BUCKET) --params deploy/$(ENV).json --zip $(ZIP) \
 		--templates $(STACK_DIR) $(if $(CFN_ROLE_ARN),--role-arn $(CFN_ROLE_ARN)) \
 		$(if $(PERMISSIONS_BOUNDARY_ARN),--set PermissionsBoundaryArn=$(PERMISSIONS_BOUNDARY_ARN)) $(DEPLOY_FLAGS)

@@ -26,6 +26,9 @@ public struct QueryDefinition: Sendable, Equatable {
     public var cloudwatchDimension: String
     /// Column (or JSON field) name to CloudWatch unit; unnamed columns are `None`.
     public var units: [String: MetricUnit]
+    /// The series (metric and dimension values) one run publishes per customer, where the catalog says it (for the
+    /// cost estimate, when `onprem-watch check --run` cannot ask the server).
+    public var series: Int?
     public var timeoutMs: Int?
     /// Rows beyond this many are read and counted but not turned into metrics; the output says how many were cut.
     public var maxRows: Int
@@ -43,8 +46,9 @@ public struct QueryDefinition: Sendable, Equatable {
         cloudwatchDimension: String, units: [String: MetricUnit] = [:], timeoutMs: Int? = nil,
         storageResolution: Int = 60,
         interval: Int? = nil, alarms: [AlarmSpec] = [], maxRows: Int = QueryDefinition.defaultMaxRows,
-        builtin: BuiltinPack? = nil
+        builtin: BuiltinPack? = nil, series: Int? = nil
     ) {
+        self.series = series
         self.name = name
         self.description = description
         self.tags = tags
@@ -63,7 +67,7 @@ public struct QueryDefinition: Sendable, Equatable {
     /// The keys a query's entry may have (catalog.schema.json lists the same).
     static let keys = [
         "name", "description", "tags", "versions", "query", "cloudwatchDimension", "units", "timeoutMs",
-        "storageResolution", "interval", "alarms", "maxRows",
+        "storageResolution", "interval", "alarms", "maxRows", "series",
     ]
 
     /// The row limit of a query that sets none: enough for any KPI query, and well inside a 15-minute invocation.
@@ -134,5 +138,6 @@ public struct QueryDefinition: Sendable, Equatable {
             interval: try CollectionInterval.validated(try reader.optionalNumber("interval"), place: reader.place),
             alarms: alarms,
             maxRows: try reader.optionalInteger("maxRows", in: 1...Self.maxRowsLimit) ?? Self.defaultMaxRows)
+        series = try reader.optionalInteger("series", in: 1...1_000_000)
     }
 }

@@ -14,6 +14,7 @@
 import ArgumentParser
 import CatalogModel
 import Core
+import JSON
 import MetricsCollector
 import StackSynth
 
@@ -42,6 +43,12 @@ struct SynthCommand: ParsableCommand {
 
     @Option(help: "The billed milliseconds of one query invocation, for the estimate.")
     var invocationMs = 50.0
+
+    @Option(help: "Series counts measured by onprem-watch check --run --series-out FILE, for the estimate.")
+    var series: String?
+
+    @Option(help: "Availability zones of the function's subnets, for the VPC endpoints (0: through a NAT gateway).")
+    var availabilityZones = 2
 
     func run() throws {
         let parsed: Catalog
@@ -87,6 +94,20 @@ struct SynthCommand: ParsableCommand {
         assumptions.sink = sink
         assumptions.memoryMB = memory
         assumptions.invocationMs = invocationMs
+        assumptions.availabilityZones = availabilityZones
+        if let series {
+            guard let bytes = FileBytes.read(series), case .object(let customers)? = try? JSONValue.parse(bytes) else {
+                throw ValidationError("\(series) is not the JSON check --series-out writes")
+            }
+            for (customer, queries) in customers {
+                guard case .object(let counts) = queries else { continue }
+                for (query, count) in counts {
+                    if case .number(let value) = count {
+                        assumptions.measuredSeries[customer, default: [:]][query] = Int(value)
+                    }
+                }
+            }
+        }
         print("")
         print(CostEstimate(plan: plan, dashboards: templates.dashboards, assumptions: assumptions).report)
     }

@@ -44,6 +44,11 @@ public struct CostEstimate: Sendable {
         /// DynamoDB on demand, per write and per strongly consistent read request unit.
         public static let dynamoWrite = 0.625 / 1_000_000
         public static let dynamoRead = 0.125 / 1_000_000
+        /// Secrets Manager: per secret and month, and per 10,000 API calls.
+        public static let secret = 0.40
+        public static let secretCalls = 0.05 / 10_000
+        /// An interface VPC endpoint, per availability zone and hour (aws.amazon.com/privatelink/pricing).
+        public static let interfaceEndpointHour = 0.01
     }
 
     /// The case worker's calls per alarm notification: SNS's publish, SQS's receive and delete, one invocation, four
@@ -61,6 +66,12 @@ public struct CostEstimate: Sendable {
         public var alarmTransitionsPerMonth = 4.0
         /// Billed time of one case worker invocation: a DynamoDB claim and an AWS Support call.
         public var workerInvocationMs = 300.0
+        /// Series each query publishes per customer as `onprem-watch check --run` measured them (`synth --series`):
+        /// customer, then query name. They win over the catalog's `series` hints and the guess.
+        public var measuredSeries: [String: [String: Int]] = [:]
+        /// The availability zones of the function's subnets, each with an interface endpoint per AWS service the
+        /// function calls from the VPC; 0 where the subnets reach AWS through a NAT gateway (not counted).
+        public var availabilityZones = 2
         public init() {}
     }
 
@@ -74,6 +85,9 @@ public struct CostEstimate: Sendable {
 
     public var items: [Item]
     public var customers: Int
+    /// How the series were counted: measured (`check --run`), from the catalog's `series`, or guessed (one per
+    /// metric name and alarm dimension set), each a number of queries.
+    public var seriesSources: (measured: Int, hinted: Int, guessed: Int) = (0, 0, 0)
     public var assumptions: Assumptions
     public var total: Double { items.reduce(0) { $0 + $1.monthly } }
     public var perCustomer: Double { customers == 0 ? 0 : total / Double(customers) }
@@ -102,7 +116,19 @@ public struct CostEstimate: Sendable {
                     logBytes += calls * Double(Self.emfBytes(query, customer: customer.customer))
                 }
             }
-            series += customer.groups.flatMap(\.queries).reduce(0) { $0 + Self.seriesCount($1) } + 1
+            for query in customer.groups.flatMap(\.queries) {
+                if let measured = assumptions.measuredSeries[customer.customer.opname]?[query.name] {
+                    series += measured
+                    seriesSources.measured += 1
+                } else if let hint = query.series {
+                    series += hint
+                    seriesSources.hinted += 1
+                } else {
+                    series += Self.seriesCount(query)
+                    seriesSources.guessed += 1
+                }
+            }
+            series += 1
             for alarm in customer.alarms {
                 alarms += alarm.spec.period < 60 ? Price.highResolutionAlarm : Price.standardAlarm
             }
@@ -143,6 +169,27 @@ public struct CostEstimate: Sendable {
                 detail: "\(dashboards) dashboard\(dashboards == 1 ? "" : "s")"),
             Self.caseWorker(alarms: alarmCount, assumptions: assumptions),
         ]
+        let secrets = Set(plan.customers.compactMap(\.customer.secret)).count
+        if secrets > 0 {
+            // A warm container reads each secret again when its cache expires (five minutes).
+            let calls = Double(secrets) * Self.minutesPerMonth / 5
+            items.append(
+                Item(
+                    name: "secrets", monthly: Double(secrets) * Price.secret + calls * Price.secretCalls,
+                    detail: "\(secrets) Secrets Manager secret\(secrets == 1 ? "" : "s"), re-read every 5 minutes"))
+        }
+        let services =
+            (assumptions.sink == "cloudwatch" ? ["monitoring"] : []) + (secrets > 0 ? ["secretsmanager"] : [])
+        if assumptions.availabilityZones > 0 && !services.isEmpty {
+            items.append(
+                Item(
+                    name: "VPC endpoints",
+                    monthly: Double(services.count * assumptions.availabilityZones) * Price.interfaceEndpointHour
+                        * Self.minutesPerMonth / 60,
+                    detail:
+                        "interface endpoints for \(services.joined(separator: " and ")) in \(assumptions.availabilityZones) AZs (docs/networking.md)"
+                ))
+        }
     }
 
     /// The worker's half: notifications through SNS and SQS, its invocations, its DynamoDB table, the queue's idle
@@ -174,10 +221,14 @@ public struct CostEstimate: Sendable {
         return cost
     }
 
-    /// Series one query publishes: the metric names the catalog knows of (units, alarms), at least one.
+    /// Series one query publishes, guessed from the catalog alone: its metric names (units, alarms), each once per
+    /// dimension set its alarms name (a query with text columns publishes a series per row value; an alarm on
+    /// `region=north` says there is at least that one), at least one. `check --run` measures the real count.
     static func seriesCount(_ query: QueryDefinition) -> Int {
         if let pack = query.builtin { return pack.estimatedSeries }
-        return max(1, Set(query.units.keys).union(query.alarms.map(\.metric)).count)
+        let metrics = Set(query.units.keys).union(query.alarms.map(\.metric)).count
+        let dimensionSets = Set(query.alarms.map { $0.dimensions.sorted { $0.key < $1.key }.map { "\($0)=\($1)" } })
+        return max(1, metrics * max(1, dimensionSets.count))
     }
 
     /// Log bytes of one invocation with the EMF sink: a line per series and one health line, as the function
@@ -235,6 +286,14 @@ public struct CostEstimate: Sendable {
             )
         }
         lines.append("| **total** | **\(Self.dollars(total))** | **\(Self.dollars(perCustomer))** | |")
+        lines.append("")
+        let sources = seriesSources
+        lines.append(
+            "Series: \(sources.measured) queries measured by onprem-watch check --run, \(sources.hinted) from the "
+                + "catalog's series, \(sources.guessed) guessed (one per metric name and alarm dimension set; "
+                + "a query publishes one per row value of its text columns). "
+                + "Not counted: the network to the sites (VPN, Transit Gateway or Direct Connect, docs/networking.md), "
+                + "data transfer, AWS Support's plan.")
         return lines.joined(separator: "\n")
     }
 }

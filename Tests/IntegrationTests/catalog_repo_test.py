@@ -10,27 +10,36 @@ not the product: it implements only `synth --catalog FILE --out DIR`, refuses a 
 customer has the key "treshold" (with the message the real binary gives for it, exit 64), and otherwise writes
 DIR/template.json. It logs each call to $STANDIN_LOG, so a test can tell whether it ran.
 
+examples/catalog-repo/scripts/fetch-release.sh is run against a release served over HTTPS on 127.0.0.1 by this
+test (a certificate made with openssl for the run, trusted through CURL_CA_BUNDLE; skipped without curl or openssl).
+
 Two optional cases use the real thing when the environment names it (skipped otherwise):
 - ONPREM_TEST_BINARY=path/to/onprem-watch (any build that runs here, e.g. a copy of .build/debug/onprem-watch):
-  a release zip around it; the repository's catalog.json passes, one with a misspelt key is refused with the
-  binary's own message.
+  a release zip around it; the repository's and examples/catalog-repo's catalogs pass, one with a misspelt key is
+  refused with the binary's own message, and every key of examples/catalog-repo/deploy/*.json is a parameter of
+  the template it writes.
 - ONPREM_TEST_ZIP=dist/onprem-watch.zip (what make package wrote): its own catalog put back gives the same bytes.
 """
 
+import functools
 import hashlib
+import http.server
 import importlib.util
 import json
 import os
 import pathlib
 import shutil
+import ssl
 import subprocess
 import sys
 import tempfile
+import threading
 import unittest
 import zipfile
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 SCRIPT = ROOT / "scripts" / "catalog-zip.py"
+EXAMPLE = ROOT / "examples" / "catalog-repo"
 
 STANDIN = f"""#!{sys.executable}
 # A STAND-IN for the released onprem-watch, written by Tests/IntegrationTests/catalog_repo_test.py. Not the product.
@@ -302,6 +311,13 @@ class CatalogZipTests(unittest.TestCase):
         self.assertEqual(result.returncode, 0, result.stderr)
         self.assertEqual((self.case / "good.zip").read_bytes(), release.read_bytes())
         self.assertTrue((self.case / "stack" / "template.json").exists())
+        example = self.run_script("--catalog", str(EXAMPLE / "catalog.json"), "--out", str(self.case / "ex.zip"),
+                                  "--synth-out", str(self.case / "example-stack"), release=release, digest=digest)
+        self.assertEqual(example.returncode, 0, example.stderr)
+        declared = json.loads((self.case / "example-stack" / "template.json").read_text())["Parameters"]
+        for environment in ("staging", "production"):
+            given = json.loads((EXAMPLE / "deploy" / f"{environment}.json").read_text())["Parameters"]
+            self.assertEqual(sorted(set(given) - set(declared)), [], f"deploy/{environment}.json: unknown parameters")
         text = (ROOT / "catalog.json").read_text().replace('"threshold": 100', '"treshold": 100', 1)
         result = self.run_script("--catalog", str(self.catalog(text, "bad.json")), "--out",
                                  str(self.case / "bad.zip"), release=release, digest=digest)
@@ -318,6 +334,119 @@ class CatalogZipTests(unittest.TestCase):
                                  digest=sha256_of(release))
         self.assertEqual(result.returncode, 0, result.stderr)
         self.assertEqual(out.read_bytes(), release.read_bytes())
+
+
+class QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+
+@unittest.skipUnless(shutil.which("curl") and shutil.which("openssl") and shutil.which("sha256sum"),
+                     "fetch-release.sh needs curl and sha256sum; the test's certificate needs openssl")
+class FetchReleaseTests(unittest.TestCase):
+    """examples/catalog-repo/scripts/fetch-release.sh against a release served by this test over HTTPS."""
+
+    FILES = ("onprem-watch-1.4.0.zip", "catalog-zip.py", "deploy.py", "rollback.py", "bootstrap.json")
+
+    @classmethod
+    def setUpClass(cls):
+        cls.work = pathlib.Path(tempfile.mkdtemp(prefix="fetch-release-test-"))
+        certificate, key = cls.work / "cert.pem", cls.work / "key.pem"
+        subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-keyout", str(key),
+                        "-out", str(certificate), "-subj", "/CN=localhost", "-addext", "subjectAltName=DNS:localhost"],
+                       check=True, capture_output=True)
+        cls.served = cls.work / "srv"
+        cls.release = cls.served / "releases" / "download" / "v1.4.0"
+        cls.release.mkdir(parents=True)
+        stage = cls.work / "stage"
+        stage.mkdir()
+        shutil.copy(ROOT / "bootstrap", stage / "bootstrap")
+        (stage / "onprem-watch").write_bytes(STANDIN.encode())
+        (stage / "onprem-watch").chmod(0o755)
+        load_package_module().write_zip(str(stage), str(cls.release / "onprem-watch-1.4.0.zip"))
+        for name, source in (("catalog-zip.py", SCRIPT), ("deploy.py", ROOT / "scripts" / "deploy.py"),
+                             ("rollback.py", ROOT / "scripts" / "rollback.py"),
+                             ("bootstrap.json", ROOT / "deploy" / "bootstrap.json")):
+            shutil.copy(source, cls.release / name)
+        sums = "".join(f"{sha256_of(cls.release / name)}  {name}\n" for name in cls.FILES)
+        (cls.release / "SHA256SUMS").write_text(sums)
+        handler = functools.partial(QuietHandler, directory=str(cls.served))
+        cls.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+        context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        context.load_cert_chain(str(certificate), str(key))
+        cls.server.socket = context.wrap_socket(cls.server.socket, server_side=True)
+        threading.Thread(target=cls.server.serve_forever, daemon=True).start()
+        cls.url = f"https://localhost:{cls.server.server_address[1]}/releases/download/v1.4.0/"
+        cls.env = dict(os.environ, CURL_CA_BUNDLE=str(certificate))
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.server.shutdown()
+        cls.server.server_close()
+        shutil.rmtree(cls.work, ignore_errors=True)
+
+    def setUp(self):
+        self.repo = pathlib.Path(tempfile.mkdtemp(dir=self.work))
+        (self.repo / "scripts").mkdir()
+        shutil.copy(EXAMPLE / "scripts" / "fetch-release.sh", self.repo / "scripts" / "fetch-release.sh")
+        self.pins = {"version": "1.4.0", "url": self.url,
+                     "sha256": sha256_of(self.release / "onprem-watch-1.4.0.zip"),
+                     "sums_sha256": sha256_of(self.release / "SHA256SUMS")}
+
+    def fetch(self, **changes):
+        pins = dict(self.pins, **changes)
+        (self.repo / "release.txt").write_text("# pinned\n" + "".join(f"{k}={v}\n" for k, v in pins.items()))
+        return subprocess.run(["sh", str(self.repo / "scripts" / "fetch-release.sh"), str(self.repo / "out")],
+                              capture_output=True, text=True, env=self.env, timeout=120)
+
+    def test_the_pinned_release_is_fetched_and_checked(self):
+        result = self.fetch()
+        self.assertEqual(result.returncode, 0, result.stderr)
+        out = self.repo / "out"
+        self.assertEqual(result.stdout.splitlines(), [
+            "version=1.4.0", f"sha256={self.pins['sha256']}", f"zip={out}/onprem-watch-1.4.0.zip"])
+        for name in ("onprem-watch-1.4.0.zip", "catalog-zip.py", "deploy.py", "rollback.py"):
+            self.assertEqual((out / name).read_bytes(), (self.release / name).read_bytes())
+        self.assertFalse((out / "bootstrap.json").exists(), "used once, by hand: not downloaded")
+
+    def test_the_example_placeholders_are_refused(self):
+        shutil.copy(EXAMPLE / "release.txt", self.repo / "release.txt")
+        result = subprocess.run(["sh", str(self.repo / "scripts" / "fetch-release.sh"), str(self.repo / "out")],
+                                capture_output=True, text=True, env=self.env, timeout=60)
+        self.assertEqual(result.returncode, 1)
+        self.assertIn("placeholder", result.stderr)
+        self.assertEqual(result.stdout, "")
+
+    def test_sha256sums_of_other_bytes_is_refused(self):
+        result = self.fetch(sums_sha256="0" * 64)
+        self.assertEqual(result.returncode, 1)
+        self.assertIn("not the one release.txt pins", result.stderr)
+        self.assertFalse((self.repo / "out" / "deploy.py").exists())
+
+    def test_a_zip_sha256_that_sha256sums_does_not_list_is_refused(self):
+        result = self.fetch(sha256="1" * 64)
+        self.assertEqual(result.returncode, 1)
+        self.assertIn("does not list onprem-watch-1.4.0.zip with release.txt's sha256", result.stderr)
+        self.assertFalse((self.repo / "out" / "onprem-watch-1.4.0.zip").exists())
+
+    def test_a_replaced_script_is_refused(self):
+        original = (self.release / "deploy.py").read_bytes()
+        try:
+            (self.release / "deploy.py").write_bytes(original + b"\n# replaced after the release\n")
+            result = self.fetch()
+        finally:
+            (self.release / "deploy.py").write_bytes(original)
+        self.assertEqual(result.returncode, 1)
+        self.assertIn("does not match SHA256SUMS", result.stderr)
+        self.assertFalse((self.repo / "out" / "deploy.py").exists(), "no unchecked script is left behind")
+
+    def test_plain_http_and_malformed_pins_are_refused(self):
+        for changes, message in (({"url": self.url.replace("https://", "http://")}, "url must be https://"),
+                                 ({"version": "1.4.0;id"}, "is not a version"),
+                                 ({"sha256": "abc"}, "is not a sha256")):
+            result = self.fetch(**changes)
+            self.assertEqual(result.returncode, 1, changes)
+            self.assertIn(message, result.stderr)
 
 
 if __name__ == "__main__":

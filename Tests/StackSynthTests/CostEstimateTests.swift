@@ -13,6 +13,7 @@
 
 import CatalogModel
 import Core
+import MetricModel
 import Testing
 
 @testable import StackSynth
@@ -74,7 +75,56 @@ import Testing
         let estimate = CostEstimate(plan: CollectionPlan(catalog: Fixtures.catalog(customers: 2)), dashboards: 1)
         let lines = estimate.report.split(separator: "\n")
         #expect(lines.first?.hasPrefix("Monthly cost estimate, 2 customers") == true)
-        #expect(lines.last?.hasPrefix("| **total** |") == true)
+        #expect(lines.contains { $0.hasPrefix("| **total** |") })
+        #expect(lines.last?.contains("Not counted: the network to the sites") == true)
         #expect(CostEstimate.dollars(7_110.614) == "$7,110.61")
+    }
+
+    /// Issue 30: 60 series a site where the estimate counted 43.
+    @Test(
+        "series as published: measured by check --run, else the catalog's series, else metrics per alarm dimension set")
+    func dimensionedSeries() {
+        let query = QueryDefinition(
+            name: "sessions", versions: ["1"], sql: "s", cloudwatchDimension: "sessions",
+            units: ["active": .count, "idle": .count],
+            alarms: [
+                AlarmSpec(metric: "active", dimensions: ["region": "north"]),
+                AlarmSpec(metric: "active", dimensions: ["region": "south"]),
+            ])
+        var hinted = query
+        hinted.series = 12
+        func storage(_ query: QueryDefinition, measured: [String: [String: Int]] = [:]) -> (Double, String) {
+            var assumptions = CostEstimate.Assumptions()
+            assumptions.measuredSeries = measured
+            let catalog = Catalog(
+                customers: [Customer(opname: "Site 1", host: "h", database: "d", version: "1", threshold: 1)],
+                queries: [query])
+            let estimate = CostEstimate(plan: CollectionPlan(catalog: catalog), dashboards: 1, assumptions: assumptions)
+            let sources = estimate.seriesSources
+            return (item(estimate, "metric storage"), "\(sources.measured) \(sources.hinted) \(sources.guessed)")
+        }
+        // Guessed: two metrics, each for the two regions the alarms name, and the health series.
+        #expect(storage(query) == (5 * 0.30, "0 0 1"))
+        #expect(storage(hinted) == (13 * 0.30, "0 1 0"))
+        #expect(storage(hinted, measured: ["Site 1": ["sessions": 40]]) == (41 * 0.30, "1 0 0"))
+    }
+
+    @Test("the secrets and the VPC endpoints the function needs are counted; a NAT's subnets need no endpoint")
+    func secretsAndEndpoints() {
+        let catalog = Catalog(
+            customers: [
+                Customer(opname: "a", host: "h", database: "d", version: "1", threshold: 1, secret: "s1"),
+                Customer(opname: "b", host: "h", database: "d", version: "1", threshold: 1, secret: "s2"),
+            ],
+            queries: Fixtures.catalog(customers: 1).queries)
+        var assumptions = CostEstimate.Assumptions()
+        assumptions.sink = "cloudwatch"
+        let estimate = CostEstimate(plan: CollectionPlan(catalog: catalog), dashboards: 1, assumptions: assumptions)
+        #expect(abs(item(estimate, "secrets") - (0.80 + 2 * 43_800 / 5 * 0.05 / 10_000)) < 0.001)
+        // monitoring and secretsmanager, in two AZs, a month of hours.
+        #expect(abs(item(estimate, "VPC endpoints") - 4 * 0.01 * 730) < 0.001)
+        assumptions.availabilityZones = 0
+        let nat = CostEstimate(plan: CollectionPlan(catalog: catalog), dashboards: 1, assumptions: assumptions)
+        #expect(nat.items.allSatisfy { $0.name != "VPC endpoints" })
     }
 }
