@@ -122,6 +122,9 @@ test: deps check lint-pipeline check-model package
 # actionlint where it is installed), the bootstrap template (cfn-lint, checkov offline).
 lint-pipeline: deps
 	python3 scripts/lint-workflows.py
+	python3 scripts/lint-workflows.py examples/catalog-repo/.github/workflows
+	@# The catalog repository's zip: a released zip with another catalog, reproducibly (docs/catalog-repository.md).
+	python3 Tests/IntegrationTests/catalog_repo_test.py
 	cfn-lint -- deploy/bootstrap.json
 	BC_SKIP_MAPPING=TRUE .build-tools/checkov/bin/checkov --framework cloudformation --skip-download --compact \
 		--quiet -f deploy/bootstrap.json

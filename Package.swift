@@ -171,6 +171,7 @@ let package = Package(
             exclude: [
                 "create_secret.py", "read_metrics.py", "stack_e2e.py", "cases_e2e.py", "server_health_e2e.py",
                 "e2e_support.py", "role_identity.py", "fake_postgres.py", "deploy_e2e.py",
+                "catalog_repo_test.py",
             ],
             swiftSettings: strict
         ),

@@ -25,6 +25,7 @@ need_pip=()
 command -v cargo-lambda >/dev/null 2>&1 || need_pip+=("cargo-lambda")
 command -v moto_server >/dev/null 2>&1 || need_pip+=("moto[server]")
 python3 -c "import awslambdaric, boto3" >/dev/null 2>&1 || need_pip+=("awslambdaric" "boto3")
+python3 -c "import jsonschema" >/dev/null 2>&1 || need_pip+=("jsonschema")
 # The benchmark's Python peer and its chart.
 python3 -c "import psycopg2, matplotlib" >/dev/null 2>&1 || need_pip+=("psycopg2-binary" "matplotlib")
 # The stack's linters (make synth, the stack tests).

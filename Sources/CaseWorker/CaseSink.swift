@@ -22,7 +22,8 @@ protocol CaseSink {
     /// Raises a case and returns its id.
     ///
     /// - Parameter key: Names the action for good: a receiver that sees one key twice should keep one case.
-    func create(_ document: CaseDocument, key: String, deadline: Deadline) throws(CasesError) -> String
+    func create(_ document: CaseDocument, key: String, facts: CaseFacts, deadline: Deadline) throws(CasesError)
+        -> String
 
     /// The case a worker raised for the action whose reference (``CaseModel/CaseDocument/reference(forKey:)``)
     /// its body carries, raised since `sinceMs`: a worker that takes over a lapsed claim asks first, since the one
@@ -31,8 +32,10 @@ protocol CaseSink {
     func find(reference: String, sinceMs: Int64, deadline: Deadline) throws(CasesError) -> String?
 
     /// Adds `text` to case `caseId`.
-    func addNote(_ text: String, caseId: String, key: String, deadline: Deadline) throws(CasesError)
+    /// `facts` are the notification's, for sinks that take data as well as text.
+    func addNote(_ text: String, caseId: String, key: String, facts: CaseFacts, deadline: Deadline)
+        throws(CasesError)
 
     /// Resolves case `caseId` after its alarm recovered.
-    func resolve(caseId: String, key: String, deadline: Deadline) throws(CasesError)
+    func resolve(caseId: String, key: String, facts: CaseFacts, deadline: Deadline) throws(CasesError)
 }

@@ -154,21 +154,23 @@ public final class CasesHandler {
         logger[metadataKey: "state"] = "\(notification.state.rawValue)"
         logger[metadataKey: "stateChangeTime"] = "\(notification.stateChangeTime)"
         logger[metadataKey: "sink"] = "\(sink.name)"
-        var machine = CaseStateMachine(notification, route: CaseRoute(notification, catalog: catalog))
+        let route = CaseRoute(notification, catalog: catalog)
+        let facts = CaseFacts(notification, route: route)
+        var machine = CaseStateMachine(notification, route: route)
         var action = machine.start()
         while true {
             for entry in machine.takeLog() { write(entry, to: logger) }
             switch action {
             case .succeed: return
             case .fail(let error): throw error
-            default: action = machine.next(perform(action, times: times))
+            default: action = machine.next(perform(action, facts: facts, times: times))
             }
         }
     }
 
     /// Carries out one of the machine's calls: the sink's within the record's share, the store's within the
     /// invocation's deadline.
-    func perform(_ action: CaseStateMachine.Action, times: Times) -> CaseStateMachine.Event {
+    func perform(_ action: CaseStateMachine.Action, facts: CaseFacts, times: Times) -> CaseStateMachine.Event {
         do throws(CasesError) {
             switch action {
             case .claim(let key):
@@ -181,10 +183,11 @@ public final class CasesHandler {
             case .readCustomerCase(let opname):
                 return .customerCase(try store.customerCase(opname, deadline: times.store))
             case .create(let document, let key):
-                return .created(try sink.create(document, key: key, deadline: times.sink))
+                return .created(try sink.create(document, key: key, facts: facts, deadline: times.sink))
             case .addNote(let text, let caseId, let key):
-                try sink.addNote(text, caseId: caseId, key: key, deadline: times.sink)
-            case .resolve(let caseId, let key): try sink.resolve(caseId: caseId, key: key, deadline: times.sink)
+                try sink.addNote(text, caseId: caseId, key: key, facts: facts, deadline: times.sink)
+            case .resolve(let caseId, let key):
+                try sink.resolve(caseId: caseId, key: key, facts: facts, deadline: times.sink)
             case .returnStormSlot(let opname, let hour):
                 store.returnStormSlot(opname, hour: hour, deadline: times.store)
             case .finish(let key, let token, let caseId, let owned):

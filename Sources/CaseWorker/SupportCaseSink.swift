@@ -36,7 +36,9 @@ final class SupportCaseSink: CaseSink {
         self.categoryCode = categoryCode
     }
 
-    func create(_ document: CaseDocument, key: String, deadline: Deadline) throws(CasesError) -> String {
+    func create(_ document: CaseDocument, key: String, facts: CaseFacts, deadline: Deadline) throws(CasesError)
+        -> String
+    {
         var input: JSONObject = [
             "subject": .string(document.subject), "communicationBody": .string(document.body),
             "severityCode": .string(document.severity.rawValue), "issueType": "technical", "language": "en",
@@ -75,13 +77,15 @@ final class SupportCaseSink: CaseSink {
         return nil
     }
 
-    func addNote(_ text: String, caseId: String, key: String, deadline: Deadline) throws(CasesError) {
+    func addNote(_ text: String, caseId: String, key: String, facts: CaseFacts, deadline: Deadline)
+        throws(CasesError)
+    {
         _ = try call(
             "AddCommunicationToCase", ["caseId": .string(caseId), "communicationBody": .string(text)],
             deadline: deadline)
     }
 
-    func resolve(caseId: String, key: String, deadline: Deadline) throws(CasesError) {
+    func resolve(caseId: String, key: String, facts: CaseFacts, deadline: Deadline) throws(CasesError) {
         _ = try call("ResolveCase", ["caseId": .string(caseId)], deadline: deadline)
     }
 

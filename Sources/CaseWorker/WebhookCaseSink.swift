@@ -22,10 +22,14 @@ import JSON
 /// Cases in a team's own ticketing system: an HTTPS POST of a JSON document per action to one URL.
 ///
 /// ```json
-/// {"action": "create", "key": "...", "subject": "...", "body": "...", "severity": "low", "ccEmails": []}
-/// {"action": "note", "key": "...", "caseId": "...", "body": "..."}
-/// {"action": "resolve", "key": "...", "caseId": "..."}
+/// {"action": "create", "key": "...", "subject": "...", "body": "...", "severity": "low", "ccEmails": [],
+///  "case": {...}}
+/// {"action": "note", "key": "...", "caseId": "...", "body": "...", "case": {...}}
+/// {"action": "resolve", "key": "...", "caseId": "...", "case": {...}}
 /// ```
+///
+/// `case` is ``CaseModel/CaseFacts``: the customer, KPI, value, threshold and comparison, state and times,
+/// dimensions, severity, runbook and links, as data (docs/webhook.schema.json).
 ///
 /// A 2xx answer is success; `create` takes the case id from the answer's `caseId`, else uses `key`. 429 and 5xx
 /// are retried until the deadline, other answers are refusals, and so is a certificate that does not verify. The
@@ -67,12 +71,14 @@ final class WebhookCaseSink: CaseSink {
     /// The key a receiver sees: a digest of the action's key.
     static func idempotencyKey(_ key: String) -> String { SHA256Digest.hex(key) }
 
-    func create(_ document: CaseDocument, key: String, deadline: Deadline) throws(CasesError) -> String {
+    func create(_ document: CaseDocument, key: String, facts: CaseFacts, deadline: Deadline) throws(CasesError)
+        -> String
+    {
         let answer = try post(
             [
                 "action": "create", "key": .string(Self.idempotencyKey(key)), "subject": .string(document.subject),
                 "body": .string(document.body), "severity": .string(document.severity.rawValue),
-                "ccEmails": .array(document.ccEmails.map { .string($0) }),
+                "ccEmails": .array(document.ccEmails.map { .string($0) }), "case": facts.json,
             ], deadline: deadline)
         if case .object(let fields)? = try? JSONValue.parse(answer), let caseId = fields["caseId"]?.text,
             !caseId.isEmpty
@@ -84,18 +90,23 @@ final class WebhookCaseSink: CaseSink {
 
     func find(reference: String, sinceMs: Int64, deadline: Deadline) throws(CasesError) -> String? { nil }
 
-    func addNote(_ text: String, caseId: String, key: String, deadline: Deadline) throws(CasesError) {
+    func addNote(_ text: String, caseId: String, key: String, facts: CaseFacts, deadline: Deadline)
+        throws(CasesError)
+    {
         _ = try post(
             [
                 "action": "note", "key": .string(Self.idempotencyKey(key)), "caseId": .string(caseId),
-                "body": .string(text),
+                "body": .string(text), "case": facts.json,
             ],
             deadline: deadline)
     }
 
-    func resolve(caseId: String, key: String, deadline: Deadline) throws(CasesError) {
+    func resolve(caseId: String, key: String, facts: CaseFacts, deadline: Deadline) throws(CasesError) {
         _ = try post(
-            ["action": "resolve", "key": .string(Self.idempotencyKey(key)), "caseId": .string(caseId)],
+            [
+                "action": "resolve", "key": .string(Self.idempotencyKey(key)), "caseId": .string(caseId),
+                "case": facts.json,
+            ],
             deadline: deadline)
     }
 

@@ -14,6 +14,7 @@
 import CaseModel
 import CatalogModel
 import Core
+import Foundation
 import JSON
 import Testing
 
@@ -249,6 +250,22 @@ import Testing
             let json = #"{\#(bad), "customers": [], "queries": []}"#
             #expect(throws: CatalogError.self) { try Catalog(json: Array(json.utf8)) }
         }
+    }
+
+
+    @Test("events/cases/sqs-alarm.json, the worker's sample SQS event, is what the worker reads")
+    func sampleEvent() throws {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent()
+        let bytes = try Data(contentsOf: root.appendingPathComponent("events/cases/sqs-alarm.json"))
+        let batch = try SQSBatch(event: Array(bytes))
+        let notification = try Self.parse(try #require(batch.records.first).body)
+        #expect(notification.state == .alarm && notification.oldState == "OK")
+        #expect(notification.trigger?.dimensions["Customer"] == "Customer 1")
+        let facts = CaseFacts(notification, route: CaseRoute(notification, catalog: Self.catalog))
+        guard case .object(let fields) = facts.json else { return }
+        #expect(fields["value"] == .number(212) && fields["threshold"] == .number(200))
+        #expect(fields["dimensions"] == ["region": "north"])
     }
 }
 

@@ -157,7 +157,9 @@ final class InMemoryCaseSink: CaseSink {
     /// Runs inside CreateCase: another worker handling a delivery while this one raises the case.
     var duringCreate: (() -> Void)?
 
-    func create(_ document: CaseDocument, key: String, deadline: Deadline) throws(CasesError) -> String {
+    func create(_ document: CaseDocument, key: String, facts: CaseFacts, deadline: Deadline) throws(CasesError)
+        -> String
+    {
         keys.append(key)
         if case .before(let error)? = createFault { throw error }
         duringCreate?()
@@ -175,14 +177,16 @@ final class InMemoryCaseSink: CaseSink {
         .key
     }
 
-    func addNote(_ text: String, caseId: String, key: String, deadline: Deadline) throws(CasesError) {
+    func addNote(_ text: String, caseId: String, key: String, facts: CaseFacts, deadline: Deadline)
+        throws(CasesError)
+    {
         keys.append(key)
         if case .before(let error)? = noteFault { throw error }
         cases[caseId]?.notes.append(text)
         if case .after(let error)? = noteFault { throw error }
     }
 
-    func resolve(caseId: String, key: String, deadline: Deadline) throws(CasesError) {
+    func resolve(caseId: String, key: String, facts: CaseFacts, deadline: Deadline) throws(CasesError) {
         keys.append(key)
         cases[caseId]?.resolved = true
     }

@@ -107,5 +107,11 @@ import Testing
         #expect(posts.first?["severity"] as? String == "high")
         #expect((webhook["paths"] as? [String])?.allSatisfy { $0 == "/cases" } == true)
         #expect((webhook["injectedHeaders"] as? [String])?.isEmpty == true)
+        // Issue 30: every document is docs/webhook.schema.json's, with the case as data.
+        #expect((webhook["schemaErrors"] as? [String]) == [])
+        #expect(Set(posts.compactMap { $0["key"] as? String }).count == posts.count, "each action its own key")
+        let facts = try #require(posts.first?["case"] as? [String: Any])
+        #expect(facts["kpi"] as? String == "active_sessions" && facts["state"] as? String == "ALARM")
+        #expect(facts["threshold"] as? Double == 80 && facts["customer"] as? String == "E2E Plant")
     }
 }

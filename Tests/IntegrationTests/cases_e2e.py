@@ -23,6 +23,7 @@ the episode and raising its case), and AddCommunicationToCase, which moto does n
 forwards untouched. The webhook sink posts to an HTTPS server here, with the test CA.
 """
 import json
+import jsonschema
 import os
 import signal
 import ssl
@@ -184,6 +185,9 @@ threading.Thread(target=Server(("127.0.0.1", support_port), SupportStandIn).serv
 
 # The webhook: HTTPS with the test CA's localhost certificate.
 webhook_posts = []
+webhook_schema_errors = []
+webhook_validator = jsonschema.Draft202012Validator(
+    json.load(open(os.path.join(os.path.dirname(os.path.abspath(__file__)), "../../docs/webhook.schema.json"))))
 webhook_paths = []
 webhook_injected = []
 
@@ -196,6 +200,9 @@ class Webhook(BaseHTTPRequestHandler):
 
     def do_POST(self):
         document = json.loads(self.rfile.read(int(self.headers.get("Content-Length") or 0)))
+        # Each document as docs/webhook.schema.json says it (issue 30: a ticketing tool needs the fields).
+        webhook_schema_errors.extend(
+            f"{document.get('action')}: {error.message}" for error in webhook_validator.iter_errors(document))
         document["idempotencyHeader"] = self.headers.get("Idempotency-Key")
         webhook_paths.append(self.path)
         if self.headers.get("X-Injected") is not None:
@@ -509,7 +516,8 @@ try:
     injected["AlarmArn"] += "\r\nX-Injected: 1\r\n\r\nPOST /smuggled HTTP/1.1\r\nHost: x"
     publish(injected)
     pump("b")
-    report["webhook"] = {"posts": webhook_posts, "paths": webhook_paths, "injectedHeaders": webhook_injected}
+    report["webhook"] = {"posts": webhook_posts, "paths": webhook_paths, "injectedHeaders": webhook_injected,
+                         "schemaErrors": webhook_schema_errors}
     report["allCases"] = subjects()
 finally:
     children.kill_all()
