@@ -11,7 +11,6 @@
 //
 //===----------------------------------------------------------------------===//
 
-
 public import CatalogModel
 public import JSON
 import UTCTime

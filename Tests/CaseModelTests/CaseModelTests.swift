@@ -252,7 +252,6 @@ import Testing
         }
     }
 
-
     @Test("events/cases/sqs-alarm.json, the worker's sample SQS event, is what the worker reads")
     func sampleEvent() throws {
         let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()

@@ -14,6 +14,7 @@
 import CatalogModel
 import Core
 import JSON
+import MetricModel
 import Testing
 
 @testable import StackSynth
@@ -247,6 +248,9 @@ import Testing
             return
         }
         #expect(body.contains(#"SEARCH('Namespace=\"${Namespace}\" Customer=\"Customer 1\"', 'Average', 60)"#))
+        // Its one unit, on the axis, with the alarms' threshold drawn.
+        #expect(body.contains(#""yAxis":{"left":{"label":"Count"}}"#))
+        #expect(body.contains(#"{"label":"kpi_1, kpi_2, kpi_3, ... > threshold","value":100}"#))
         #expect(body.split(separator: #""type":"metric""#).count - 1 == 500)
     }
 
@@ -370,5 +374,31 @@ import Testing
         #expect(
             Self.parent["Resources", "Function", "Properties", "ReservedConcurrentExecutions", "Fn::If", 0]
                 == "HasReservedConcurrency")
+    }
+
+    /// Issue 30: a site's graph averaged bytes beside percentages beside counts on one axis.
+    @Test("a customer's KPIs get a widget per unit, each with its own series and its alarms' thresholds")
+    func widgetPerUnit() throws {
+        let catalog = Catalog(
+            customers: [Customer(opname: "Site 1", host: "h", database: "d", version: "1", threshold: 5)],
+            queries: [
+                QueryDefinition(
+                    name: "q", versions: ["1"], sql: "s", cloudwatchDimension: "q",
+                    units: ["size": .bytes, "used": .percent, "sessions": .count],
+                    alarms: [
+                        AlarmSpec(metric: "used", threshold: 90),
+                        AlarmSpec(metric: "sessions", dimensions: ["region": "n"]),
+                    ])
+            ])
+        let panels = StackTemplates.unitPanels(CollectionPlan(catalog: catalog).customers[0])
+        #expect(panels.map(\.unit) == ["Bytes", "Count", "Percent"])
+        #expect(panels.map(\.metrics) == [["size"], ["sessions"], ["used"]])
+        #expect(panels[1].thresholds.map(\.label) == ["sessions (region=n) > threshold"])
+        #expect(panels[2].thresholds.map(\.value) == [90])
+        #expect(StackTemplates.widths(3) == [8, 8, 8] && StackTemplates.widths(5) == [6, 6, 6, 6, 24])
+        let body = try #require(
+            StackTemplates.dashboardTemplate(CollectionPlan(catalog: catalog).customers)[
+                "Resources", "Dashboard1", "Properties", "DashboardBody", "Fn::Sub"]?.text)
+        #expect(body.contains(#"Customer=\"Site 1\" (MetricName=\"used\")"#))
     }
 }
