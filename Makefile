@@ -125,6 +125,8 @@ lint-pipeline: deps
 	python3 scripts/lint-workflows.py examples/catalog-repo/.github/workflows
 	@# The catalog repository's zip: a released zip with another catalog, reproducibly (docs/catalog-repository.md).
 	python3 Tests/IntegrationTests/catalog_repo_test.py
+	@# scripts/silence.py against moto: an emergency silence with its trace and its end.
+	python3 Tests/IntegrationTests/silence_test.py
 	cfn-lint -- deploy/bootstrap.json
 	BC_SKIP_MAPPING=TRUE .build-tools/checkov/bin/checkov --framework cloudformation --skip-download --compact \
 		--quiet -f deploy/bootstrap.json

@@ -51,12 +51,14 @@ public struct Customer: Sendable, Equatable {
     public var builtin: [BuiltinPack]
     /// Whether the customer came in a payload (`ONPREM_ALLOW_INLINE_CUSTOMERS`, tests): it never gets a login.
     public var fromPayload = false
+    /// When its alarms send nothing, carried out by the stack (``MaintenanceWindow``).
+    public var maintenance: [MaintenanceWindow] = []
 
     /// The keys a customer's entry may have (catalog.schema.json lists the same).
     static let keys = [
         "opname", "ip", "hosts", "port", "database", "version", "threshold", "thresholds", "user", "secret",
         "sslmode", "sslrootcert", "sslcert", "sslkey", "channelBinding", "targetSessionAttrs", "connectTimeoutMs",
-        "interval", "cases", "builtin",
+        "interval", "cases", "builtin", "maintenance",
     ]
     /// Keys people bring from connection strings and other tools, and where their value belongs.
     static let keyHints = [
@@ -152,6 +154,7 @@ public struct Customer: Sendable, Equatable {
             builtin: try BuiltinPack.list(in: fields, place: named.place), sslcert: try named.optionalText("sslcert"),
             sslkey: try named.optionalText("sslkey"),
             channelBinding: try named.optionalChoice("channelBinding", ChannelBinding.self))
+        maintenance = try MaintenanceWindow.list(in: fields, place: named.place)
         if (sslcert == nil) != (sslkey == nil) {
             throw CatalogError(.invalid, "\(named.place): sslcert and sslkey go together")
         }

@@ -56,6 +56,7 @@ extension StackTemplates {
                 ],
             ]
         }
+        var alarmNames: [String] = []
         for alarm in plan.alarms {
             let spec = alarm.spec
             let extra = spec.dimensions.sorted { $0.key < $1.key }
@@ -66,6 +67,7 @@ extension StackTemplates {
                 ["Name": "Query", "Value": .string(alarm.query.cloudwatchDimension)],
             ]
             dimensions += extra.map { ["Name": .string($0.key), "Value": .string($0.value)] }
+            alarmNames.append("\(customer.opname) | \(series)")
             resources["\(prefix)A\(CollectionPlan.key(series))"] = alarmResource(
                 name: "\(customer.opname) | \(series)",
                 description: "\(spec.metric) of \(customer.opname) (\(alarm.query.name)), threshold from the catalog",
@@ -81,6 +83,57 @@ extension StackTemplates {
             statistic: health.statistic, period: health.period, periods: health.periods,
             datapointsToAlarm: health.datapointsToAlarm, threshold: health.threshold ?? 1,
             comparison: health.comparison, missingData: health.missingData)
+        alarmNames.append("\(customer.opname) | collection")
+        for (index, window) in customer.maintenance.enumerated() {
+            resources.merge(maintenanceSchedules(window, index: index + 1, plan: plan, alarms: alarmNames)) { a, _ in a
+            }
+        }
+        return resources
+    }
+
+    /// A maintenance window's schedules: at its start, Scheduler's universal target for CloudWatch's
+    /// `DisableAlarmActions` on the customer's alarms (at most 100 a call, so a schedule per hundred); at its end,
+    /// `EnableAlarmActions`. The alarms still change state and show on the dashboard; they only send nothing.
+    static func maintenanceSchedules(
+        _ window: MaintenanceWindow, index: Int, plan: CollectionPlan.CustomerPlan, alarms: [String]
+    ) -> [String: JSONValue] {
+        var resources: [String: JSONValue] = [:]
+        let schedule = window.schedule
+        let chunks = stride(from: 0, to: alarms.count, by: 100).map { Array(alarms[$0..<min($0 + 100, alarms.count)]) }
+        for (part, names) in chunks.enumerated() {
+            // The alarms' names as CloudFormation makes them (`Name | ...`), in the JSON the call takes.
+            var pieces: [JSONValue] = [#"{"AlarmNames":["#]
+            for (position, name) in names.enumerated() {
+                let quoted = JSONText.quoted(" | " + String(name.prefix(197)))
+                pieces += [.string(position == 0 ? "\"" : ",\""), ref("Name"), .string(String(quoted.dropFirst()))]
+            }
+            pieces.append("]}")
+            let input: JSONValue = ["Fn::Join": ["", .array(pieces)]]
+            for (edge, expression, call) in [
+                ("start", schedule.start, "disableAlarmActions"), ("end", schedule.end, "enableAlarmActions"),
+            ] {
+                let suffix = chunks.count == 1 ? "" : "p\(part + 1)"
+                resources["C\(plan.key)Maintenance\(index)\(suffix)\(edge == "start" ? "Start" : "End")"] = [
+                    "Type": "AWS::Scheduler::Schedule",
+                    "Properties": [
+                        "Name": sub("${Name}--\(plan.key)-m\(index)\(suffix)-\(edge)"),
+                        "GroupName": ref("ScheduleGroup"),
+                        "Description": .string(
+                            String(
+                                "\(plan.customer.opname): maintenance window \(index) \(edge == "start" ? "begins: alarm actions off" : "ends: alarm actions on")"
+                                    .prefix(512))),
+                        "ScheduleExpression": .string(expression),
+                        "ScheduleExpressionTimezone": .string(schedule.timezone),
+                        "FlexibleTimeWindow": ["Mode": "OFF"], "State": "ENABLED",
+                        "Target": [
+                            "Arn": .string("arn:aws:scheduler:::aws-sdk:cloudwatch:\(call)"),
+                            "RoleArn": ref("SchedulerRoleArn"), "Input": input,
+                            "RetryPolicy": ["MaximumEventAgeInSeconds": 3600, "MaximumRetryAttempts": 10],
+                        ],
+                    ],
+                ]
+            }
+        }
         return resources
     }
 

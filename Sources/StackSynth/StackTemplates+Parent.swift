@@ -124,7 +124,21 @@ extension StackTemplates {
                                     ),
                                 ]
                             ]),
-                        ]
+                        ],
+                        [
+                            // Maintenance windows and scripts/silence.py: the deployment's alarms send nothing for a
+                            // while, then again.
+                            "PolicyName": "maintenance-windows",
+                            "PolicyDocument": policy([
+                                [
+                                    "Effect": "Allow",
+                                    "Action": ["cloudwatch:DisableAlarmActions", "cloudwatch:EnableAlarmActions"],
+                                    "Resource": sub(
+                                        "arn:${AWS::Partition}:cloudwatch:${AWS::Region}:${AWS::AccountId}:alarm:${Name} | *"
+                                    ),
+                                ]
+                            ]),
+                        ],
                     ],
                 ],
             ],

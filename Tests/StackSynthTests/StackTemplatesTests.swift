@@ -13,6 +13,7 @@
 
 import CatalogModel
 import Core
+import Foundation
 import JSON
 import MetricModel
 import Testing
@@ -314,6 +315,26 @@ import Testing
                 "Condition"] == ["StringEquals": ["cloudwatch:namespace": ["Ref": "Namespace"]]])
     }
 
+    @Test("the bootstrap's permissions boundary allows every action of every role the stack makes, and no other")
+    func boundary() throws {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent()
+        let bootstrap = try JSONValue.parse(
+            Array(try Data(contentsOf: root.appendingPathComponent("deploy/bootstrap.json"))))
+        for environment in ["Staging", "Production"] {
+            let statements = bootstrap[
+                "Resources", "\(environment)RoleBoundary", "Properties", "PolicyDocument", "Statement"]
+            let allowed = Set(statements?.items.first?["Action"]?.items.compactMap(\.text) ?? [])
+            let used = ["FunctionRole", "StatesRole", "SchedulerRole", "CasesRole"].reduce(Set<String>()) {
+                $0.union(Self.actions($1))
+            }
+            #expect(
+                used.isSubset(of: allowed), "\(environment): not in the boundary: \(used.subtracting(allowed).sorted())"
+            )
+            #expect(used.contains("cloudwatch:DisableAlarmActions"))
+        }
+    }
+
     @Test("trust policies name their source: this account's state machines, the deployment's schedule group")
     func trust() {
         let scheduler = Self.parent[
@@ -400,5 +421,71 @@ import Testing
             StackTemplates.dashboardTemplate(CollectionPlan(catalog: catalog).customers)[
                 "Resources", "Dashboard1", "Properties", "DashboardBody", "Fn::Sub"]?.text)
         #expect(body.contains(#"Customer=\"Site 1\" (MetricName=\"used\")"#))
+    }
+
+    /// Issue 30: no way to silence a site while it is worked on, short of the console.
+    @Test("a maintenance window turns the customer's alarm actions off at its start and on at its end")
+    func maintenanceWindows() throws {
+        let catalog = try Catalog(
+            json: Array(
+                #"""
+                {"customers": [{"opname": "Site \"7\"", "ip": "h", "database": "d", "version": "1", "threshold": 5,
+                  "maintenance": [{"from": "2026-12-10T22:00:00Z", "to": "2026-12-11T02:00:00+01:00"},
+                                  {"start": "cron(0 22 ? * SUN *)", "end": "cron(0 2 ? * MON *)",
+                                   "timezone": "Europe/Berlin"}]}],
+                 "queries": [{"name": "q", "versions": ["1"], "query": "select 1 as m", "alarms": [{"metric": "m"}]}]}
+                """#.utf8))
+        #expect(
+            catalog.customers[0].maintenance.map(\.schedule.start) == [
+                "at(2026-12-10T22:00:00)", "cron(0 22 ? * SUN *)",
+            ])
+        let plan = CollectionPlan(catalog: catalog)
+        let resources = StackTemplates.resources(of: plan.customers[0])
+        let key = plan.customers[0].key
+        let start = try #require(resources["C\(key)Maintenance1Start"])
+        #expect(start["Properties", "ScheduleExpression"] == "at(2026-12-10T22:00:00)")
+        #expect(resources["C\(key)Maintenance1End"]?["Properties", "ScheduleExpression"] == "at(2026-12-11T01:00:00)")
+        #expect(start["Properties", "Target", "Arn"] == "arn:aws:scheduler:::aws-sdk:cloudwatch:disableAlarmActions")
+        #expect(
+            resources["C\(key)Maintenance2End"]?["Properties", "Target", "Arn"]
+                == "arn:aws:scheduler:::aws-sdk:cloudwatch:enableAlarmActions")
+        #expect(resources["C\(key)Maintenance2Start"]?["Properties", "ScheduleExpressionTimezone"] == "Europe/Berlin")
+        // The input, with the stack's name put in, is the JSON DisableAlarmActions takes: every alarm of the customer.
+        var text = ""
+        for piece in start["Properties", "Target", "Input", "Fn::Join", 1]?.items ?? [] {
+            text += piece.text ?? "onprem-watch"
+        }
+        let input = try JSONValue.parse(Array(text.utf8))
+        #expect(
+            input == [
+                "AlarmNames": [#"onprem-watch | Site "7" | q m"#, #"onprem-watch | Site "7" | collection"#]
+            ])
+        #expect(
+            Set(StackSecurityTests.actions("SchedulerRole")).isSuperset(of: [
+                "cloudwatch:DisableAlarmActions", "cloudwatch:EnableAlarmActions",
+            ]))
+    }
+
+    @Test(
+        "a maintenance window the stack cannot carry out is refused",
+        arguments: [
+            (#"{"from": "2026-12-11T00:00:00Z", "to": "2026-12-10T00:00:00Z"}"#, "to must be after from"),
+            (#"{"from": "tonight", "to": "2026-12-10T00:00:00Z"}"#, "from and to are RFC 3339 times"),
+            (#"{"start": "0 22 * * 0", "end": "cron(0 2 ? * MON *)"}"#, "is not a Scheduler cron expression"),
+            (
+                #"{"start": "cron(0 22 ? * SUN *)", "end": "cron(0 2 ? * MON *)", "timezone": "Berlin time"}"#,
+                "timezone"
+            ),
+            (#"{"from": "2026-12-10T00:00:00Z", "to": "2026-12-10T01:00:00Z", "until": "x"}"#, "unknown key \"until\""),
+        ])
+    func badMaintenance(window: String, message: String) {
+        let json =
+            #"{"customers": [{"opname": "c", "ip": "h", "database": "d", "version": "1", "maintenance": ["#
+            + window + #"]}], "queries": []}"#
+        #expect {
+            _ = try Catalog(json: Array(json.utf8))
+        } throws: { error in
+            (error as? CatalogError)?.message.contains(message) == true
+        }
     }
 }
