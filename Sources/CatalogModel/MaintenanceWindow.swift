@@ -51,9 +51,11 @@ public enum MaintenanceWindow: Sendable, Equatable {
         }
         var windows: [MaintenanceWindow] = []
         for (index, entry) in entries.enumerated() {
-            let where_ = "\(place).maintenance[\(index)]"
-            guard case .object(let object) = entry else { throw CatalogError(.invalid, "\(where_): not an object") }
-            let reader = FieldReader(fields: object, place: where_)
+            let windowPlace = "\(place).maintenance[\(index)]"
+            guard case .object(let object) = entry else {
+                throw CatalogError(.invalid, "\(windowPlace): not an object")
+            }
+            let reader = FieldReader(fields: object, place: windowPlace)
             if object["from"] != nil || object["to"] != nil {
                 try reader.refuseUnknownKeys(["from", "to"])
                 let from = try reader.requiredText("from")
@@ -61,10 +63,11 @@ public enum MaintenanceWindow: Sendable, Equatable {
                 guard let fromMs = UTCTime.epochMilliseconds(parsing: from),
                     let toMs = UTCTime.epochMilliseconds(parsing: to)
                 else {
-                    throw CatalogError(.invalid, "\(where_): from and to are RFC 3339 times (2026-12-10T22:00:00Z)")
+                    throw CatalogError(
+                        .invalid, "\(windowPlace): from and to are RFC 3339 times (2026-12-10T22:00:00Z)")
                 }
                 guard toMs > fromMs, toMs - fromMs <= 31 * 86_400_000 else {
-                    throw CatalogError(.invalid, "\(where_): to must be after from, within 31 days")
+                    throw CatalogError(.invalid, "\(windowPlace): to must be after from, within 31 days")
                 }
                 windows.append(.once(fromMs: fromMs, toMs: toMs))
             } else {
@@ -75,12 +78,12 @@ public enum MaintenanceWindow: Sendable, Equatable {
                 for (key, cron) in [("start", start), ("end", end)] where !isCron(cron) {
                     throw CatalogError(
                         .invalid,
-                        "\(where_): \(key) \"\(cron)\" is not a Scheduler cron expression: cron(minutes hours "
+                        "\(windowPlace): \(key) \"\(cron)\" is not a Scheduler cron expression: cron(minutes hours "
                             + "day-of-month month day-of-week year), such as cron(0 22 ? * SUN *)")
                 }
                 guard isTimeZone(timezone) else {
                     throw CatalogError(
-                        .invalid, "\(where_): timezone \"\(timezone)\" is not an IANA name (Europe/Berlin)")
+                        .invalid, "\(windowPlace): timezone \"\(timezone)\" is not an IANA name (Europe/Berlin)")
                 }
                 windows.append(.recurring(start: start, end: end, timezone: timezone))
             }

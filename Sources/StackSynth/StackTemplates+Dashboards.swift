@@ -108,7 +108,7 @@ extension StackTemplates {
                 let opname = Self.searchQuoted(plan.customer.opname)
                 let panels = Self.unitPanels(plan)
                 let widths = Self.widths(panels.count + (plan.customer.builtin.contains(.serverHealth) ? 1 : 0))
-                var row_: [JSONValue] = panels.enumerated().map { column, panel in
+                var cells: [JSONValue] = panels.enumerated().map { column, panel in
                     var terms = "Namespace=\"${Namespace}\" Customer=\"\(opname)\""
                     // One unit: every series of the customer is the panel's, and the expression stays short (2,000
                     // customers' dashboards are one nested template, at most 1 MB).
@@ -137,7 +137,7 @@ extension StackTemplates {
                     ]
                 }
                 if plan.customer.builtin.contains(.serverHealth) {
-                    row_.append([
+                    cells.append([
                         "type": "metric", "width": .number(Double(widths[panels.count])), "height": 6,
                         "properties": [
                             "title": .string("\(plan.customer.opname): server counters, per second"),
@@ -146,7 +146,7 @@ extension StackTemplates {
                         ],
                     ])
                 }
-                return row_
+                return cells
             }.flatMap { $0 }
             let body = JSONValue.object(["widgets": .array(widgets)]).serialized()
             let text = subEscaped(String(decoding: body, as: UTF8.self), keeping: ["${Namespace}", "${AWS::Region}"])
