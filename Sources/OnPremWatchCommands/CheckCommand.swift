@@ -48,12 +48,7 @@ struct CheckCommand: ParsableCommand {
     var timeoutMs: Int64 = 30_000
 
     func run() throws {
-        let parsed: Catalog
-        do {
-            parsed = try Catalog(path: catalog)
-        } catch {
-            throw ValidationError(error.message)
-        }
+        let parsed = try Catalog.forCommand(catalog)
         for warning in parsed.warnings { print("warning: \(warning)") }
         let chosen = customer.isEmpty ? parsed.customers : parsed.customers.filter { customer.contains($0.opname) }
         if let unknown = customer.first(where: { name in !parsed.customers.contains { $0.opname == name } }) {

@@ -56,11 +56,5 @@ struct PlanCommand: ParsableCommand {
     }
 
     /// A catalog, validated as the function validates it: a broken one stops the plan, naming the entry.
-    static func load(_ path: String) throws -> Catalog {
-        do {
-            return try Catalog(path: path)
-        } catch {
-            throw ValidationError(error.message)
-        }
-    }
+    static func load(_ path: String) throws -> Catalog { try Catalog.forCommand(path) }
 }

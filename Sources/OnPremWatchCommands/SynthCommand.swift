@@ -51,12 +51,7 @@ struct SynthCommand: ParsableCommand {
     var availabilityZones = 2
 
     func run() throws {
-        let parsed: Catalog
-        do {
-            parsed = try Catalog(path: catalog)
-        } catch {
-            throw ValidationError(error.message)
-        }
+        let parsed = try Catalog.forCommand(catalog)
         guard ["emf", "cloudwatch"].contains(sink) else { throw ValidationError("--sink is emf or cloudwatch") }
         let plan = CollectionPlan(catalog: parsed)
         let templates = StackTemplates(plan: plan)

@@ -108,23 +108,10 @@ public final class PostgresConnection {
         guard try flush(deadline) else { throw timedOut() }
 
         var table: ResultTable?
-        var failure: PostgresError?
-        while true {
-            guard try waitUntilReady(deadline) else { throw timedOut() }
-            guard let result = PQgetResult(connection) else { break }
-            defer { PQclear(result) }
-            switch PQresultStatus(result) {
-            case PGRES_TUPLES_OK:
-                table = Self.table(result)
-            case PGRES_COMMAND_OK, PGRES_EMPTY_QUERY:
-                table = table ?? ResultTable(columns: [], rows: [])
-            default:
-                failure = failure ?? Self.error(result)
-            }
-        }
-        if let failure {
-            if !isUsable { throw PostgresError(.connectionLost, failure.message) }
-            throw failure
+        try results(deadline) { result in
+            table =
+                PQresultStatus(result) == PGRES_TUPLES_OK
+                ? Self.table(result) : table ?? ResultTable(columns: [], rows: [])
         }
         return table ?? ResultTable(columns: [], rows: [])
     }
