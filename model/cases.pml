@@ -47,6 +47,11 @@
  *   resolving
  *   closingEarlyRecovery,        EpisodeStore.closeCase     conditioned on that episode being the open one
  *   closing
+ *   closing, closingLateEpisode, EpisodeStore.closeCase     with resolving: the alarm's own case stays marked
+ *   closingEarlyRecovery                                    `resolving` until finishResolving
+ *   finishingResolve, ...        EpisodeStore.finishResolving  conditioned on the mark and the episode
+ *   helping, helpingFinish       CaseSink.resolve, EpisodeStore.finishResolving: whoever reads the alarm next
+ *                                (a notification of that episode's time or later) finishes a marked resolve
  *   rememberingRecovery          EpisodeStore.setLastRecovery  conditioned on no later one recorded
  *   releasing                    EpisodeStore.release       DeleteItem conditioned on the claim's token
  * A recovery's notes (addingNote, notingEarlyRecovery) carry no reference line and change nothing modelled here:
@@ -114,6 +119,8 @@ bool isOpen = false;
 byte openCase = 0;
 bool openOwned = false;
 byte recoveredMs = 0;
+bool isResolving = false; /* state resolving: the recorded case is closed to be resolved, not yet known resolved */
+byte resolvingRec = 0;    /* ghost: the recovery the resolve rests on, for (3)'s asserts */
 
 /* The customer item (customer#<opname>): its newest case. */
 byte customer = X;
@@ -143,8 +150,8 @@ inline raiseCase() {
     if :: refCase[n] == 0 -> refCase[n] = n :: else -> skip fi
 }
 
-/* CaseSink.addNote of an ALARM (asRepeat, asNote): the note's text ends with the case document's reference line,
- * which DescribeCases (find) then finds. */
+/* CaseSink.addNote of an ALARM (asRepeat, asNote): the note carries no reference line, so DescribeCases (find)
+ * never answers a case the action only noted on (before issue 27 it did: D3 in the header). */
 inline noteOn(c) {
     skip /* a note carries no reference line (CaseStateMachine.unreferenced) */
 }
@@ -162,31 +169,30 @@ inline resolve(c, r) {
 inline setOpenCase(t, c, o) {
     if
     :: episodeMs == 0 || episodeMs < t ->
-        episodeMs = t; isOpen = true; openCase = c; openOwned = o;
+        episodeMs = t; isOpen = true; isResolving = false; openCase = c; openOwned = o;
         printf("W%d %c%d: setOpenCase: case %d (owned %d) open for episode %d\n", WHO, c, o, t)
     :: else -> printf("W%d %c%d: setOpenCase: no change (episode %d recorded)\n", WHO, episodeMs)
     fi
 }
 
-/* EpisodeStore.closeCase(alarm, episode: e) */
-inline closeCase(e) {
-    if
-    :: isOpen && episodeMs == e -> isOpen = false; printf("W%d %c%d: closeCase(%d): closed\n", WHO, e)
-    :: else -> printf("W%d %c%d: closeCase(%d): no change\n", WHO, e)
-    fi
+/* EpisodeStore.closeCase(alarm, episode: e, resolving: mark), its answer (whether it closed the case) in
+ * `applied`; marked, the case stays `resolving` (recovery r) until finishResolving. */
+inline closeIf(e, mark, r) {
+    applied = isOpen && episodeMs == e;
+    if :: applied -> isOpen = false; isResolving = mark; resolvingRec = r :: else -> skip fi;
+    printf("W%d %c%d: closeCase(%d, resolving %d): %d\n", WHO, e, mark, applied)
 }
 
-/* EpisodeStore.closeCase(alarm, episode: e), its answer (whether it closed the case) in `applied`. */
-inline closeIf(e) {
-    applied = isOpen && episodeMs == e;
-    if :: applied -> isOpen = false :: else -> skip fi;
-    printf("W%d %c%d: closeCase(%d): %d\n", WHO, e, applied)
+/* EpisodeStore.finishResolving(alarm, episode: e) */
+inline finishResolving(e) {
+    if :: isResolving && episodeMs == e -> isResolving = false :: else -> skip fi;
+    printf("W%d %c%d: finishResolving(%d)\n", WHO, e)
 }
 
 /* The worker's next delivery starts afresh. */
 inline forget() {
     n = 0; caseId = 0; owned = false; lapsed = false; how = 0;
-    aOpen = false; aEp = 0; aCase = 0; aOwned = false; aRec = 0; applied = false
+    aOpen = false; aEp = 0; aCase = 0; aOwned = false; aRec = 0; aRes = false; aResRec = 0; applied = false
 }
 
 /* The invocation ends here (a crash, a timeout, or a failed call of an ALARM, which keeps its claim): the
@@ -270,6 +276,8 @@ proctype Worker(byte me) {
     byte aCase;
     bool aOwned;
     byte aRec;
+    bool aRes;    /* ... whether its case was resolving, on which recovery */
+    byte aResRec;
     bool applied; /* what a conditional write answered */
 idle:
 end_idle: /* a delivery reaches me (SQS; a duplicate, of any of the three) */
@@ -289,9 +297,15 @@ end_idle: /* a delivery reaches me (SQS; a duplicate, of any of the three) */
     crashPoint();
     atomic { /* readingAlarm */
         aOpen = isOpen; aEp = episodeMs; aCase = openCase; aOwned = openOwned; aRec = recoveredMs;
+        aRes = isResolving; aResRec = resolvingRec;
         printf("W%d %c%d: reads the alarm: open %d, case %d of episode %d (owned %d), lastRecovery %d\n",
                WHO, aOpen, aCase, aEp, aOwned, aRec)
     };
+    if
+    :: aRes && aEp <= n -> /* helping, helpingFinish: the resolve another worker began */
+        atomic { resolve(aCase, aResRec) }; crashPoint(); atomic { finishResolving(aEp) }; crashPoint()
+    :: else -> skip
+    fi;
     if
     :: atomic {
            lapsed && refCase[n] != 0 -> /* finding: the case the lapsed holder raised (or noted on) */
@@ -303,10 +317,11 @@ end_idle: /* a delivery reaches me (SQS; a duplicate, of any of the three) */
         :: aOpen && aEp < n && AFTER_OK ->
             /* closingLateEpisode: OldStateValue OK: the open case's episode recovered, and its OK is late. Close that
              * case, resolve it if it is the alarm's own and was still open, then raise this episode's own. */
-            atomic { closeIf(aEp) };
+            atomic { closeIf(aEp, aOwned, O2) };
             crashPoint();
             if
-            :: applied && aOwned -> atomic { resolve(aCase, O2) }; crashPoint()
+            :: applied && aOwned -> /* resolvingLateEpisode, finishingLateEpisode */
+                atomic { resolve(aCase, O2) }; crashPoint(); atomic { finishResolving(aEp) }; crashPoint()
             :: else -> skip
             fi;
             aOpen = false
@@ -363,10 +378,11 @@ finishing:
     fi;
     if
     :: aRec > n -> /* an OK of a later time came first: notingEarlyRecovery, resolvingEarlyRecovery */
-        atomic { closeIf(n) }; /* closing first, then resolving the case only if it closed it */
+        atomic { closeIf(n, true, aRec) }; /* closing first, then resolving the case only if it closed it */
         crashPoint();
         if
-        :: applied -> atomic { resolve(caseId, aRec) }; crashPoint()
+        :: applied -> /* resolvingEarlyRecovery, finishingEarlyRecovery */
+            atomic { resolve(caseId, aRec) }; crashPoint(); atomic { finishResolving(n) }; crashPoint()
         :: else -> skip
         fi
     :: else -> skip
@@ -390,15 +406,22 @@ ok: /* OK: CaseStateMachine, plan .note(closing: true) */
     failPoint();
     atomic { /* readingAlarmForNote */
         aOpen = isOpen; aEp = episodeMs; aCase = openCase; aOwned = openOwned;
+        aRes = isResolving; aResRec = resolvingRec;
         printf("W%d %c%d: reads the alarm: open %d, case %d of episode %d (owned %d)\n", WHO, aOpen, aCase, aEp,
                aOwned)
     };
     if
+    :: aRes && aEp <= n -> /* helping, helpingFinish */
+        atomic { resolve(aCase, aResRec) }; failPoint(); atomic { finishResolving(aEp) }; failPoint()
+    :: else -> skip
+    fi;
+    if
     :: aOpen && aEp <= n -> /* addingNote; resolving, if it is the alarm's own; closing */
-        atomic { closeIf(aEp) }; /* closing first, then resolving the case only if it closed it */
+        atomic { closeIf(aEp, aOwned, n) }; /* closing first, then resolving the case only if it closed it */
         failPoint();
         if
-        :: applied && aOwned -> atomic { resolve(aCase, n) }; failPoint()
+        :: applied && aOwned -> /* resolving, finishingResolve */
+            atomic { resolve(aCase, n) }; failPoint(); atomic { finishResolving(aEp) }; failPoint()
         :: else -> skip
         fi;
         caseId = aCase

@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: Apache-2.0
 """An emergency silence: one customer's alarms send nothing for a while, leave a trace, and speak again by
-themselves (docs/monitoring-stack.md#maintenance). For planned work, put a window in the catalog instead.
+themselves (docs/monitoring-stack.md#maintenance). For planned work, put a window in the catalog instead: a
+silence's end, or --end, turns the customer's alarm actions on even inside a catalog window.
 
     silence.py --stack NAME --customer OPNAME --minutes 90 --reason "failover test, ticket 4711"
     silence.py --stack NAME --customer OPNAME --end        speak again now
@@ -53,8 +54,16 @@ def chunks(items, size=100):
 
 
 def schedule_prefix(name, customer):
-    """`Name--silence-<12 hex of the customer>-`: within Scheduler's 64 characters, one prefix per customer."""
-    return f"{name}--silence-{hashlib.sha256(customer.encode()).hexdigest()[:12]}-"
+    """`Name--s-<10 hex of the customer>-`, one prefix per customer: with the stamp and the part's number, at most
+    64 characters (Scheduler's limit) for a Name of up to 32 (the stack's Name parameter allows 32)."""
+    return f"{name}--s-{hashlib.sha256(customer.encode()).hexdigest()[:10]}-"
+
+
+def schedules_of(scheduler, name, prefix):
+    found = []
+    for page in scheduler.get_paginator("list_schedules").paginate(GroupName=name, NamePrefix=prefix):
+        found += page["Schedules"]
+    return found
 
 
 def silence(session, stack, customer, minutes, reason, now=None):
@@ -72,11 +81,13 @@ def silence(session, stack, customer, minutes, reason, now=None):
     who = sts.get_caller_identity()["Arn"]
     now = now or datetime.datetime.now(datetime.timezone.utc)
     until = (now + datetime.timedelta(minutes=minutes)).replace(microsecond=0)
-    stamp = now.strftime("%Y%m%d%H%M%S")
+    stamp = now.strftime("%y%m%d%H%M%S")
+    # A new silence replaces the customer's running one, whose end would otherwise speak in the middle of it.
+    earlier = schedules_of(scheduler, name, schedule_prefix(name, customer))
     created = []
     for index, part in enumerate(chunks(names)):
-        cloudwatch.disable_alarm_actions(AlarmNames=part)
         schedule = f"{schedule_prefix(name, customer)}{stamp}-{index + 1}"
+        # The schedule that ends the silence first: if it cannot be made, nothing is silenced.
         scheduler.create_schedule(
             Name=schedule, GroupName=name,
             Description=f"silenced by {who} until {until.isoformat()}: {reason}"[:512],
@@ -85,6 +96,18 @@ def silence(session, stack, customer, minutes, reason, now=None):
             Target={"Arn": ENABLE, "RoleArn": role, "Input": json.dumps({"AlarmNames": part}),
                     "RetryPolicy": {"MaximumEventAgeInSeconds": 3600, "MaximumRetryAttempts": 10}})
         created.append(schedule)
+    try:
+        for part in chunks(names):
+            cloudwatch.disable_alarm_actions(AlarmNames=part)
+    except Exception:
+        # Half silenced is worse than not at all: speak again, and leave no schedule behind.
+        for part in chunks(names):
+            cloudwatch.enable_alarm_actions(AlarmNames=part)
+        for schedule in created:
+            scheduler.delete_schedule(Name=schedule, GroupName=name)
+        raise
+    for schedule in earlier:
+        scheduler.delete_schedule(Name=schedule["Name"], GroupName=name)
     print(f"silenced {len(names)} alarms of {customer} until {until.isoformat()} ({', '.join(created)})")
     return {"alarms": names, "schedules": created, "until": until.isoformat()}
 
@@ -98,7 +121,7 @@ def speak(session, stack, customer):
     for part in chunks(names):
         cloudwatch.enable_alarm_actions(AlarmNames=part)
     ended = []
-    for schedule in scheduler.list_schedules(GroupName=name, NamePrefix=schedule_prefix(name, customer))["Schedules"]:
+    for schedule in schedules_of(scheduler, name, schedule_prefix(name, customer)):
         scheduler.delete_schedule(Name=schedule["Name"], GroupName=name)
         ended.append(schedule["Name"])
     print(f"{customer}: {len(names)} alarms speak again; ended {', '.join(ended) or 'no silence'}")
@@ -109,7 +132,7 @@ def running(session, stack):
     cloudformation, scheduler = session.client("cloudformation"), session.client("scheduler")
     name = stack_name_parameter(cloudformation, stack)
     found = []
-    for schedule in scheduler.list_schedules(GroupName=name, NamePrefix=f"{name}--silence-")["Schedules"]:
+    for schedule in schedules_of(scheduler, name, f"{name}--s-"):
         described = scheduler.get_schedule(Name=schedule["Name"], GroupName=name)
         found.append({"schedule": schedule["Name"], "description": described.get("Description", "")})
         print(f"{schedule['Name']}: {described.get('Description', '')}")

@@ -64,8 +64,11 @@ public struct CaseStateMachine: Sendable {
         /// `EpisodeStore.setCustomerCase`: answer ``Event/done``.
         case setCustomerCase(opname: String, caseId: String)
         /// `EpisodeStore.closeCase`: answer ``Event/applied(_:)``, whether it closed the case (it was still the
-        /// open one, of that episode).
-        case closeCase(alarm: String, episode: Int64)
+        /// open one, of that episode). `resolving`: the case is to be resolved, and stays marked so until
+        /// ``finishResolving(alarm:episode:)``, for any worker to finish if this one stops.
+        case closeCase(alarm: String, episode: Int64, resolving: Bool)
+        /// `EpisodeStore.finishResolving`: answer ``Event/applied(_:)``; the episode's case is resolved.
+        case finishResolving(alarm: String, episode: Int64)
         /// `EpisodeStore.moveOpenCase`: answer ``Event/applied(_:)``, whether the case was still open for `from`.
         case moveOpenCase(alarm: String, from: Int64, to: Int64)
         /// `EpisodeStore.setLastRecovery`: answer ``Event/done``.
@@ -115,8 +118,11 @@ public struct CaseStateMachine: Sendable {
         case recordingDuplicate(caseId: String, owned: Bool, customerStep: Bool)
         case readingAlarm(token: Int64, lapsedSince: Int64?)
         case finding(token: Int64, alarm: AlarmRecord)
+        case helping(resolving: OpenCase, then: Resume, alarm: AlarmRecord)
+        case helpingFinish(then: Resume, alarm: AlarmRecord)
         case closingLateEpisode(token: Int64, alarm: AlarmRecord, open: OpenCase)
-        case resolvingLateEpisode(token: Int64, alarm: AlarmRecord)
+        case resolvingLateEpisode(token: Int64, alarm: AlarmRecord, open: OpenCase)
+        case finishingLateEpisode(token: Int64, alarm: AlarmRecord)
         case movingOpenCase(token: Int64, alarm: AlarmRecord, open: OpenCase)
         case notingRepeat(token: Int64, alarm: AlarmRecord, caseId: String)
         case takingSlot(token: Int64, alarm: AlarmRecord)
@@ -130,16 +136,24 @@ public struct CaseStateMachine: Sendable {
         case notingEarlyRecovery(caseId: String)
         case closingEarlyRecovery(caseId: String)
         case resolvingEarlyRecovery
+        case finishingEarlyRecovery
         // OK and INSUFFICIENT_DATA noted
         case claimingNote
         case readingAlarmForNote(token: Int64)
         case addingNote(token: Int64, open: OpenCase)
         case resolving(token: Int64, open: OpenCase)
+        case finishingResolve(token: Int64, open: OpenCase)
         case closing(token: Int64, open: OpenCase)
         case rememberingRecovery(token: Int64)
         case releasing(CasesError)
         case finishingNote(noted: OpenCase?)
         case ended
+    }
+
+    /// Where a worker that helped finish another's resolve goes on.
+    enum Resume: Sendable, Equatable {
+        case raise(token: Int64, lapsedSince: Int64?)
+        case note(token: Int64)
     }
 
     public let notification: AlarmNotification
@@ -183,7 +197,9 @@ public struct CaseStateMachine: Sendable {
     /// action to a receiver that deduplicates by key): the case is raised under the claim's own key, so that every
     /// delivery of the notification raises it under the same one.
     var noteKey: String { key + "#note" }
-    var resolveKey: String { key + "#resolve" }
+    /// A resolve's key is its episode's, whichever notification asks for it: a worker that finishes another's resolve
+    /// sends the same key, and a receiver that deduplicates does it once.
+    func resolveKey(_ episode: Int64) -> String { "resolve#\(notification.alarmKey)#\(episode)" }
     var recoveryNoteKey: String { key + "#recovery-note" }
 
     /// The lines logged since the last call.
@@ -233,11 +249,14 @@ public struct CaseStateMachine: Sendable {
             state = .readingAlarm(token: token, lapsedSince: lapsedSince)
             return .readAlarm(alarm: notification.alarmKey)
         case (.readingAlarm(let token, let lapsedSince), .alarmRead(let alarm)):
-            if let since = lapsedSince {
-                state = .finding(token: token, alarm: alarm)
-                return .find(reference: reference, sinceMs: since)
-            }
-            return afterFind(token: token, alarm: alarm)
+            return help(alarm, then: .raise(token: token, lapsedSince: lapsedSince))
+        case (.helping(let resolving, let then, let alarm), .done):
+            state = .helpingFinish(then: then, alarm: alarm)
+            return .finishResolving(alarm: notification.alarmKey, episode: resolving.episode)
+        case (.helpingFinish(let then, let alarm), .applied):
+            var rest = alarm
+            rest.resolving = nil
+            return resume(then, alarm: rest)
         case (.finding(let token, let alarm), .found(let found)):
             guard let found else { return afterFind(token: token, alarm: alarm) }
             // The worker before this one raised the case and died before recording it.
@@ -251,9 +270,12 @@ public struct CaseStateMachine: Sendable {
                 LogEntry(
                     .info, "the alarm recovered before it fired again (its OK is late): its earlier case is resolved",
                     ["caseId": open.caseId]))
-            state = .resolvingLateEpisode(token: token, alarm: rest)
-            return .resolve(caseId: open.caseId, key: resolveKey)
-        case (.resolvingLateEpisode(let token, let alarm), .done):
+            state = .resolvingLateEpisode(token: token, alarm: rest, open: open)
+            return .resolve(caseId: open.caseId, key: resolveKey(open.episode))
+        case (.resolvingLateEpisode(let token, let alarm, let open), .done):
+            state = .finishingLateEpisode(token: token, alarm: alarm)
+            return .finishResolving(alarm: notification.alarmKey, episode: open.episode)
+        case (.finishingLateEpisode(let token, let alarm), .applied):
             return takeSlot(token: token, alarm: alarm)
         case (.movingOpenCase(let token, let alarm, let open), .applied(let moved)):
             guard moved else {
@@ -319,13 +341,16 @@ public struct CaseStateMachine: Sendable {
                     + "\(UTCTime.rfc3339(epochMilliseconds: recovered)).", caseId: caseId, key: recoveryNoteKey)
         case (.notingEarlyRecovery(let caseId), .done):
             state = .closingEarlyRecovery(caseId: caseId)
-            return .closeCase(alarm: notification.alarmKey, episode: notification.stateChangeMs)
+            return .closeCase(alarm: notification.alarmKey, episode: notification.stateChangeMs, resolving: true)
         case (.closingEarlyRecovery(let caseId), .applied(let closed)):
             // Resolved only if this closed it: a later ALARM may have taken the case over as its own meanwhile.
             guard closed else { return end(.succeed) }
             state = .resolvingEarlyRecovery
-            return .resolve(caseId: caseId, key: resolveKey)
+            return .resolve(caseId: caseId, key: resolveKey(notification.stateChangeMs))
         case (.resolvingEarlyRecovery, .done):
+            state = .finishingEarlyRecovery
+            return .finishResolving(alarm: notification.alarmKey, episode: notification.stateChangeMs)
+        case (.finishingEarlyRecovery, .applied):
             return end(.succeed)
 
         // MARK: OK, and INSUFFICIENT_DATA where the catalog says to note it
@@ -338,26 +363,21 @@ public struct CaseStateMachine: Sendable {
             state = .readingAlarmForNote(token: token)
             return .readAlarm(alarm: notification.alarmKey)
         case (.readingAlarmForNote(let token), .alarmRead(let alarm)):
-            // Only the case of this episode or an earlier one: a late OK of an earlier episode leaves a later
-            // episode's case alone, since that alarm is in ALARM again.
-            if let open = alarm.open, open.episode <= notification.stateChangeMs {
-                state = .addingNote(token: token, open: open)
-                return .addNote(CaseDocument.recovery(notification), caseId: open.caseId, key: noteKey)
-            }
-            guard closing else { return finishNote(token: token, noted: nil) }
-            state = .rememberingRecovery(token: token)
-            return .setLastRecovery(alarm: notification.alarmKey, notification.stateChangeMs)
+            return help(alarm, then: .note(token: token))
         case (.addingNote(let token, let open), .done):
             guard closing else { return finishNote(token: token, noted: open) }
             state = .closing(token: token, open: open)
-            return .closeCase(alarm: notification.alarmKey, episode: open.episode)
+            return .closeCase(alarm: notification.alarmKey, episode: open.episode, resolving: open.owned)
         case (.closing(let token, let open), .applied(let closed)):
             // Closed first, resolved only if this closed it: between reading the alarm and here, a later ALARM
             // (back through INSUFFICIENT_DATA) may have made the case its own, and its alarm is in ALARM again.
             guard closed && open.owned else { return finishNote(token: token, noted: open) }
             state = .resolving(token: token, open: open)
-            return .resolve(caseId: open.caseId, key: resolveKey)
+            return .resolve(caseId: open.caseId, key: resolveKey(open.episode))
         case (.resolving(let token, let open), .done):
+            state = .finishingResolve(token: token, open: open)
+            return .finishResolving(alarm: notification.alarmKey, episode: open.episode)
+        case (.finishingResolve(let token, let open), .applied):
             return finishNote(token: token, noted: open)
         case (.rememberingRecovery(let token), .done):
             return finishNote(token: token, noted: nil)
@@ -397,6 +417,40 @@ public struct CaseStateMachine: Sendable {
         OpenCase(episode: notification.stateChangeMs, caseId: caseId, owned: owned)
     }
 
+    /// A case another worker closed to resolve and did not finish (it stopped, or the resolve failed) is resolved
+    /// first, by whoever reads the alarm next with a notification of its episode's time or later: a close is never
+    /// left without its resolve (review of issue 27: resolving after closing had lost that).
+    mutating func help(_ alarm: AlarmRecord, then: Resume) -> Action {
+        guard let resolving = alarm.resolving, resolving.episode <= notification.stateChangeMs else {
+            return resume(then, alarm: alarm)
+        }
+        log.append(LogEntry(.info, "finishing the resolve another worker began", ["caseId": resolving.caseId]))
+        state = .helping(resolving: resolving, then: then, alarm: alarm)
+        return .resolve(caseId: resolving.caseId, key: resolveKey(resolving.episode))
+    }
+
+    /// The step after reading the alarm (and helping).
+    mutating func resume(_ then: Resume, alarm: AlarmRecord) -> Action {
+        switch then {
+        case .raise(let token, let lapsedSince):
+            if let since = lapsedSince {
+                state = .finding(token: token, alarm: alarm)
+                return .find(reference: reference, sinceMs: since)
+            }
+            return afterFind(token: token, alarm: alarm)
+        case .note(let token):
+            // Only the case of this episode or an earlier one: a late OK of an earlier episode leaves a later
+            // episode's case alone, since that alarm is in ALARM again.
+            if let open = alarm.open, open.episode <= notification.stateChangeMs {
+                state = .addingNote(token: token, open: open)
+                return .addNote(CaseDocument.recovery(notification), caseId: open.caseId, key: noteKey)
+            }
+            guard closing else { return finishNote(token: token, noted: nil) }
+            state = .rememberingRecovery(token: token)
+            return .setLastRecovery(alarm: notification.alarmKey, notification.stateChangeMs)
+        }
+    }
+
     /// No case found from a lapsed claim. With the alarm's case of an earlier episode still open: after an `OK`
     /// (`OldStateValue`), that episode recovered and its `OK` is late, so its case is closed and this episode gets
     /// its own; back through `INSUFFICIENT_DATA`, the open case becomes this episode's first (so that a late `OK`
@@ -408,7 +462,7 @@ public struct CaseStateMachine: Sendable {
         let afterOK = notification.oldState == "OK"
         if let open = alarm.open, afterOK && open.episode < notification.stateChangeMs {
             state = .closingLateEpisode(token: token, alarm: alarm, open: open)
-            return .closeCase(alarm: notification.alarmKey, episode: open.episode)
+            return .closeCase(alarm: notification.alarmKey, episode: open.episode, resolving: open.owned)
         }
         if let open = alarm.open, !afterOK && open.episode <= notification.stateChangeMs {
             state = .movingOpenCase(token: token, alarm: alarm, open: open)
@@ -448,7 +502,8 @@ public struct CaseStateMachine: Sendable {
             state = .returningSlot(error)
             return .returnStormSlot(opname: route.opnameKey, hour: slot)
         case .addingNote(let token, _), .resolving(let token, _), .closing(let token, _),
-            .rememberingRecovery(let token), .readingAlarmForNote(let token):
+            .finishingResolve(let token, _), .rememberingRecovery(let token), .readingAlarmForNote(let token),
+            .helping(_, .note(let token), _), .helpingFinish(.note(let token), _):
             state = .releasing(error)
             return .release(key: key, token: token)
         default:

@@ -40,12 +40,16 @@ public struct OpenCase: Sendable, Equatable {
 /// What the store keeps of an alarm: its open case, if one is open, and the latest `OK` that found none.
 public struct AlarmRecord: Sendable, Equatable {
     public var open: OpenCase?
+    /// A case closed to be resolved whose resolve is not known to be done: the next worker that reads the alarm
+    /// finishes it.
+    public var resolving: OpenCase?
     /// The `StateChangeTime` of an `OK` that arrived while no case was open: an `ALARM` of an earlier episode
     /// that arrives after it (delayed by retries) has already recovered.
     public var lastRecovery: Int64?
 
-    public init(open: OpenCase? = nil, lastRecovery: Int64? = nil) {
+    public init(open: OpenCase? = nil, lastRecovery: Int64? = nil, resolving: OpenCase? = nil) {
         self.open = open
+        self.resolving = resolving
         self.lastRecovery = lastRecovery
     }
 }

@@ -197,8 +197,11 @@ public final class CasesHandler {
             case .setOpenCase(let alarm, let open): try store.setOpenCase(alarm: alarm, open, deadline: times.store)
             case .setCustomerCase(let opname, let caseId):
                 try store.setCustomerCase(opname, caseId: caseId, deadline: times.store)
-            case .closeCase(let alarm, let episode):
-                return .applied(try store.closeCase(alarm: alarm, episode: episode, deadline: times.store))
+            case .closeCase(let alarm, let episode, let resolving):
+                return .applied(
+                    try store.closeCase(alarm: alarm, episode: episode, resolving: resolving, deadline: times.store))
+            case .finishResolving(let alarm, let episode):
+                return .applied(try store.finishResolving(alarm: alarm, episode: episode, deadline: times.store))
             case .moveOpenCase(let alarm, let from, let to):
                 return .applied(try store.moveOpenCase(alarm: alarm, from: from, to: to, deadline: times.store))
             case .setLastRecovery(let alarm, let time):

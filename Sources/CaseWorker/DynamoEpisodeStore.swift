@@ -97,10 +97,13 @@ final class DynamoEpisodeStore: EpisodeStore {
     func alarm(_ alarm: String, deadline: Deadline) throws(CasesError) -> AlarmRecord {
         guard let item = try item("alarm#\(alarm)", deadline: deadline) else { return AlarmRecord() }
         var record = AlarmRecord(lastRecovery: Self.number(item, "recoveredMs"))
-        if Self.text(item, "state") == "open", let episode = Self.number(item, "episodeMs"),
-            let caseId = Self.text(item, "caseId")
-        {
-            record.open = OpenCase(episode: episode, caseId: caseId, owned: Self.text(item, "owned") == "true")
+        if let episode = Self.number(item, "episodeMs"), let caseId = Self.text(item, "caseId") {
+            let recorded = OpenCase(episode: episode, caseId: caseId, owned: Self.text(item, "owned") == "true")
+            switch Self.text(item, "state") {
+            case "open": record.open = recorded
+            case "resolving": record.resolving = recorded
+            default: break
+            }
         }
         return record
     }
@@ -115,10 +118,19 @@ final class DynamoEpisodeStore: EpisodeStore {
             ], deadline: deadline)
     }
 
-    func closeCase(alarm: String, episode: Int64, deadline: Deadline) throws(CasesError) -> Bool {
+    func closeCase(alarm: String, episode: Int64, resolving: Bool, deadline: Deadline) throws(CasesError) -> Bool {
         try update(
             "alarm#\(alarm)", set: "#state = :closed", condition: "#state = :open AND #episodeMs = :episode",
-            values: [":closed": Self.s("closed"), ":open": Self.s("open"), ":episode": Self.n(episode)],
+            values: [
+                ":closed": Self.s(resolving ? "resolving" : "closed"), ":open": Self.s("open"),
+                ":episode": Self.n(episode),
+            ], deadline: deadline)
+    }
+
+    func finishResolving(alarm: String, episode: Int64, deadline: Deadline) throws(CasesError) -> Bool {
+        try update(
+            "alarm#\(alarm)", set: "#state = :closed", condition: "#state = :resolving AND #episodeMs = :episode",
+            values: [":closed": Self.s("closed"), ":resolving": Self.s("resolving"), ":episode": Self.n(episode)],
             deadline: deadline)
     }
 

@@ -40,8 +40,12 @@ protocol EpisodeStore {
     /// delivery of an `ALARM` after its `OK` must not reopen the episode.
     func setOpenCase(alarm: String, _ open: OpenCase, deadline: Deadline) throws(CasesError)
 
-    /// Closes the alarm's case of `episode`; `false` when it is no longer the open one.
-    func closeCase(alarm: String, episode: Int64, deadline: Deadline) throws(CasesError) -> Bool
+    /// Closes the alarm's case of `episode`; `false` when it is no longer the open one. With `resolving` it is
+    /// marked to be resolved until ``finishResolving(alarm:episode:deadline:)``.
+    func closeCase(alarm: String, episode: Int64, resolving: Bool, deadline: Deadline) throws(CasesError) -> Bool
+
+    /// The resolve of the alarm's case of `episode` is done; `false` when it was not marked (another finished it).
+    func finishResolving(alarm: String, episode: Int64, deadline: Deadline) throws(CasesError) -> Bool
 
     /// Makes the alarm's open case of episode `from` the case of episode `to` (an `ALARM` back through
     /// `INSUFFICIENT_DATA` continues it); `false` when it is no longer open for `from`.

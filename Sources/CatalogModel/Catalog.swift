@@ -81,6 +81,18 @@ public struct Catalog: Sendable {
         for (index, customer) in customers.enumerated() {
             for query in queries(for: customer) {
                 let interval = interval(of: query, for: customer)
+                for alarm in query.alarms {
+                    // CloudWatch evaluates at most a day of periods shorter than an hour, else a week.
+                    let period = alarm.period(covering: interval)
+                    let window = period < 3600 ? 86_400 : 604_800
+                    if period * alarm.periods > window {
+                        throw CatalogError(
+                            .invalid,
+                            "customers[\(index)] (\"\(customer.opname)\"): the alarm on \(alarm.metric) of query "
+                                + "\"\(query.name)\" evaluates \(alarm.periods) periods of \(period) s, more than "
+                                + "CloudWatch's \(window) s; give fewer periods")
+                    }
+                }
                 for alarm in query.alarms where alarm.periodGiven && alarm.period < interval {
                     throw CatalogError(
                         .invalid,

@@ -50,7 +50,29 @@ enum SQLText {
                 index += 1
                 continue
             }
-            if statementEnded { return "has more than one statement (a \";\" with more after it); give one" }
+            // Empty statements (`;;`) are nothing to PostgreSQL's parser.
+            if statementEnded && scalar != ";" {
+                return "has more than one statement (a \";\" with more after it); give one"
+            }
+            // An escape string, E'...': a backslash escapes the next character (`E'it\'s'`).
+            let previous = index > 0 ? text[index - 1] : " "
+            let startsWord =
+                !(previous.properties.isAlphabetic || previous.properties.numericType != nil || previous == "_")
+            if (scalar == "E" || scalar == "e") && at(1) == "'" && startsWord {
+                index += 2
+                while index < text.count {
+                    if text[index] == "\\" {
+                        index += 2
+                    } else if text[index] == "'" {
+                        guard at(1) == "'" else { break }
+                        index += 2
+                    } else {
+                        index += 1
+                    }
+                }
+                index += 1
+                continue
+            }
             switch scalar {
             case ";":
                 statementEnded = true

@@ -69,6 +69,13 @@ final class QueryRunner {
             connection = try connect(customer, credentials: credentials, deadline: deadline)
         }
         defer { finish(connection, key: key) }
+        // In a read-only transaction with the time left as its statement and lock timeouts: parsing takes locks,
+        // and a table held exclusively must not keep a backend waiting after the check gave up.
+        let timeoutMs = String(max(1, deadline.remaining().milliseconds))
+        _ = try connection.execute("BEGIN TRANSACTION READ ONLY", deadline: deadline)
+        _ = try connection.execute(
+            "SELECT set_config('statement_timeout', $1, true), set_config('lock_timeout', $1, true)",
+            parameters: [timeoutMs], deadline: deadline)
         return try connection.describe(
             query.builtin?.sql(serverVersion: connection.serverVersion) ?? query.sql, deadline: deadline)
     }

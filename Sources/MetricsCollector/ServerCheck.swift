@@ -55,18 +55,18 @@ public final class ServerCheck {
         self.credentials = credentials
     }
 
-    /// Checks every query of `customer`, within `timeout`.
+    /// Checks every query of `customer`, each within `timeout`: one slow query does not take the others' time.
     public func check(_ customer: Customer, in catalog: Catalog, run: Bool, timeout: Duration) -> CustomerReport {
-        let deadline = Deadline.after(timeout)
         var report = CustomerReport(customer: customer.opname, queries: [])
         let login: DatabaseLogin?
         do {
-            login = try credentials(customer, deadline)
+            login = try credentials(customer, Deadline.after(timeout))
         } catch {
             report.failure = "its login: \(ErrorPayload(error).errorMessage)"
             return report
         }
         for query in catalog.queries(for: customer) {
+            let deadline = Deadline.after(timeout)
             var entry = QueryReport(query: query.name, findings: [])
             do throws(PostgresError) {
                 let columns = try runner.describe(query, on: customer, credentials: login, deadline: deadline)
@@ -83,7 +83,8 @@ public final class ServerCheck {
                 var counter = SeriesCounter(
                     mapper: RowMapper(customer: customer.opname, query: query, nowMs: Deadline.nowEpochMilliseconds()))
                 do throws(PostgresError) {
-                    try runner.run(query, on: customer, credentials: login, into: &counter, deadline: deadline)
+                    try runner.run(
+                        query, on: customer, credentials: login, into: &counter, deadline: Deadline.after(timeout))
                     entry.series = counter.series.count
                     for (name, reason) in counter.skipped.sorted(by: { $0.key < $1.key }) {
                         entry.findings.append(.init(warning: "\(name) skipped when it ran: \(reason)"))

@@ -44,7 +44,7 @@ struct CheckCommand: ParsableCommand {
     @Option(help: "With --run: write the series counts as JSON, for synth --series.")
     var seriesOut: String?
 
-    @Option(help: "The time one customer's checks may take, in milliseconds.")
+    @Option(help: "The time one query's check (and, with --run, its run) may take, in milliseconds.")
     var timeoutMs: Int64 = 30_000
 
     func run() throws {

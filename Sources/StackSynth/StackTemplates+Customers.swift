@@ -126,7 +126,7 @@ extension StackTemplates {
                         "ScheduleExpressionTimezone": .string(schedule.timezone),
                         "FlexibleTimeWindow": ["Mode": "OFF"], "State": "ENABLED",
                         "Target": [
-                            "Arn": .string("arn:aws:scheduler:::aws-sdk:cloudwatch:\(call)"),
+                            "Arn": sub("arn:${AWS::Partition}:scheduler:::aws-sdk:cloudwatch:\(call)"),
                             "RoleArn": ref("SchedulerRoleArn"), "Input": input,
                             "RetryPolicy": ["MaximumEventAgeInSeconds": 3600, "MaximumRetryAttempts": 10],
                         ],

@@ -37,7 +37,38 @@ import Testing
     static let key = "action#k#ALARM#1000000"
     static let okKey = "action#k#OK#1000000"
 
+    static let helped = AlarmRecord(resolving: OpenCase(episode: t - 1, caseId: "C0", owned: true))
+
     static let paths: [Path] = [
+        Path(
+            name: "a resolve another worker began and did not finish is finished first, then the case is raised",
+            steps: [
+                (nil, "claim \(key)"), (.claimed(.claimed(token: 9)), "readAlarm"),
+                (.alarmRead(helped), "resolve C0 key=resolve#k#\(t - 1)"), (.done, "finishResolving \(t - 1)"),
+                (.applied(true), "takeStormSlot limit=3"), (.stormSlot(7), "create key=\(key)"),
+                (.created("C1"), "finish C1 owned"), (.finished(true), "setOpenCase C1 episode=\(t) owned"),
+                (.done, "setCustomerCase C1"), (.done, "succeed"),
+            ]),
+        Path(
+            name: "an OK finishes the resolve its own earlier delivery began, and notes nothing twice",
+            state: .ok,
+            steps: [
+                (nil, "claim \(okKey)"), (.claimed(.claimed(token: 9)), "readAlarm"),
+                (.alarmRead(helped), "resolve C0 key=resolve#k#\(t - 1)"), (.done, "finishResolving \(t - 1)"),
+                (.applied(false), "setLastRecovery \(t)"), (.done, "finish - "), (.finished(true), "succeed"),
+            ]),
+        Path(
+            name: "an OK whose resolve fails gives its claim back; the case stays marked for the next",
+            state: .ok,
+            steps: [
+                (nil, "claim \(okKey)"), (.claimed(.claimed(token: 9)), "readAlarm"),
+                (
+                    .alarmRead(AlarmRecord(open: OpenCase(episode: t, caseId: "C1", owned: true))),
+                    "addNote C1 key=\(okKey)#note"
+                ),
+                (.done, "closeCase episode=\(t) resolving"), (.applied(true), "resolve C1 key=resolve#k#\(t)"),
+                (.failed(throttled), "release 9"), (.done, "fail Cases.SinkUnavailable"),
+            ]),
         Path(
             name: "first delivery: claim, no open case, a storm slot, the case, done, recorded",
             steps: [
@@ -123,9 +154,10 @@ import Testing
                 (nil, "claim \(key)"), (.claimed(.claimed(token: 9)), "readAlarm"),
                 (
                     .alarmRead(AlarmRecord(open: OpenCase(episode: t - 1, caseId: "C0", owned: true))),
-                    "closeCase episode=\(t - 1)"
+                    "closeCase episode=\(t - 1) resolving"
                 ),
-                (.applied(true), "resolve C0 key=\(key)#resolve"), (.done, "takeStormSlot limit=3"),
+                (.applied(true), "resolve C0 key=resolve#k#\(t - 1)"), (.done, "finishResolving \(t - 1)"),
+                (.applied(true), "takeStormSlot limit=3"),
                 (.stormSlot(7), "create key=\(key)"), (.created("C1"), "finish C1 owned"),
                 (.finished(true), "setOpenCase C1 episode=\(t) owned"), (.done, "setCustomerCase C1"),
                 (.done, "succeed"),
@@ -181,8 +213,9 @@ import Testing
                 (.alarmRead(AlarmRecord(lastRecovery: t + 60_000)), "takeStormSlot limit=3"),
                 (.stormSlot(7), "create key=\(key)"), (.created("C1"), "finish C1 owned"),
                 (.finished(true), "setOpenCase C1 episode=\(t) owned"), (.done, "setCustomerCase C1"),
-                (.done, "addNote C1 key=\(key)#recovery-note"), (.done, "closeCase episode=\(t)"),
-                (.applied(true), "resolve C1 key=\(key)#resolve"), (.done, "succeed"),
+                (.done, "addNote C1 key=\(key)#recovery-note"), (.done, "closeCase episode=\(t) resolving"),
+                (.applied(true), "resolve C1 key=resolve#k#\(t)"), (.done, "finishResolving \(t)"),
+                (.applied(true), "succeed"),
             ]),
         Path(
             name: "a recovery older than the episode is not this episode's",
@@ -208,8 +241,9 @@ import Testing
                     .alarmRead(AlarmRecord(open: OpenCase(episode: t - 60_000, caseId: "C1", owned: true))),
                     "addNote C1 key=\(okKey)#note"
                 ),
-                (.done, "closeCase episode=\(t - 60_000)"), (.applied(true), "resolve C1 key=\(okKey)#resolve"),
-                (.done, "finish C1"), (.finished(true), "succeed"),
+                (.done, "closeCase episode=\(t - 60_000) resolving"),
+                (.applied(true), "resolve C1 key=resolve#k#\(t - 60_000)"), (.done, "finishResolving \(t - 60_000)"),
+                (.applied(true), "finish C1"), (.finished(true), "succeed"),
             ]),
         Path(
             name: "OK whose case a later ALARM took over meanwhile: noted, not resolved",
@@ -220,7 +254,7 @@ import Testing
                     .alarmRead(AlarmRecord(open: OpenCase(episode: t - 60_000, caseId: "C1", owned: true))),
                     "addNote C1 key=\(okKey)#note"
                 ),
-                (.done, "closeCase episode=\(t - 60_000)"), (.applied(false), "finish C1"),
+                (.done, "closeCase episode=\(t - 60_000) resolving"), (.applied(false), "finish C1"),
                 (.finished(true), "succeed"),
             ]),
         Path(
@@ -310,8 +344,8 @@ import Testing
         let keys = Self.paths.flatMap(\.steps).compactMap { step -> String? in
             step.1.split(separator: " ").first { $0.hasPrefix("key=") }.map(String.init)
         }
-        #expect(Set(keys).isSuperset(of: ["key=\(Self.key)", "key=\(Self.key)#note", "key=\(Self.okKey)#resolve"]))
-        #expect(Set([Self.key, Self.key + "#note", Self.key + "#recovery-note", Self.key + "#resolve"]).count == 4)
+        #expect(Set(keys).isSuperset(of: ["key=\(Self.key)", "key=\(Self.key)#note", "key=resolve#k#\(Self.t)"]))
+        #expect(Set([Self.key, Self.key + "#note", Self.key + "#recovery-note", "resolve#k#\(Self.t)"]).count == 4)
     }
 
     @Test("the log says what happened: the duplicate, the storm note, the lapsed claim")
@@ -352,7 +386,8 @@ import Testing
         case .setOpenCase(_, let open):
             "setOpenCase \(open.caseId) episode=\(open.episode)\(open.owned ? " owned" : "")"
         case .setCustomerCase(_, let caseId): "setCustomerCase \(caseId)"
-        case .closeCase(_, let episode): "closeCase episode=\(episode)"
+        case .closeCase(_, let episode, let resolving): "closeCase episode=\(episode)\(resolving ? " resolving" : "")"
+        case .finishResolving(_, let episode): "finishResolving \(episode)"
         case .moveOpenCase(_, let from, let to): "moveOpenCase \(from) → \(to)"
         case .setLastRecovery(_, let time): "setLastRecovery \(time)"
         case .succeed: "succeed"

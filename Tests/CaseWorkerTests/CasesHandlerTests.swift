@@ -227,4 +227,20 @@ import Testing
         #expect(world.deliver(Self.notification("OK", at: 5, alarm: "c")) == nil)
         #expect(world.sink.cases["case-2"]?.resolved == false, "b's case stays open: b is still in ALARM")
     }
+
+    /// Review of issue 27: closing before resolving lost the resolve when ResolveCase failed.
+    @Test("a resolve that fails after its close is finished by the next delivery, not lost")
+    func resolveFails() {
+        let world = World()
+        #expect(world.deliver(Self.alarm) == nil)
+        world.sink.resolveFault = .before(CasesError(.sinkUnavailable, "throttled"))
+        #expect(world.deliver(Self.ok)?.code == .sinkUnavailable)
+        #expect(world.resolved == 0 && world.store.states["-:disk"] == "resolving")
+        world.sink.resolveFault = nil
+        #expect(world.deliver(Self.ok) == nil)
+        #expect(world.resolved == 1 && world.store.states["-:disk"] == "closed")
+        // The next episode is its own, with its own case.
+        #expect(world.deliver(Self.again) == nil)
+        #expect(world.raised == 2 && world.sink.cases["case-2"]?.resolved == false)
+    }
 }

@@ -26,8 +26,10 @@ final class InMemoryEpisodeStore: EpisodeStore {
 
     var now: Int64 = 1_796_169_600_000
     var actions: [String: Action] = [:]
+    /// Each alarm's item: its recorded case (in `open`, whatever its state) and lastRecovery.
     var alarms: [String: AlarmRecord] = [:]
-    var closed: [String: Int64] = [:]
+    /// The item's state: open, resolving or closed, as DynamoEpisodeStore writes it.
+    var states: [String: String] = [:]
     var customers: [String: String] = [:]
     var storms: [String: Int] = [:]
     /// The next call of this name fails with this error.
@@ -46,7 +48,8 @@ final class InMemoryEpisodeStore: EpisodeStore {
         case .done(let caseId, let owned)?: return .done(caseId: caseId, owned: owned)
         case .claimed(let lease, let claimedAt)?:
             guard lease < now else { return .busy }
-            actions[key] = .claimed(lease: leaseUntilMs, claimedAt: now)
+            // As DynamoDB's takeover: the lease moves, the first claim's time stays.
+            actions[key] = .claimed(lease: leaseUntilMs, claimedAt: claimedAt)
             return .claimed(token: leaseUntilMs, lapsedSince: claimedAt)
         }
     }
@@ -67,7 +70,9 @@ final class InMemoryEpisodeStore: EpisodeStore {
     func alarm(_ alarm: String, deadline: Deadline) throws(CasesError) -> AlarmRecord {
         try check("alarm")
         var record = alarms[alarm] ?? AlarmRecord()
-        if let open = record.open, closed[alarm] == open.episode { record.open = nil }
+        let recorded = record.open
+        record.open = states[alarm] == "open" ? recorded : nil
+        record.resolving = states[alarm] == "resolving" ? recorded : nil
         return record
     }
 
@@ -75,23 +80,29 @@ final class InMemoryEpisodeStore: EpisodeStore {
         try check("setOpenCase")
         var record = alarms[alarm] ?? AlarmRecord()
         // DynamoDB keeps the episode when closed; a repeated ALARM of a closed episode must not reopen it.
-        let recorded = record.open?.episode ?? closed[alarm]
-        guard recorded.map({ $0 < open.episode }) ?? true else { return }
+        guard record.open.map({ $0.episode < open.episode }) ?? true else { return }
         record.open = open
-        closed[alarm] = nil
         alarms[alarm] = record
+        states[alarm] = "open"
     }
 
-    func closeCase(alarm: String, episode: Int64, deadline: Deadline) throws(CasesError) -> Bool {
+    func closeCase(alarm: String, episode: Int64, resolving: Bool, deadline: Deadline) throws(CasesError) -> Bool {
         try check("closeCase")
-        guard let open = alarms[alarm]?.open, open.episode == episode, closed[alarm] != episode else { return false }
-        closed[alarm] = episode
+        guard states[alarm] == "open", alarms[alarm]?.open?.episode == episode else { return false }
+        states[alarm] = resolving ? "resolving" : "closed"
+        return true
+    }
+
+    func finishResolving(alarm: String, episode: Int64, deadline: Deadline) throws(CasesError) -> Bool {
+        try check("finishResolving")
+        guard states[alarm] == "resolving", alarms[alarm]?.open?.episode == episode else { return false }
+        states[alarm] = "closed"
         return true
     }
 
     func moveOpenCase(alarm: String, from: Int64, to: Int64, deadline: Deadline) throws(CasesError) -> Bool {
         try check("moveOpenCase")
-        guard var record = alarms[alarm], var open = record.open, open.episode == from, closed[alarm] != from else {
+        guard states[alarm] == "open", var record = alarms[alarm], var open = record.open, open.episode == from else {
             return false
         }
         open.episode = to
@@ -154,6 +165,7 @@ final class InMemoryCaseSink: CaseSink {
     var keys: [String] = []
     var createFault: Fault?
     var noteFault: Fault?
+    var resolveFault: Fault?
     /// Runs inside CreateCase: another worker handling a delivery while this one raises the case.
     var duringCreate: (() -> Void)?
 
@@ -188,6 +200,8 @@ final class InMemoryCaseSink: CaseSink {
 
     func resolve(caseId: String, key: String, facts: CaseFacts, deadline: Deadline) throws(CasesError) {
         keys.append(key)
+        if case .before(let error)? = resolveFault { throw error }
         cases[caseId]?.resolved = true
+        if case .after(let error)? = resolveFault { throw error }
     }
 }

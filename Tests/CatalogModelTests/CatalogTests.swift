@@ -277,6 +277,10 @@ import Testing
             ),
             (#"{"customers": [], "queries": [], }"#, "catalog is not valid JSON: "),
             (
+                #"{"customers": [{"opname": "c", "ip": "h", "database": "d", "version": "1", "threshold": 1}], "queries": [{"name": "q", "versions": ["1"], "query": "s", "interval": 1800, "alarms": [{"metric": "m", "periods": 60}]}]}"#,
+                "evaluates 60 periods of 1800 s, more than CloudWatch's 86400 s"
+            ),
+            (
                 #"{"customers": [{"opname": "c", "ip": "h", "database": "d", "version": "1", "threshold": 1}], "queries": [{"name": "q", "versions": ["1"], "query": "s", "interval": 300, "alarms": [{"metric": "m", "period": 60}]}]}"#,
                 #"customers[0] ("c"): query "q" runs every 300 s, but its alarm on m has a 60 s period"#
             ),
@@ -296,11 +300,15 @@ import Testing
         for sql in [
             "select 1;", "select 1 ;  \n -- done", "select ';' as a", #"select 1 as "a;b""#, "select $$a;b$$",
             "select $tag$ ; $tag$", "select 1 /* ; */", "select 1 /* /* ; */ */", "select 'it''s;'", "select $1",
-            "select 1 -- ; select 2",
+            "select 1 -- ; select 2", "select 1;;", #"SELECT E'it\'s; ok' AS a"#, #"SELECT E'\'' AS q, 'b;c' AS d"#,
+            #"select 1 where 'x' ~ E'\\'; -- done"#, "select name;",
         ] {
             #expect(SQLText.statementProblem(sql) == nil, "\(sql)")
         }
-        for sql in ["select 1; select 2", "select ';'; select 2", "select 1;;", "select 1 /* x */; delete from t"] {
+        for sql in [
+            "select 1; select 2", "select ';'; select 2", "select 1;; select 2", "select 1 /* x */; delete from t",
+            #"select E'\\'; select 2"#, "select name e; select 2",
+        ] {
             #expect(SQLText.statementProblem(sql) != nil, "\(sql)")
         }
     }

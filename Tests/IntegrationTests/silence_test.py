@@ -89,6 +89,39 @@ class SilenceTests(unittest.TestCase):
         self.assertEqual(self.session.calls[-1], ("enable", result["alarms"]))
         self.assertEqual(silence.running(self.session, "watch-prod"), [])
 
+    def test_long_names_and_a_second_silence(self):
+        # The longest Name the stack allows (32) still makes names within Scheduler's 64 characters.
+        long_name = "n" * 32
+        self.session.client("scheduler").create_schedule_group(Name=long_name)
+        cloudformation = self.session.client("cloudformation")
+        cloudformation.create_stack(StackName="long", TemplateBody=json.dumps(TEMPLATE),
+                                    Parameters=[{"ParameterKey": "Name", "ParameterValue": long_name}],
+                                    Capabilities=["CAPABILITY_IAM"])
+        self.session.client("cloudwatch").put_metric_alarm(
+            AlarmName=f"{long_name} | Site 1 | q m", MetricName="m", Namespace="N", Statistic="Maximum", Period=60,
+            EvaluationPeriods=1, Threshold=1, ComparisonOperator="GreaterThanThreshold")
+        now = datetime.datetime(2026, 12, 5, 13, 0, tzinfo=datetime.timezone.utc)
+        first = silence.silence(self.session, "long", "Site 1", 30, "first", now=now)
+        self.assertTrue(all(len(name) <= 64 for name in first["schedules"]))
+        # A second silence replaces the first: the first's end must not speak in the middle of it.
+        second = silence.silence(self.session, "long", "Site 1", 120, "second", now=now + datetime.timedelta(minutes=5))
+        self.assertEqual([entry["schedule"] for entry in silence.running(self.session, "long")], second["schedules"])
+
+    def test_no_schedule_no_silence(self):
+        scheduler = self.session.client
+
+        def failing(service):
+            client = scheduler(service)
+            if service == "scheduler":
+                def refuse(**_):
+                    raise RuntimeError("AccessDenied: iam:PassRole")
+                client.create_schedule = refuse
+            return client
+        self.session.client = failing
+        with self.assertRaises(RuntimeError):
+            silence.silence(self.session, "watch-prod", "Site 1", 30, "x")
+        self.assertEqual(self.session.calls, [], "nothing disabled when the end cannot be scheduled")
+
     def test_refusals(self):
         for minutes, reason in ((0, "x"), (24 * 60 + 1, "x"), (30, " ")):
             with self.assertRaises(SystemExit):

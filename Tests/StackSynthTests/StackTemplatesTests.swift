@@ -445,10 +445,12 @@ import Testing
         let start = try #require(resources["C\(key)Maintenance1Start"])
         #expect(start["Properties", "ScheduleExpression"] == "at(2026-12-10T22:00:00)")
         #expect(resources["C\(key)Maintenance1End"]?["Properties", "ScheduleExpression"] == "at(2026-12-11T01:00:00)")
-        #expect(start["Properties", "Target", "Arn"] == "arn:aws:scheduler:::aws-sdk:cloudwatch:disableAlarmActions")
+        #expect(
+            start["Properties", "Target", "Arn"]
+                == ["Fn::Sub": "arn:${AWS::Partition}:scheduler:::aws-sdk:cloudwatch:disableAlarmActions"])
         #expect(
             resources["C\(key)Maintenance2End"]?["Properties", "Target", "Arn"]
-                == "arn:aws:scheduler:::aws-sdk:cloudwatch:enableAlarmActions")
+                == ["Fn::Sub": "arn:${AWS::Partition}:scheduler:::aws-sdk:cloudwatch:enableAlarmActions"])
         #expect(resources["C\(key)Maintenance2Start"]?["Properties", "ScheduleExpressionTimezone"] == "Europe/Berlin")
         // The input, with the stack's name put in, is the JSON DisableAlarmActions takes: every alarm of the customer.
         var text = ""
