@@ -56,7 +56,7 @@ public struct CaseRoute: Sendable, Equatable {
                     // The `Query` dimension is the query's `cloudwatchDimension`, which is its name unless it says.
                     $0.cloudwatchDimension == queryName
                         && (customer == nil || $0.versions.contains(customer!.version))
-                } + (BuiltinPack(rawValue: queryName).map { [$0.definition] } ?? [])
+                } + (BuiltinPack(rawValue: queryName).map { [catalog.pack($0)] } ?? [])
             alarm = variants.lazy.flatMap(\.alarms).first { spec in
                 spec.metric == trigger.metricName
                     && spec.dimensions.allSatisfy { trigger.dimensions[$0.key] == $0.value }

@@ -29,7 +29,7 @@ public enum BuiltinPack: String, CaseIterable, Sendable {
             QueryDefinition(
                 name: rawValue, description: "PostgreSQL server health (built in)", versions: [],
                 sql: "", cloudwatchDimension: rawValue, units: ServerHealth.units, alarms: ServerHealth.alarms,
-                builtin: self)
+                builtin: self, counters: ServerHealth.counters)
         }
     }
 

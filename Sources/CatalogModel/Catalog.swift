@@ -24,6 +24,9 @@ public struct Catalog: Sendable {
     public var queries: [QueryDefinition]
     /// The support-case worker's defaults for every customer.
     public var cases: CasePolicy
+    /// Alarms the catalog adds to a built-in pack's own (`"builtinAlarms": {"server-health": [...]}`): a rate alarm
+    /// on the pack's deadlocks is one line.
+    public var builtinAlarms: [BuiltinPack: [AlarmSpec]] = [:]
 
     public init(customers: [Customer], queries: [QueryDefinition], cases: CasePolicy = CasePolicy()) {
         self.customers = customers
@@ -44,7 +47,7 @@ public struct Catalog: Sendable {
         guard case .object(let fields) = root else { throw CatalogError(.invalid, "catalog is not a JSON object") }
         // `$schema` lets an editor find catalog.schema.json.
         try FieldReader(fields: fields, place: "catalog").refuseUnknownKeys(
-            ["customers", "queries", "builtin", "cases", "$schema"])
+            ["customers", "queries", "builtin", "cases", "builtinAlarms", "$schema"])
         guard case .array(let customers)? = fields["customers"] else {
             throw CatalogError(.invalid, "catalog has no \"customers\" array")
         }
@@ -65,6 +68,7 @@ public struct Catalog: Sendable {
         self.init(
             customers: parsedCustomers, queries: parsedQueries,
             cases: try CasePolicy.member(of: fields, place: "catalog"))
+        builtinAlarms = try Self.builtinAlarms(in: fields)
         try validateUniqueness()
         try validateThresholds()
         try validatePeriods()
@@ -180,7 +184,47 @@ public struct Catalog: Sendable {
 
     /// What `customer` collects: the catalog's queries for its version, then its built-in packs.
     public func queries(for customer: Customer) -> [QueryDefinition] {
-        queries(forVersion: customer.version) + customer.builtin.map(\.definition)
+        queries(forVersion: customer.version) + customer.builtin.map(pack)
+    }
+
+    /// A built-in pack as this catalog runs it: its own alarms and the catalog's `builtinAlarms` for it.
+    public func pack(_ pack: BuiltinPack) -> QueryDefinition {
+        var definition = pack.definition
+        definition.alarms += builtinAlarms[pack] ?? []
+        return definition
+    }
+
+    /// Reads `builtinAlarms`: pack names to alarm lists.
+    static func builtinAlarms(in fields: JSONObject) throws(CatalogError) -> [BuiltinPack: [AlarmSpec]] {
+        guard let value = fields["builtinAlarms"], value != .null else { return [:] }
+        guard case .object(let packs) = value else {
+            throw CatalogError(.invalid, "catalog: builtinAlarms must map pack names to alarm lists")
+        }
+        var result: [BuiltinPack: [AlarmSpec]] = [:]
+        for (name, list) in packs {
+            guard let pack = BuiltinPack(rawValue: name) else {
+                throw CatalogError(
+                    .invalid,
+                    "catalog: builtinAlarms.\(name) is not one of \(BuiltinPack.allCases.map(\.rawValue))")
+            }
+            guard case .array(let entries) = list else {
+                throw CatalogError(.invalid, "catalog: builtinAlarms.\(name) must be a list of alarms")
+            }
+            let units = pack.definition.units
+            for (index, entry) in entries.enumerated() {
+                let alarm = try AlarmSpec(entry, where: "catalog.builtinAlarms.\(name)[\(index)]")
+                guard units[alarm.metric] != nil else {
+                    throw CatalogError(
+                        .invalid,
+                        "catalog.builtinAlarms.\(name)[\(index)]: \(alarm.metric) is no metric of the pack"
+                            + (NearestName.nearest(alarm.metric, among: Array(units.keys)).map {
+                                "; did you mean \($0)?"
+                            } ?? ""))
+                }
+                result[pack, default: []].append(alarm)
+            }
+        }
+        return result
     }
 
     /// Query `name` as `customer` runs it: a built-in pack the customer has, or the variant for its version.
@@ -194,7 +238,7 @@ public struct Catalog: Sendable {
                     .unknownQuery,
                     "\"\(name)\" is a built-in pack that customer \"\(customer.opname)\" does not have (builtin)")
             }
-            return pack.definition
+            return self.pack(pack)
         }
         return try query(named: name, version: customer.version)
     }

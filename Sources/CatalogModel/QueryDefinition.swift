@@ -29,6 +29,9 @@ public struct QueryDefinition: Sendable, Equatable {
     /// The series (metric and dimension values) one run publishes per customer, where the catalog says it (for the
     /// cost estimate, when `onprem-watch check --run` cannot ask the server).
     public var series: Int?
+    /// The columns that are cumulative counters (`xact_commit`, `blks_read`): published as they are, and read as a
+    /// per-second rate by their alarms and dashboards (`IF(DIFF(m) >= 0, RATE(m))`, a reset giving no rate).
+    public var counters: [String]
     public var timeoutMs: Int?
     /// Rows beyond this many are read and counted but not turned into metrics; the output says how many were cut.
     public var maxRows: Int
@@ -46,9 +49,10 @@ public struct QueryDefinition: Sendable, Equatable {
         cloudwatchDimension: String, units: [String: MetricUnit] = [:], timeoutMs: Int? = nil,
         storageResolution: Int = 60,
         interval: Int? = nil, alarms: [AlarmSpec] = [], maxRows: Int = QueryDefinition.defaultMaxRows,
-        builtin: BuiltinPack? = nil, series: Int? = nil
+        builtin: BuiltinPack? = nil, series: Int? = nil, counters: [String] = []
     ) {
         self.series = series
+        self.counters = counters
         self.name = name
         self.description = description
         self.tags = tags
@@ -67,7 +71,7 @@ public struct QueryDefinition: Sendable, Equatable {
     /// The keys a query's entry may have (catalog.schema.json lists the same).
     static let keys = [
         "name", "description", "tags", "versions", "query", "cloudwatchDimension", "units", "timeoutMs",
-        "storageResolution", "interval", "alarms", "maxRows", "series",
+        "storageResolution", "interval", "alarms", "maxRows", "series", "counters",
     ]
 
     /// The row limit of a query that sets none: enough for any KPI query, and well inside a 15-minute invocation.
@@ -139,5 +143,9 @@ public struct QueryDefinition: Sendable, Equatable {
             alarms: alarms,
             maxRows: try reader.optionalInteger("maxRows", in: 1...Self.maxRowsLimit) ?? Self.defaultMaxRows)
         series = try reader.optionalInteger("series", in: 1...1_000_000)
+        counters = try reader.textList("counters")
+        if counters.contains(where: \.isEmpty) {
+            throw CatalogError(.invalid, "\(reader.place): counters lists an empty column name")
+        }
     }
 }

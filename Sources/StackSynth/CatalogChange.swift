@@ -50,13 +50,15 @@ public struct CatalogChange: Sendable {
         public var datapointsToAlarm: Int
         public var missingData: String
         public var severity: String
+        /// The alarm compares a counter's per-second rate (the query's `counters`).
+        public var perSecond = false
 
         /// Each setting as `name: value`, in a fixed order.
         var fields: [(name: String, value: String)] {
             [
                 ("threshold", CatalogChange.number(threshold)), ("comparison", comparison), ("statistic", statistic),
                 ("period", "\(period) s"), ("periods", "\(periods)"), ("datapointsToAlarm", "\(datapointsToAlarm)"),
-                ("missingData", missingData), ("severity", severity),
+                ("missingData", missingData), ("severity", severity), ("perSecond", perSecond ? "yes" : "no"),
             ]
         }
     }
@@ -172,9 +174,14 @@ public struct CatalogChange: Sendable {
         let catalogPolicy = catalog.cases.over(.builtIn)
         for customer in plan.customers {
             let customerPolicy = customer.customer.cases.over(catalogPolicy)
-            var alarms = customer.alarms.map { (query: $0.query.name, spec: $0.spec, threshold: $0.threshold) }
+            var alarms = customer.alarms.map {
+                (
+                    query: $0.query.name, spec: $0.spec, threshold: $0.threshold,
+                    rate: $0.query.counters.contains($0.spec.metric)
+                )
+            }
             let health = customer.healthAlarm
-            alarms.append((query: "collection", spec: health, threshold: health.threshold ?? 1))
+            alarms.append((query: "collection", spec: health, threshold: health.threshold ?? 1, rate: false))
             for alarm in alarms {
                 let spec = alarm.spec
                 let name = AlarmName(
@@ -186,7 +193,7 @@ public struct CatalogChange: Sendable {
                     statistic: spec.statistic.rawValue,
                     period: spec.period, periods: spec.periods, datapointsToAlarm: spec.datapointsToAlarm,
                     missingData: spec.missingData.rawValue,
-                    severity: (spec.cases.over(customerPolicy).severity ?? .low).rawValue)
+                    severity: (spec.cases.over(customerPolicy).severity ?? .low).rawValue, perSecond: alarm.rate)
             }
         }
         return result
@@ -257,6 +264,7 @@ public struct CatalogChange: Sendable {
                 "periods": .number(Double(value.periods)),
                 "datapointsToAlarm": .number(Double(value.datapointsToAlarm)),
                 "missingData": .string(value.missingData), "severity": .string(value.severity),
+                "perSecond": .bool(value.perSecond),
             ]
         }
         func seconds(_ value: Int?) -> JSONValue { value.map { .number(Double($0)) } ?? .null }
@@ -292,7 +300,8 @@ public struct CatalogChange: Sendable {
     }
 
     static func summary(_ settings: AlarmSettings) -> String {
-        "\(settings.comparison) \(number(settings.threshold)), \(settings.statistic.lowercased()) over "
+        "\(settings.comparison) \(number(settings.threshold))\(settings.perSecond ? " per second" : ""), "
+            + "\(settings.statistic.lowercased()) over "
             + "\(settings.period) s, \(settings.datapointsToAlarm) of \(settings.periods), \(settings.severity)"
     }
 

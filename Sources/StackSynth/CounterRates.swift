@@ -20,10 +20,7 @@ public import JSON
 /// invocations.
 public enum CounterRates: Sendable {
     /// The counters that get a rate.
-    public static let counters = [
-        "deadlocks", "xact_rollback", "xact_commit", "temp_bytes", "checkpoints_requested", "checkpoints_timed",
-        "wal_bytes",
-    ]
+    public static var counters: [String] { BuiltinPack.serverHealth.definition.counters }
 
     /// The widget's `metrics`: each counter, hidden, and an expression of its rate. A counter that fell (the
     /// server's statistics were reset, or a failover put another server behind the name) shows as no rate

@@ -73,7 +73,8 @@ extension StackTemplates {
                 description: "\(spec.metric) of \(customer.opname) (\(alarm.query.name)), threshold from the catalog",
                 metric: spec.metric, dimensions: dimensions, statistic: spec.statistic, period: spec.period,
                 periods: spec.periods, datapointsToAlarm: spec.datapointsToAlarm, threshold: alarm.threshold,
-                comparison: spec.comparison, missingData: spec.missingData)
+                comparison: spec.comparison, missingData: spec.missingData,
+                counter: alarm.query.counters.contains(spec.metric))
         }
         let health = plan.healthAlarm
         resources["\(prefix)Health"] = alarmResource(
@@ -140,23 +141,46 @@ extension StackTemplates {
     static func alarmResource(
         name: String, description: String, metric: String, dimensions: [JSONValue], statistic: AlarmSpec.Statistic,
         period: Int, periods: Int, datapointsToAlarm: Int, threshold: Double, comparison: AlarmSpec.Comparison,
-        missingData: AlarmSpec.MissingData
+        missingData: AlarmSpec.MissingData, counter: Bool = false
     ) -> JSONValue {
         let actions: JSONValue = ["Fn::If": ["HasTopic", [ref("AlarmTopicArn")], ref("AWS::NoValue")]]
-        return [
-            "Type": "AWS::CloudWatch::Alarm",
-            "Properties": [
-                "AlarmName": ["Fn::Join": ["", [ref("Name"), .string(String(" | \(name)".prefix(200)))]]],
-                "AlarmDescription": .string(String(description.prefix(1024))),
-                "Namespace": ref("Namespace"), "MetricName": .string(metric), "Dimensions": .array(dimensions),
-                "Statistic": .string(statistic.rawValue), "Period": .number(Double(period)),
-                "EvaluationPeriods": .number(Double(periods)), "DatapointsToAlarm": .number(Double(datapointsToAlarm)),
-                "Threshold": .number(threshold), "ComparisonOperator": .string(comparison.rawValue),
-                "TreatMissingData": .string(missingData.rawValue), "AlarmActions": actions, "OKActions": actions,
-                // The case worker ignores INSUFFICIENT_DATA unless the catalog's cases.insufficientData says not to.
-                "InsufficientDataActions": actions,
-            ],
+        var properties: JSONObject = [
+            "Namespace": ref("Namespace"), "MetricName": .string(metric), "Dimensions": .array(dimensions),
+            "Statistic": .string(statistic.rawValue), "Period": .number(Double(period)),
         ]
+        if counter {
+            // A cumulative counter: the alarm compares its per-second rate, and a fall (a reset, a failover to
+            // another server) gives no rate rather than a negative one.
+            properties = [
+                "Metrics": [
+                    [
+                        "Id": "m", "ReturnData": false,
+                        "MetricStat": [
+                            "Metric": [
+                                "Namespace": ref("Namespace"), "MetricName": .string(metric),
+                                "Dimensions": .array(dimensions),
+                            ],
+                            "Period": .number(Double(period)), "Stat": .string(statistic.rawValue),
+                        ],
+                    ],
+                    [
+                        "Id": "rate", "ReturnData": true, "Expression": "IF(DIFF(m) >= 0, RATE(m))",
+                        "Label": .string("\(metric) per second"),
+                    ],
+                ]
+            ]
+        }
+        let common: [String: JSONValue] = [
+            "AlarmName": ["Fn::Join": ["", [ref("Name"), .string(String(" | \(name)".prefix(200)))]]],
+            "AlarmDescription": .string(String(description.prefix(1024))),
+            "EvaluationPeriods": .number(Double(periods)), "DatapointsToAlarm": .number(Double(datapointsToAlarm)),
+            "Threshold": .number(threshold), "ComparisonOperator": .string(comparison.rawValue),
+            "TreatMissingData": .string(missingData.rawValue), "AlarmActions": actions, "OKActions": actions,
+            // The case worker ignores INSUFFICIENT_DATA unless the catalog's cases.insufficientData says not to.
+            "InsufficientDataActions": actions,
+        ]
+        for (key, value) in common { properties[key] = value }
+        return ["Type": "AWS::CloudWatch::Alarm", "Properties": .object(properties)]
     }
 
     /// Customers spread over nested stacks by hash, in as few stacks (a power of two) as keep each one under the

@@ -59,7 +59,11 @@ extension StackTemplates {
         for query in customer.groups.flatMap(\.queries) where query.builtin == nil {
             let names = Set(query.units.keys).union(query.alarms.map(\.metric))
             if names.isEmpty { unnamed = true }
-            for name in names { byUnit[(query.units[name] ?? .none).rawValue, default: []].insert(name) }
+            for name in names {
+                // A counter's panel is its rate's: a cumulative count on an axis says nothing.
+                let unit = query.counters.contains(name) ? Self.perSecond : (query.units[name] ?? .none).rawValue
+                byUnit[unit, default: []].insert(name)
+            }
         }
         var panels = byUnit.keys.sorted().map { unit in
             var thresholds: [String: [String]] = [:]
@@ -95,6 +99,9 @@ extension StackTemplates {
         }
     }
 
+    /// The panel of counters, drawn as per-second rates.
+    static let perSecond = "per second"
+
     /// `text` inside a quoted term of a `SEARCH` expression.
     static func searchQuoted(_ text: String) -> String {
         text.replacing("\\", with: "\\\\").replacing("\"", with: "\\\"").replacing("'", with: "\\'")
@@ -112,7 +119,7 @@ extension StackTemplates {
                     var terms = "Namespace=\"${Namespace}\" Customer=\"\(opname)\""
                     // One unit: every series of the customer is the panel's, and the expression stays short (2,000
                     // customers' dashboards are one nested template, at most 1 MB).
-                    if !panel.metrics.isEmpty && panels.count > 1 {
+                    if !panel.metrics.isEmpty && (panels.count > 1 || panel.unit == Self.perSecond) {
                         terms +=
                             " ("
                             + panel.metrics.map { "MetricName=\"\(Self.searchQuoted($0))\"" }.joined(separator: " OR ")
@@ -122,7 +129,17 @@ extension StackTemplates {
                         "title": .string(
                             "\(plan.customer.opname): \(panel.unit == "all series" ? "all series" : panel.unit)"),
                         "region": "${AWS::Region}", "view": "timeSeries", "period": 60,
-                        "metrics": [[["expression": .string("SEARCH('\(terms)', 'Average', 60)"), "id": "kpis"]]],
+                        "metrics": [
+                            [
+                                [
+                                    "expression": .string(
+                                        panel.unit == Self.perSecond
+                                            ? "RATE(SEARCH('\(terms)', 'Maximum', 60))"
+                                            : "SEARCH('\(terms)', 'Average', 60)"),
+                                    "id": "kpis",
+                                ]
+                            ]
+                        ],
                         "yAxis": ["left": ["label": .string(panel.unit)]],
                     ]
                     if !panel.thresholds.isEmpty {

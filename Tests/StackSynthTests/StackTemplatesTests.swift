@@ -490,4 +490,64 @@ import Testing
             (error as? CatalogError)?.message.contains(message) == true
         }
     }
+
+    /// Issue 28: CloudWatch has no counter type; alarms and dashboards on cumulative columns take their rate.
+    @Test("counters: alarms compare the per-second rate through metric math, dashboards draw it, the plan says so")
+    func counters() throws {
+        let catalog = try Catalog(
+            json: Array(
+                #"""
+                {"builtin": ["server-health"], "builtinAlarms": {"server-health": [{"metric": "deadlocks", "threshold": 0.1}]},
+                 "customers": [{"opname": "Site 1", "ip": "h", "database": "d", "version": "1", "threshold": 100}],
+                 "queries": [{"name": "db", "versions": ["1"], "query": "select xact_commit as commits from x",
+                              "units": {"commits": "Count"}, "counters": ["commits"],
+                              "alarms": [{"metric": "commits", "threshold": 500}]}]}
+                """#.utf8))
+        let plan = CollectionPlan(catalog: catalog)
+        let resources = StackTemplates.resources(of: plan.customers[0])
+        let alarms = resources.values.filter {
+            $0["Type"] == "AWS::CloudWatch::Alarm" && $0["Properties", "Metrics"] != nil
+        }
+        // The query's counter and the pack's deadlocks, each an expression of the rate; nothing else is a rate.
+        #expect(alarms.count == 2)
+        for alarm in alarms {
+            #expect(alarm["Properties", "Metrics", 1, "Expression"] == "IF(DIFF(m) >= 0, RATE(m))")
+            #expect(alarm["Properties", "Metrics", 0, "ReturnData"] == false)
+            #expect(alarm["Properties", "MetricName"] == nil && alarm["Properties", "Statistic"] == nil)
+        }
+        let thresholds = alarms.compactMap { alarm -> Double? in
+            guard case .number(let value)? = alarm["Properties", "Threshold"] else { return nil }
+            return value
+        }
+        #expect(Set(thresholds) == [500, 0.1])
+        let change = CatalogChange(from: Catalog(customers: [], queries: []), to: catalog)
+        #expect(change.markdown.contains("GreaterThanThreshold 500 per second"))
+        let panels = StackTemplates.unitPanels(plan.customers[0])
+        #expect(panels.map(\.unit).contains("per second"))
+        let body = try #require(
+            StackTemplates.dashboardTemplate(plan.customers)[
+                "Resources", "Dashboard1", "Properties", "DashboardBody", "Fn::Sub"]?.text)
+        #expect(
+            body.contains(
+                #"RATE(SEARCH('Namespace=\"${Namespace}\" Customer=\"Site 1\" (MetricName=\"commits\")', 'Maximum', 60))"#
+            ))
+    }
+
+    @Test("builtinAlarms names a pack and its metric, or is refused with the nearest")
+    func badBuiltinAlarms() {
+        for (alarms, message) in [
+            (
+                #"{"server-health": [{"metric": "deadlock"}]}"#,
+                "deadlock is no metric of the pack; did you mean deadlocks?"
+            ),
+            (#"{"server-wealth": []}"#, "builtinAlarms.server-wealth is not one of"),
+        ] {
+            let json = #"{"builtinAlarms": "# + alarms + #", "customers": [], "queries": []}"#
+            #expect {
+                _ = try Catalog(json: Array(json.utf8))
+            } throws: { error in
+                (error as? CatalogError)?.message.contains(message) == true
+            }
+        }
+    }
 }
