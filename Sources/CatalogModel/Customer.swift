@@ -13,7 +13,7 @@
 
 import Core
 import JSON
-import MetricModel
+public import MetricModel
 
 /// One customer deployment and how to reach its database.
 public struct Customer: Sendable, Equatable {
@@ -53,12 +53,14 @@ public struct Customer: Sendable, Equatable {
     public var fromPayload = false
     /// When its alarms send nothing, carried out by the stack (``MaintenanceWindow``).
     public var maintenance: [MaintenanceWindow] = []
+    /// Dimensions on every metric of the customer (`"dimensions": {"env": "prod"}`), sorted by name.
+    public var dimensions: [Dimension] = []
 
     /// The keys a customer's entry may have (catalog.schema.json lists the same).
     static let keys = [
         "opname", "ip", "hosts", "port", "database", "version", "threshold", "thresholds", "user", "secret",
         "sslmode", "sslrootcert", "sslcert", "sslkey", "channelBinding", "targetSessionAttrs", "connectTimeoutMs",
-        "interval", "cases", "builtin", "maintenance",
+        "interval", "cases", "builtin", "maintenance", "dimensions",
     ]
     /// Keys people bring from connection strings and other tools, and where their value belongs.
     static let keyHints = [
@@ -155,6 +157,7 @@ public struct Customer: Sendable, Equatable {
             sslkey: try named.optionalText("sslkey"),
             channelBinding: try named.optionalChoice("channelBinding", ChannelBinding.self))
         maintenance = try MaintenanceWindow.list(in: fields, place: named.place)
+        dimensions = try ConstantDimensions.read("dimensions", in: fields, place: named.place)
         if (sslcert == nil) != (sslkey == nil) {
             throw CatalogError(.invalid, "\(named.place): sslcert and sslkey go together")
         }

@@ -32,6 +32,14 @@ public struct QueryDefinition: Sendable, Equatable {
     /// The columns that are cumulative counters (`xact_commit`, `blks_read`): published as they are, and read as a
     /// per-second rate by their alarms and dashboards (`IF(DIFF(m) >= 0, RATE(m))`, a reset giving no rate).
     public var counters: [String]
+    /// Dimensions on every metric of the query, besides its customer's (`"dimensions": {"tier": "gold"}`).
+    public var dimensions: [Dimension] = []
+    /// The metric a column publishes, where its own name is not the one wanted (`{"xact_commit": "commits"}`, as
+    /// sql_exporter's `metric_name`); alarms name the published metric. `units` and `counters` name columns.
+    public var metricNames: [String: String] = [:]
+
+    /// The metric `column` publishes.
+    public func metricName(of column: String) -> String { metricNames[column] ?? column }
     public var timeoutMs: Int?
     /// Rows beyond this many are read and counted but not turned into metrics; the output says how many were cut.
     public var maxRows: Int
@@ -71,7 +79,7 @@ public struct QueryDefinition: Sendable, Equatable {
     /// The keys a query's entry may have (catalog.schema.json lists the same).
     static let keys = [
         "name", "description", "tags", "versions", "query", "cloudwatchDimension", "units", "timeoutMs",
-        "storageResolution", "interval", "alarms", "maxRows", "series", "counters",
+        "storageResolution", "interval", "alarms", "maxRows", "series", "counters", "dimensions", "metricNames",
     ]
 
     /// The row limit of a query that sets none: enough for any KPI query, and well inside a 15-minute invocation.
@@ -144,6 +152,23 @@ public struct QueryDefinition: Sendable, Equatable {
             maxRows: try reader.optionalInteger("maxRows", in: 1...Self.maxRowsLimit) ?? Self.defaultMaxRows)
         series = try reader.optionalInteger("series", in: 1...1_000_000)
         counters = try reader.textList("counters")
+        dimensions = try ConstantDimensions.read("dimensions", in: fields, place: reader.place)
+        if let value = fields["metricNames"], value != .null {
+            guard case .object(let map) = value else {
+                throw CatalogError(.invalid, "\(reader.place): metricNames must map column names to metric names")
+            }
+            for (column, name) in map {
+                guard case .string(let text) = name, PutMetricDataLimits.metricNameProblem(text) == nil,
+                    !ConstantDimensions.reserved.contains(text)
+                else {
+                    throw CatalogError(
+                        .invalid,
+                        "\(reader.place): metricNames.\(column) must be a metric name: "
+                            + (name.text.flatMap(PutMetricDataLimits.metricNameProblem) ?? "a string"))
+                }
+                metricNames[column] = text
+            }
+        }
         if counters.contains(where: \.isEmpty) {
             throw CatalogError(.invalid, "\(reader.place): counters lists an empty column name")
         }

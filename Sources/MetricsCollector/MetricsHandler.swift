@@ -146,7 +146,9 @@ public struct MetricsHandler: LambdaHandler {
             case .inline(let inline): query = inline
             }
             collection = RowCollector(
-                mapper: RowMapper(customer: customer.opname, query: query, nowMs: queryStarted), buffer: buffer,
+                mapper: RowMapper(
+                    customer: customer.opname, query: query, nowMs: queryStarted,
+                    constantDimensions: customer.dimensions + query.dimensions), buffer: buffer,
                 budget: budget)
             try run(query, for: customer, into: &collection!, queriesLeft: queriesLeft, context: context)
             let rows = collection!

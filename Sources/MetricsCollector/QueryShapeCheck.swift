@@ -57,7 +57,7 @@ public enum QueryShapeCheck {
                 continue
             }
             switch column.kind {
-            case .number, .money, .boolean, .interval: metrics.append(column.name)
+            case .number, .money, .boolean, .interval: metrics.append(query.metricName(of: column.name))
             case .text, .json: dimensions.append(column.name)
             case .timestamp where column.name == "timestamp": break
             case .timestamp:
@@ -94,7 +94,7 @@ public enum QueryShapeCheck {
                             + "and never fires; give a value for each text column"))
             }
         }
-        for column in query.units.keys.sorted() where !metrics.contains(column) {
+        for column in query.units.keys.sorted() where !metrics.contains(query.metricName(of: column)) {
             findings.append(Finding(warning: "units.\(column): the query returns no metric \(column)"))
         }
         return findings

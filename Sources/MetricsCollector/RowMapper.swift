@@ -14,7 +14,7 @@
 public import CatalogModel
 import Core
 import JSON
-import MetricModel
+public import MetricModel
 public import PostgresClient
 
 #if canImport(FoundationEssentials)
@@ -43,10 +43,15 @@ public struct RowMapper: Sendable {
     /// CloudWatch's limits, shared with the publisher so the two never disagree.
     typealias Limits = PutMetricDataLimits
 
-    public init(customer: String, query: QueryDefinition, nowMs: Int64) {
+    /// Dimensions the catalog sets (the customer's, then the query's), on every datapoint after `Customer` and
+    /// `Query`.
+    public var constantDimensions: [Dimension]
+
+    public init(customer: String, query: QueryDefinition, nowMs: Int64, constantDimensions: [Dimension] = []) {
         self.customer = customer
         self.query = query
         self.nowMs = nowMs
+        self.constantDimensions = constantDimensions
     }
 
     public struct Output: Equatable, Sendable {
@@ -111,7 +116,8 @@ public struct RowMapper: Sendable {
     private func emit(_ row: Row, index: Int, into output: inout Output) {
         let timestamp = row.timestampMs ?? nowMs
         let dimensions =
-            [Dimension("Customer", customer), Dimension("Query", query.cloudwatchDimension)] + row.dimensions
+            [Dimension("Customer", customer), Dimension("Query", query.cloudwatchDimension)] + constantDimensions
+            + row.dimensions
         let rowProblem: String? =
             if let bad = row.badDimension { bad } else if dimensions.count > Limits.dimensionsPerDatum {
                 "more than \(Limits.dimensionsPerDatum) dimensions"
@@ -133,7 +139,8 @@ public struct RowMapper: Sendable {
             if abs(value) < Limits.smallestMagnitude { value = 0 }
             output.datapoints.append(
                 Datapoint(
-                    name: metric.name, value: value, unit: query.units[metric.name] ?? .none, dimensions: dimensions,
+                    name: query.metricName(of: metric.name), value: value, unit: query.units[metric.name] ?? .none,
+                    dimensions: dimensions,
                     timestampMs: timestamp, storageResolution: query.storageResolution))
         }
     }
@@ -220,6 +227,10 @@ public struct RowMapper: Sendable {
     /// characters, too long) makes the row's metrics skipped with the reason: one such value must not fail the
     /// request that carries every other KPI of the invocation.
     private func addDimension(_ name: String, _ value: String?, to row: inout Row) {
+        if constantDimensions.contains(where: { $0.name == name }) {
+            row.badDimension = "column \(name) is a dimension the catalog sets (dimensions); rename the column"
+            return
+        }
         guard let value, !value.isEmpty else {
             row.badDimension = "dimension \(name) is \(value == nil ? "null" : "empty")"
             return

@@ -81,7 +81,9 @@ public final class ServerCheck {
             }
             if run && !entry.findings.contains(where: \.isProblem) {
                 var counter = SeriesCounter(
-                    mapper: RowMapper(customer: customer.opname, query: query, nowMs: Deadline.nowEpochMilliseconds()))
+                    mapper: RowMapper(
+                        customer: customer.opname, query: query, nowMs: Deadline.nowEpochMilliseconds(),
+                        constantDimensions: customer.dimensions + query.dimensions))
                 do throws(PostgresError) {
                     try runner.run(
                         query, on: customer, credentials: login, into: &counter, deadline: Deadline.after(timeout))

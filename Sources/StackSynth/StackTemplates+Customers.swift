@@ -14,6 +14,7 @@
 import CatalogModel
 import Core
 import JSON
+import MetricModel
 
 /// A customer's resources (state machine, schedule, alarms) and how customers are sharded into nested stacks.
 extension StackTemplates {
@@ -66,6 +67,10 @@ extension StackTemplates {
                 ["Name": "Customer", "Value": .string(customer.opname)],
                 ["Name": "Query", "Value": .string(alarm.query.cloudwatchDimension)],
             ]
+            // The catalog's own dimensions are on every datum of the query: the alarm's series has them too.
+            dimensions += (customer.dimensions + alarm.query.dimensions).map {
+                ["Name": .string($0.name), "Value": .string($0.value)]
+            }
             dimensions += extra.map { ["Name": .string($0.key), "Value": .string($0.value)] }
             alarmNames.append("\(customer.opname) | \(series)")
             resources["\(prefix)A\(CollectionPlan.key(series))"] = alarmResource(

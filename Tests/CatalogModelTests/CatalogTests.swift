@@ -277,6 +277,18 @@ import Testing
             ),
             (#"{"customers": [], "queries": [], }"#, "catalog is not valid JSON: "),
             (
+                #"{"customers": [{"opname": "c", "ip": "h", "database": "d", "version": "1", "dimensions": {"Customer": "x"}}], "queries": []}"#,
+                #"customers[0] ("c"): dimensions.Customer is a dimension the function sets itself"#
+            ),
+            (
+                #"{"customers": [{"opname": "c", "ip": "h", "database": "d", "version": "1", "dimensions": {"city": "Zürich"}}], "queries": []}"#,
+                #"customers[0] ("c"): dimensions.city: "#
+            ),
+            (
+                #"{"customers": [], "queries": [{"name": "q", "versions": ["1"], "query": "s", "metricNames": {"a": ""}}]}"#,
+                #"queries[0] ("q"): metricNames.a must be a metric name"#
+            ),
+            (
                 #"{"customers": [{"opname": "c", "ip": "h", "database": "d", "version": "1", "threshold": 1}], "queries": [{"name": "q", "versions": ["1"], "query": "s", "interval": 1800, "alarms": [{"metric": "m", "periods": 60}]}]}"#,
                 "evaluates 60 periods of 1800 s, more than CloudWatch's 86400 s"
             ),

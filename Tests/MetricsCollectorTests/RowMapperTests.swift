@@ -31,6 +31,33 @@ import Testing
     }
     let base = [Dimension("Customer", "Customer 1"), Dimension("Query", "kpi")]
 
+    /// Issue 28: sql_exporter's static_labels and metric_name.
+    @Test("the catalog's dimensions come after Customer and Query; a column publishes under its metricName")
+    func constantDimensionsAndNames() {
+        var query = QueryDefinition(
+            name: "q", versions: ["1"], sql: "", cloudwatchDimension: "kpi", units: ["xact_commit": .count])
+        query.metricNames = ["xact_commit": "commits"]
+        let mapper = RowMapper(
+            customer: "Customer 1", query: query, nowMs: now,
+            constantDimensions: [Dimension("env", "prod"), Dimension("region", "north")])
+        let output = mapper.map(
+            ResultTable(columns: [.init("db", .text), .init("xact_commit", .number)], rows: [["ops", "7"]]))
+        #expect(
+            output.datapoints == [
+                Datapoint(
+                    name: "commits", value: 7, unit: .count,
+                    dimensions: base + [
+                        Dimension("env", "prod"), Dimension("region", "north"), Dimension("db", "ops"),
+                    ],
+                    timestampMs: now)
+            ])
+        // A column named like a dimension the catalog sets would make a second one: its row is skipped, said why.
+        let clash = mapper.map(
+            ResultTable(columns: [.init("env", .text), .init("xact_commit", .number)], rows: [["dev", "7"]]))
+        #expect(
+            clash.datapoints.isEmpty && clash.skipped.first?.reason.contains("a dimension the catalog sets") == true)
+    }
+
     @Test("intervals are seconds; a timestamp column not named timestamp is skipped with its reason (issue 30)")
     func intervalsAndOtherTimes() {
         let table = ResultTable(

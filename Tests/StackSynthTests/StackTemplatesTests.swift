@@ -550,4 +550,21 @@ import Testing
             }
         }
     }
+
+    @Test("an alarm's series carries the catalog's dimensions, as every datum of its query does")
+    func constantDimensionsInAlarms() throws {
+        let catalog = try Catalog(
+            json: Array(
+                #"""
+                {"customers": [{"opname": "Site 1", "ip": "h", "database": "d", "version": "1", "threshold": 1,
+                                "dimensions": {"env": "prod"}}],
+                 "queries": [{"name": "q", "versions": ["1"], "query": "select 1 as m", "dimensions": {"tier": "gold"},
+                              "alarms": [{"metric": "m"}]}]}
+                """#.utf8))
+        let resources = StackTemplates.resources(of: CollectionPlan(catalog: catalog).customers[0])
+        let alarm = try #require(
+            resources.values.first { $0["Type"] == "AWS::CloudWatch::Alarm" && $0["Properties", "MetricName"] == "m" })
+        let names = alarm["Properties", "Dimensions"]?.items.compactMap { $0["Name"]?.text }
+        #expect(names == ["Customer", "Query", "env", "tier"])
+    }
 }
