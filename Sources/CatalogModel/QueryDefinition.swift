@@ -40,6 +40,17 @@ public struct QueryDefinition: Sendable, Equatable {
 
     /// The metric `column` publishes.
     public func metricName(of column: String) -> String { metricNames[column] ?? column }
+
+    /// The metrics the catalog knows the query publishes (its `units`' columns as published, and its alarms').
+    public var knownMetrics: Set<String> { Set(units.keys.map(metricName)).union(alarms.map(\.metric)) }
+
+    /// Whether the published `metric` comes from one of `counters`' columns.
+    public func isCounter(_ metric: String) -> Bool { counters.contains { metricName(of: $0) == metric } }
+
+    /// The unit of the published `metric`, from its column's.
+    public func unit(of metric: String) -> MetricUnit {
+        units.first { metricName(of: $0.key) == metric }?.value ?? .none
+    }
     public var timeoutMs: Int?
     /// Rows beyond this many are read and counted but not turned into metrics; the output says how many were cut.
     public var maxRows: Int

@@ -177,7 +177,7 @@ public struct CatalogChange: Sendable {
             var alarms = customer.alarms.map {
                 (
                     query: $0.query.name, spec: $0.spec, threshold: $0.threshold,
-                    rate: $0.query.counters.contains($0.spec.metric)
+                    rate: $0.query.isCounter($0.spec.metric)
                 )
             }
             let health = customer.healthAlarm

@@ -226,7 +226,7 @@ public struct CostEstimate: Sendable {
     /// `region=north` says there is at least that one), at least one. `check --run` measures the real count.
     static func seriesCount(_ query: QueryDefinition) -> Int {
         if let pack = query.builtin { return pack.estimatedSeries }
-        let metrics = Set(query.units.keys).union(query.alarms.map(\.metric)).count
+        let metrics = query.knownMetrics.count
         let dimensionSets = Set(query.alarms.map { $0.dimensions.sorted { $0.key < $1.key }.map { "\($0)=\($1)" } })
         return max(1, metrics * max(1, dimensionSets.count))
     }
@@ -237,7 +237,7 @@ public struct CostEstimate: Sendable {
         let dimensions = [
             Dimension("Customer", customer.opname), Dimension("Query", query.cloudwatchDimension),
         ]
-        let names = Set(query.units.keys).union(query.alarms.map(\.metric)).sorted()
+        let names = query.knownMetrics.sorted()
         var datums = (names.isEmpty ? ["metric"] : names).map { name in
             MetricDatum(
                 name: name, dimensions: dimensions, unit: .count,

@@ -79,7 +79,7 @@ extension StackTemplates {
                 metric: spec.metric, dimensions: dimensions, statistic: spec.statistic, period: spec.period,
                 periods: spec.periods, datapointsToAlarm: spec.datapointsToAlarm, threshold: alarm.threshold,
                 comparison: spec.comparison, missingData: spec.missingData,
-                counter: alarm.query.counters.contains(spec.metric))
+                counter: alarm.query.isCounter(spec.metric))
         }
         let health = plan.healthAlarm
         resources["\(prefix)Health"] = alarmResource(

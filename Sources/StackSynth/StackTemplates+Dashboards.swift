@@ -57,11 +57,11 @@ extension StackTemplates {
         var byUnit: [String: Set<String>] = [:]
         var unnamed = false
         for query in customer.groups.flatMap(\.queries) where query.builtin == nil {
-            let names = Set(query.units.keys).union(query.alarms.map(\.metric))
+            let names = query.knownMetrics
             if names.isEmpty { unnamed = true }
             for name in names {
                 // A counter's panel is its rate's: a cumulative count on an axis says nothing.
-                let unit = query.counters.contains(name) ? Self.perSecond : (query.units[name] ?? .none).rawValue
+                let unit = query.isCounter(name) ? Self.perSecond : query.unit(of: name).rawValue
                 byUnit[unit, default: []].insert(name)
             }
         }

@@ -567,4 +567,23 @@ import Testing
         let names = alarm["Properties", "Dimensions"]?.items.compactMap { $0["Name"]?.text }
         #expect(names == ["Customer", "Query", "env", "tier"])
     }
+
+    @Test("units and counters name columns, alarms the published metric: a renamed counter is still a rate")
+    func renamedCounter() throws {
+        let catalog = try Catalog(
+            json: Array(
+                #"""
+                {"customers": [{"opname": "Site 1", "ip": "h", "database": "d", "version": "1", "threshold": 1}],
+                 "queries": [{"name": "db", "versions": ["1"], "query": "select xact_commit from pg_stat_database",
+                              "units": {"xact_commit": "Count"}, "counters": ["xact_commit"],
+                              "metricNames": {"xact_commit": "commits"}, "alarms": [{"metric": "commits"}]}]}
+                """#.utf8))
+        let query = catalog.queries[0]
+        #expect(query.knownMetrics == ["commits"] && query.isCounter("commits") && query.unit(of: "commits") == .count)
+        let customer = CollectionPlan(catalog: catalog).customers[0]
+        let alarm = try #require(
+            StackTemplates.resources(of: customer).values.first { $0["Properties", "Metrics"] != nil })
+        #expect(alarm["Properties", "Metrics", 0, "MetricStat", "Metric", "MetricName"] == "commits")
+        #expect(StackTemplates.unitPanels(customer).map(\.metrics) == [["commits"]])
+    }
 }
