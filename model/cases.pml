@@ -119,8 +119,10 @@ bool isOpen = false;
 byte openCase = 0;
 bool openOwned = false;
 byte recoveredMs = 0;
-bool isResolving = false; /* state resolving: the recorded case is closed to be resolved, not yet known resolved */
-byte resolvingRec = 0;    /* ghost: the recovery the resolve rests on, for (3)'s asserts */
+/* A resolve to finish (resolvingMs, resolvingCaseId: attributes of their own, which setOpenCase leaves alone). */
+byte resEp = 0;   /* 0: none */
+byte resCase = 0;
+byte resRec = 0;  /* ghost: the recovery the resolve rests on, for (3)'s asserts */
 
 /* The customer item (customer#<opname>): its newest case. */
 byte customer = X;
@@ -169,7 +171,7 @@ inline resolve(c, r) {
 inline setOpenCase(t, c, o) {
     if
     :: episodeMs == 0 || episodeMs < t ->
-        episodeMs = t; isOpen = true; isResolving = false; openCase = c; openOwned = o;
+        episodeMs = t; isOpen = true; openCase = c; openOwned = o;
         printf("W%d %c%d: setOpenCase: case %d (owned %d) open for episode %d\n", WHO, c, o, t)
     :: else -> printf("W%d %c%d: setOpenCase: no change (episode %d recorded)\n", WHO, episodeMs)
     fi
@@ -179,20 +181,24 @@ inline setOpenCase(t, c, o) {
  * `applied`; marked, the case stays `resolving` (recovery r) until finishResolving. */
 inline closeIf(e, mark, r) {
     applied = isOpen && episodeMs == e;
-    if :: applied -> isOpen = false; isResolving = mark; resolvingRec = r :: else -> skip fi;
+    if
+    :: applied && mark -> isOpen = false; resEp = e; resCase = openCase; resRec = r
+    :: applied && !mark -> isOpen = false
+    :: else -> skip
+    fi;
     printf("W%d %c%d: closeCase(%d, resolving %d): %d\n", WHO, e, mark, applied)
 }
 
 /* EpisodeStore.finishResolving(alarm, episode: e) */
 inline finishResolving(e) {
-    if :: isResolving && episodeMs == e -> isResolving = false :: else -> skip fi;
+    if :: resEp == e -> resEp = 0 :: else -> skip fi;
     printf("W%d %c%d: finishResolving(%d)\n", WHO, e)
 }
 
 /* The worker's next delivery starts afresh. */
 inline forget() {
     n = 0; caseId = 0; owned = false; lapsed = false; how = 0;
-    aOpen = false; aEp = 0; aCase = 0; aOwned = false; aRec = 0; aRes = false; aResRec = 0; applied = false
+    aOpen = false; aEp = 0; aCase = 0; aOwned = false; aRec = 0; aRes = false; aResEp = 0; aResCase = 0; aResRec = 0; applied = false
 }
 
 /* The invocation ends here (a crash, a timeout, or a failed call of an ALARM, which keeps its claim): the
@@ -276,7 +282,9 @@ proctype Worker(byte me) {
     byte aCase;
     bool aOwned;
     byte aRec;
-    bool aRes;    /* ... whether its case was resolving, on which recovery */
+    bool aRes;    /* ... whether a resolve was marked: its episode, case and recovery */
+    byte aResEp;
+    byte aResCase;
     byte aResRec;
     bool applied; /* what a conditional write answered */
 idle:
@@ -297,13 +305,13 @@ end_idle: /* a delivery reaches me (SQS; a duplicate, of any of the three) */
     crashPoint();
     atomic { /* readingAlarm */
         aOpen = isOpen; aEp = episodeMs; aCase = openCase; aOwned = openOwned; aRec = recoveredMs;
-        aRes = isResolving; aResRec = resolvingRec;
+        aRes = resEp != 0; aResEp = resEp; aResCase = resCase; aResRec = resRec;
         printf("W%d %c%d: reads the alarm: open %d, case %d of episode %d (owned %d), lastRecovery %d\n",
                WHO, aOpen, aCase, aEp, aOwned, aRec)
     };
     if
-    :: aRes && aEp <= n -> /* helping, helpingFinish: the resolve another worker began */
-        atomic { resolve(aCase, aResRec) }; crashPoint(); atomic { finishResolving(aEp) }; crashPoint()
+    :: aRes && aResEp <= n -> /* helping, helpingFinish: the resolve another worker began */
+        atomic { resolve(aResCase, aResRec) }; crashPoint(); atomic { finishResolving(aResEp) }; crashPoint()
     :: else -> skip
     fi;
     if
@@ -406,13 +414,13 @@ ok: /* OK: CaseStateMachine, plan .note(closing: true) */
     failPoint();
     atomic { /* readingAlarmForNote */
         aOpen = isOpen; aEp = episodeMs; aCase = openCase; aOwned = openOwned;
-        aRes = isResolving; aResRec = resolvingRec;
+        aRes = resEp != 0; aResEp = resEp; aResCase = resCase; aResRec = resRec;
         printf("W%d %c%d: reads the alarm: open %d, case %d of episode %d (owned %d)\n", WHO, aOpen, aCase, aEp,
                aOwned)
     };
     if
-    :: aRes && aEp <= n -> /* helping, helpingFinish */
-        atomic { resolve(aCase, aResRec) }; failPoint(); atomic { finishResolving(aEp) }; failPoint()
+    :: aRes && aResEp <= n -> /* helping, helpingFinish */
+        atomic { resolve(aResCase, aResRec) }; failPoint(); atomic { finishResolving(aResEp) }; failPoint()
     :: else -> skip
     fi;
     if

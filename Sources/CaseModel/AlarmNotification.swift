@@ -175,9 +175,11 @@ public struct AlarmNotification: Sendable, Equatable {
             state = known
         }
         var trigger: Trigger?
-        if case .object(let parts)? = fields["Trigger"], let metric = parts["MetricName"]?.text, !metric.isEmpty {
+        if case .object(let parts)? = fields["Trigger"],
+            let (metric, watched) = Self.watchedMetric(parts), !metric.isEmpty
+        {
             var dimensions: [String: String] = [:]
-            if case .array(let entries)? = parts["Dimensions"] {
+            if case .array(let entries)? = watched["Dimensions"] {
                 for case .object(let entry) in entries {
                     if let key = entry["name"]?.text, let value = entry["value"]?.text { dimensions[key] = value }
                 }
@@ -187,7 +189,8 @@ public struct AlarmNotification: Sendable, Equatable {
                 return parts[key]?.text.flatMap(Double.init)
             }
             trigger = Trigger(
-                metricName: metric, namespace: parts["Namespace"]?.text, statistic: parts["Statistic"]?.text,
+                metricName: metric, namespace: watched["Namespace"]?.text,
+                statistic: parts["Statistic"]?.text ?? watched["Stat"]?.text,
                 period: number("Period").flatMap { Int(exactly: $0) },
                 evaluationPeriods: number("EvaluationPeriods").flatMap { Int(exactly: $0) },
                 comparison: parts["ComparisonOperator"]?.text, threshold: number("Threshold"),
@@ -197,5 +200,22 @@ public struct AlarmNotification: Sendable, Equatable {
             alarmName: name, alarmDescription: text("AlarmDescription"), state: state, oldState: text("OldStateValue"),
             reason: text("NewStateReason"), stateChangeTime: time, stateChangeMs: timeMs, regionName: text("Region"),
             accountId: text("AWSAccountId"), alarmArn: text("AlarmArn"), trigger: trigger)
+    }
+
+    /// The metric an alarm watches and the object that names it: the trigger itself for a metric alarm; for a
+    /// metric-math alarm (a counter's rate), the one metric of `Metrics` with a `MetricStat`, whose `Metric` holds
+    /// the name, namespace and dimensions (and `Stat` the statistic). Without it, a counter's alarm reached the
+    /// worker with no customer and no catalog alarm.
+    static func watchedMetric(_ trigger: JSONObject) -> (String, JSONObject)? {
+        if let name = trigger["MetricName"]?.text { return (name, trigger) }
+        guard case .array(let metrics)? = trigger["Metrics"] else { return nil }
+        for case .object(let entry) in metrics {
+            guard case .object(let stat)? = entry["MetricStat"], case .object(var metric)? = stat["Metric"],
+                let name = metric["MetricName"]?.text
+            else { continue }
+            metric["Stat"] = stat["Stat"]
+            return (name, metric)
+        }
+        return nil
     }
 }

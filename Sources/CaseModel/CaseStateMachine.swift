@@ -66,7 +66,7 @@ public struct CaseStateMachine: Sendable {
         /// `EpisodeStore.closeCase`: answer ``Event/applied(_:)``, whether it closed the case (it was still the
         /// open one, of that episode). `resolving`: the case is to be resolved, and stays marked so until
         /// ``finishResolving(alarm:episode:)``, for any worker to finish if this one stops.
-        case closeCase(alarm: String, episode: Int64, resolving: Bool)
+        case closeCase(alarm: String, episode: Int64, resolving: String?)
         /// `EpisodeStore.finishResolving`: answer ``Event/applied(_:)``; the episode's case is resolved.
         case finishResolving(alarm: String, episode: Int64)
         /// `EpisodeStore.moveOpenCase`: answer ``Event/applied(_:)``, whether the case was still open for `from`.
@@ -341,7 +341,7 @@ public struct CaseStateMachine: Sendable {
                     + "\(UTCTime.rfc3339(epochMilliseconds: recovered)).", caseId: caseId, key: recoveryNoteKey)
         case (.notingEarlyRecovery(let caseId), .done):
             state = .closingEarlyRecovery(caseId: caseId)
-            return .closeCase(alarm: notification.alarmKey, episode: notification.stateChangeMs, resolving: true)
+            return .closeCase(alarm: notification.alarmKey, episode: notification.stateChangeMs, resolving: caseId)
         case (.closingEarlyRecovery(let caseId), .applied(let closed)):
             // Resolved only if this closed it: a later ALARM may have taken the case over as its own meanwhile.
             guard closed else { return end(.succeed) }
@@ -367,7 +367,8 @@ public struct CaseStateMachine: Sendable {
         case (.addingNote(let token, let open), .done):
             guard closing else { return finishNote(token: token, noted: open) }
             state = .closing(token: token, open: open)
-            return .closeCase(alarm: notification.alarmKey, episode: open.episode, resolving: open.owned)
+            return .closeCase(
+                alarm: notification.alarmKey, episode: open.episode, resolving: open.owned ? open.caseId : nil)
         case (.closing(let token, let open), .applied(let closed)):
             // Closed first, resolved only if this closed it: between reading the alarm and here, a later ALARM
             // (back through INSUFFICIENT_DATA) may have made the case its own, and its alarm is in ALARM again.
@@ -462,7 +463,8 @@ public struct CaseStateMachine: Sendable {
         let afterOK = notification.oldState == "OK"
         if let open = alarm.open, afterOK && open.episode < notification.stateChangeMs {
             state = .closingLateEpisode(token: token, alarm: alarm, open: open)
-            return .closeCase(alarm: notification.alarmKey, episode: open.episode, resolving: open.owned)
+            return .closeCase(
+                alarm: notification.alarmKey, episode: open.episode, resolving: open.owned ? open.caseId : nil)
         }
         if let open = alarm.open, !afterOK && open.episode <= notification.stateChangeMs {
             state = .movingOpenCase(token: token, alarm: alarm, open: open)

@@ -97,13 +97,14 @@ final class DynamoEpisodeStore: EpisodeStore {
     func alarm(_ alarm: String, deadline: Deadline) throws(CasesError) -> AlarmRecord {
         guard let item = try item("alarm#\(alarm)", deadline: deadline) else { return AlarmRecord() }
         var record = AlarmRecord(lastRecovery: Self.number(item, "recoveredMs"))
-        if let episode = Self.number(item, "episodeMs"), let caseId = Self.text(item, "caseId") {
-            let recorded = OpenCase(episode: episode, caseId: caseId, owned: Self.text(item, "owned") == "true")
-            switch Self.text(item, "state") {
-            case "open": record.open = recorded
-            case "resolving": record.resolving = recorded
-            default: break
-            }
+        if Self.text(item, "state") == "open", let episode = Self.number(item, "episodeMs"),
+            let caseId = Self.text(item, "caseId")
+        {
+            record.open = OpenCase(episode: episode, caseId: caseId, owned: Self.text(item, "owned") == "true")
+        }
+        if let episode = Self.number(item, "resolvingMs"), episode > 0, let caseId = Self.text(item, "resolvingCaseId")
+        {
+            record.resolving = OpenCase(episode: episode, caseId: caseId, owned: true)
         }
         return record
     }
@@ -118,20 +119,26 @@ final class DynamoEpisodeStore: EpisodeStore {
             ], deadline: deadline)
     }
 
-    func closeCase(alarm: String, episode: Int64, resolving: Bool, deadline: Deadline) throws(CasesError) -> Bool {
-        try update(
-            "alarm#\(alarm)", set: "#state = :closed", condition: "#state = :open AND #episodeMs = :episode",
-            values: [
-                ":closed": Self.s(resolving ? "resolving" : "closed"), ":open": Self.s("open"),
-                ":episode": Self.n(episode),
-            ], deadline: deadline)
+    /// The mark of a resolve to finish is in attributes of its own (`resolvingMs`, `resolvingCaseId`), which
+    /// recording a later episode's case leaves alone: in the item's state, a later `setOpenCase` erased it.
+    func closeCase(alarm: String, episode: Int64, resolving: String?, deadline: Deadline) throws(CasesError) -> Bool {
+        var values: [String: JSONValue] = [
+            ":closed": Self.s("closed"), ":open": Self.s("open"), ":episode": Self.n(episode),
+        ]
+        var set = "#state = :closed"
+        var condition = "#state = :open AND #episodeMs = :episode"
+        if let resolving {
+            set += ", #resolvingMs = :episode, #resolvingCaseId = :case"
+            condition += " AND #caseId = :case"
+            values[":case"] = Self.s(resolving)
+        }
+        return try update("alarm#\(alarm)", set: set, condition: condition, values: values, deadline: deadline)
     }
 
     func finishResolving(alarm: String, episode: Int64, deadline: Deadline) throws(CasesError) -> Bool {
         try update(
-            "alarm#\(alarm)", set: "#state = :closed", condition: "#state = :resolving AND #episodeMs = :episode",
-            values: [":closed": Self.s("closed"), ":resolving": Self.s("resolving"), ":episode": Self.n(episode)],
-            deadline: deadline)
+            "alarm#\(alarm)", set: "#resolvingMs = :none", condition: "#resolvingMs = :episode",
+            values: [":none": Self.n(0), ":episode": Self.n(episode)], deadline: deadline)
     }
 
     func moveOpenCase(alarm: String, from: Int64, to: Int64, deadline: Deadline) throws(CasesError) -> Bool {
@@ -240,6 +247,7 @@ final class DynamoEpisodeStore: EpisodeStore {
     /// prefix of another, so that finding `#name` in an expression is exact.
     static let attributes = [
         "pk", "status", "leaseUntil", "expires", "caseId", "owned", "state", "episodeMs", "raised", "recoveredMs",
+        "resolvingMs", "resolvingCaseId",
     ]
 
     static func s(_ text: String) -> JSONValue { ["S": .string(text)] }

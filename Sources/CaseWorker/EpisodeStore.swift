@@ -42,7 +42,7 @@ protocol EpisodeStore {
 
     /// Closes the alarm's case of `episode`; `false` when it is no longer the open one. With `resolving` it is
     /// marked to be resolved until ``finishResolving(alarm:episode:deadline:)``.
-    func closeCase(alarm: String, episode: Int64, resolving: Bool, deadline: Deadline) throws(CasesError) -> Bool
+    func closeCase(alarm: String, episode: Int64, resolving: String?, deadline: Deadline) throws(CasesError) -> Bool
 
     /// The resolve of the alarm's case of `episode` is done; `false` when it was not marked (another finished it).
     func finishResolving(alarm: String, episode: Int64, deadline: Deadline) throws(CasesError) -> Bool

@@ -72,6 +72,46 @@ public struct Catalog: Sendable {
         try validateUniqueness()
         try validateThresholds()
         try validatePeriods()
+        try validateDimensionsAndCounters()
+    }
+
+    /// What CloudWatch or the alarms could not tell apart (review of issue 28): a dimension the customer and a
+    /// query both set, an alarm dimension that is a catalog dimension, two alarms on one series of a query (a
+    /// `builtinAlarms` entry on a pack's own alarm), and a counter alarm whose statistic adds up running totals.
+    private func validateDimensionsAndCounters() throws(CatalogError) {
+        for (index, customer) in customers.enumerated() {
+            let place = "customers[\(index)] (\"\(customer.opname)\")"
+            for query in queries(for: customer) {
+                let set = customer.dimensions + query.dimensions
+                if let twice = set.first(where: { one in set.filter { $0.name == one.name }.count > 1 }) {
+                    throw CatalogError(
+                        .invalid,
+                        "\(place): dimension \(twice.name) is set by the customer and by query \"\(query.name)\"")
+                }
+                var series: Set<String> = []
+                for alarm in query.alarms {
+                    if let clash = alarm.dimensions.keys.sorted().first(where: { key in set.contains { $0.name == key }
+                    }) {
+                        throw CatalogError(
+                            .invalid,
+                            "\(place): the alarm on \(alarm.metric) of query \"\(query.name)\" names dimension \(clash), "
+                                + "which the catalog sets already")
+                    }
+                    let key = ([alarm.metric] + alarm.dimensions.sorted { $0.key < $1.key }.map { "\($0)=\($1)" })
+                        .joined(separator: " ")
+                    guard series.insert(key).inserted else {
+                        throw CatalogError(
+                            .invalid, "\(place): query \"\(query.name)\" has two alarms on one series: \(key)")
+                    }
+                    if query.isCounter(alarm.metric) && [.sum, .sampleCount].contains(alarm.statistic) {
+                        throw CatalogError(
+                            .invalid,
+                            "\(place): the alarm on counter \(alarm.metric) uses \(alarm.statistic.rawValue), which adds up "
+                                + "running totals; give Maximum, Minimum or Average (the rate is taken of it)")
+                    }
+                }
+            }
+        }
     }
 
     /// Seconds between runs of `query` for `customer`: the query's interval, else the customer's, else a minute.

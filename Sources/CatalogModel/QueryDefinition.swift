@@ -47,9 +47,9 @@ public struct QueryDefinition: Sendable, Equatable {
     /// Whether the published `metric` comes from one of `counters`' columns.
     public func isCounter(_ metric: String) -> Bool { counters.contains { metricName(of: $0) == metric } }
 
-    /// The unit of the published `metric`, from its column's.
+    /// The unit of the published `metric`: its column's, or given under the published name.
     public func unit(of metric: String) -> MetricUnit {
-        units.first { metricName(of: $0.key) == metric }?.value ?? .none
+        units.first { metricName(of: $0.key) == metric }?.value ?? units[metric] ?? .none
     }
     public var timeoutMs: Int?
     /// Rows beyond this many are read and counted but not turned into metrics; the output says how many were cut.

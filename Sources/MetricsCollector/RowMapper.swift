@@ -139,7 +139,8 @@ public struct RowMapper: Sendable {
             if abs(value) < Limits.smallestMagnitude { value = 0 }
             output.datapoints.append(
                 Datapoint(
-                    name: query.metricName(of: metric.name), value: value, unit: query.units[metric.name] ?? .none,
+                    name: query.metricName(of: metric.name), value: value,
+                    unit: query.units[metric.name] ?? query.unit(of: query.metricName(of: metric.name)),
                     dimensions: dimensions,
                     timestampMs: timestamp, storageResolution: query.storageResolution))
         }

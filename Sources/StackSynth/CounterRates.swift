@@ -14,6 +14,7 @@
 import CatalogModel
 public import Core
 public import JSON
+public import MetricModel
 
 /// The `server-health` pack's counters on a dashboard: CloudWatch stores each as published, a running total, and
 /// the widget shows its per-second rate with metric math (`RATE`), so the function keeps no state between
@@ -25,13 +26,16 @@ public enum CounterRates: Sendable {
     /// The widget's `metrics`: each counter, hidden, and an expression of its rate. A counter that fell (the
     /// server's statistics were reset, or a failover put another server behind the name) shows as no rate
     /// rather than a negative one.
-    public static func metrics(customer: String) -> [JSONValue] {
+    /// `dimensions`: the ones the catalog sets on the customer, which its series carry too.
+    public static func metrics(customer: String, dimensions: [Dimension] = []) -> [JSONValue] {
         counters.flatMap { counter -> [JSONValue] in
             [
-                [
-                    "${Namespace}", .string(counter), "Customer", .string(customer), "Query",
-                    .string(BuiltinPack.serverHealth.rawValue), ["id": .string("m_\(counter)"), "visible": false],
-                ],
+                .array(
+                    [
+                        "${Namespace}", .string(counter), "Customer", .string(customer), "Query",
+                        .string(BuiltinPack.serverHealth.rawValue),
+                    ] + dimensions.flatMap { [JSONValue.string($0.name), .string($0.value)] }
+                        + [["id": .string("m_\(counter)"), "visible": false]]),
                 [
                     [
                         "expression": .string(expression(counter)), "label": .string("\(counter) per second"),

@@ -159,7 +159,9 @@ extension StackTemplates {
                         "properties": [
                             "title": .string("\(plan.customer.opname): server counters, per second"),
                             "region": "${AWS::Region}", "view": "timeSeries", "period": 60,
-                            "metrics": .array(CounterRates.metrics(customer: plan.customer.opname)),
+                            "metrics": .array(
+                                CounterRates.metrics(
+                                    customer: plan.customer.opname, dimensions: plan.customer.dimensions)),
                         ],
                     ])
                 }

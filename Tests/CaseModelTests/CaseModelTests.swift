@@ -252,6 +252,28 @@ import Testing
         }
     }
 
+    /// Review of issue 28: a counter's alarm is metric math; its notification names the metric inside Metrics.
+    @Test("a metric-math alarm (a counter's rate) routes by the metric its MetricStat watches")
+    func metricMathTrigger() throws {
+        let message = #"""
+            {"AlarmName":"onprem-watch | Plant North | server-health deadlocks","NewStateValue":"ALARM","OldStateValue":"OK",
+             "StateChangeTime":"2026-12-01T19:01:00.000+0000",
+             "Trigger":{"Period":300,"EvaluationPeriods":5,"ComparisonOperator":"GreaterThanThreshold","Threshold":0.1,
+              "Metrics":[{"Expression":"IF(DIFF(m) >= 0, RATE(m))","Id":"rate","Label":"deadlocks per second","ReturnData":true},
+                         {"Id":"m","ReturnData":false,"MetricStat":{"Period":300,"Stat":"Maximum","Metric":{"MetricName":"deadlocks",
+                          "Namespace":"OnPremWatch","Dimensions":[{"value":"Plant North","name":"Customer"},
+                                                                   {"value":"server-health","name":"Query"}]}}}]}}
+            """#
+        let notification = try Self.parse(message)
+        #expect(notification.trigger?.metricName == "deadlocks" && notification.trigger?.statistic == "Maximum")
+        #expect(notification.trigger?.dimensions == ["Customer": "Plant North", "Query": "server-health"])
+        var catalog = Self.catalog
+        catalog.customers[0].builtin = [.serverHealth]
+        catalog.builtinAlarms[.serverHealth] = [AlarmSpec(metric: "deadlocks", threshold: 0.1)]
+        let route = CaseRoute(notification, catalog: catalog)
+        #expect(route.opname == "Plant North" && route.alarm?.metric == "deadlocks")
+    }
+
     @Test("events/cases/sqs-alarm.json, the worker's sample SQS event, is what the worker reads")
     func sampleEvent() throws {
         let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()

@@ -386,7 +386,8 @@ import Testing
         case .setOpenCase(_, let open):
             "setOpenCase \(open.caseId) episode=\(open.episode)\(open.owned ? " owned" : "")"
         case .setCustomerCase(_, let caseId): "setCustomerCase \(caseId)"
-        case .closeCase(_, let episode, let resolving): "closeCase episode=\(episode)\(resolving ? " resolving" : "")"
+        case .closeCase(_, let episode, let resolving):
+            "closeCase episode=\(episode)\(resolving != nil ? " resolving" : "")"
         case .finishResolving(_, let episode): "finishResolving \(episode)"
         case .moveOpenCase(_, let from, let to): "moveOpenCase \(from) → \(to)"
         case .setLastRecovery(_, let time): "setLastRecovery \(time)"

@@ -28,8 +28,12 @@ final class InMemoryEpisodeStore: EpisodeStore {
     var actions: [String: Action] = [:]
     /// Each alarm's item: its recorded case (in `open`, whatever its state) and lastRecovery.
     var alarms: [String: AlarmRecord] = [:]
-    /// The item's state: open, resolving or closed, as DynamoEpisodeStore writes it.
+    /// The item's state: open or closed, as DynamoEpisodeStore writes it.
     var states: [String: String] = [:]
+    /// A resolve to finish (`resolvingMs`, `resolvingCaseId`), which setOpenCase leaves alone.
+    var resolvingMarks: [String: OpenCase] = [:]
+    /// Runs once, right after the next read of an alarm.
+    var afterRead: (() -> Void)?
     var customers: [String: String] = [:]
     var storms: [String: Int] = [:]
     /// The next call of this name fails with this error.
@@ -72,7 +76,12 @@ final class InMemoryEpisodeStore: EpisodeStore {
         var record = alarms[alarm] ?? AlarmRecord()
         let recorded = record.open
         record.open = states[alarm] == "open" ? recorded : nil
-        record.resolving = states[alarm] == "resolving" ? recorded : nil
+        record.resolving = resolvingMarks[alarm]
+        // Another worker's whole delivery, between this worker's read and its next step.
+        if let between = afterRead {
+            afterRead = nil
+            between()
+        }
         return record
     }
 
@@ -86,17 +95,20 @@ final class InMemoryEpisodeStore: EpisodeStore {
         states[alarm] = "open"
     }
 
-    func closeCase(alarm: String, episode: Int64, resolving: Bool, deadline: Deadline) throws(CasesError) -> Bool {
+    func closeCase(alarm: String, episode: Int64, resolving: String?, deadline: Deadline) throws(CasesError) -> Bool {
         try check("closeCase")
-        guard states[alarm] == "open", alarms[alarm]?.open?.episode == episode else { return false }
-        states[alarm] = resolving ? "resolving" : "closed"
+        guard states[alarm] == "open", let open = alarms[alarm]?.open, open.episode == episode,
+            resolving.map({ $0 == open.caseId }) ?? true
+        else { return false }
+        states[alarm] = "closed"
+        if resolving != nil { resolvingMarks[alarm] = open }
         return true
     }
 
     func finishResolving(alarm: String, episode: Int64, deadline: Deadline) throws(CasesError) -> Bool {
         try check("finishResolving")
-        guard states[alarm] == "resolving", alarms[alarm]?.open?.episode == episode else { return false }
-        states[alarm] = "closed"
+        guard resolvingMarks[alarm]?.episode == episode else { return false }
+        resolvingMarks[alarm] = nil
         return true
     }
 

@@ -277,6 +277,26 @@ import Testing
             ),
             (#"{"customers": [], "queries": [], }"#, "catalog is not valid JSON: "),
             (
+                #"{"customers": [{"opname": "c", "ip": "h", "database": "d", "version": "1", "dimensions": {"env": "prod"}}], "queries": [{"name": "q", "versions": ["1"], "query": "s", "dimensions": {"env": "gold"}}]}"#,
+                #"customers[0] ("c"): dimension env is set by the customer and by query "q""#
+            ),
+            (
+                #"{"customers": [{"opname": "c", "ip": "h", "database": "d", "version": "1", "threshold": 1, "dimensions": {"env": "prod"}}], "queries": [{"name": "q", "versions": ["1"], "query": "s", "alarms": [{"metric": "m", "dimensions": {"env": "prod"}}]}]}"#,
+                "names dimension env, which the catalog sets already"
+            ),
+            (
+                #"{"builtin": ["server-health"], "builtinAlarms": {"server-health": [{"metric": "connections_used_percent"}]}, "customers": [{"opname": "c", "ip": "h", "database": "d", "version": "1"}], "queries": []}"#,
+                #"query "server-health" has two alarms on one series: connections_used_percent"#
+            ),
+            (
+                #"{"customers": [{"opname": "c", "ip": "h", "database": "d", "version": "1", "threshold": 1}], "queries": [{"name": "q", "versions": ["1"], "query": "s", "counters": ["n"], "alarms": [{"metric": "n", "statistic": "Sum"}]}]}"#,
+                "the alarm on counter n uses Sum, which adds up running totals"
+            ),
+            (
+                #"{"customers": [{"opname": "c", "ip": "h", "database": "d", "version": "1", "dimensions": {"state": "x"}}], "queries": []}"#,
+                "dimensions.state is a dimension the function sets itself"
+            ),
+            (
                 #"{"customers": [{"opname": "c", "ip": "h", "database": "d", "version": "1", "dimensions": {"Customer": "x"}}], "queries": []}"#,
                 #"customers[0] ("c"): dimensions.Customer is a dimension the function sets itself"#
             ),
