@@ -56,7 +56,10 @@ enum LiveServices {
     static func roleIdentity(catalog: String, role: String, binary: String = LiveServices.binary) throws
         -> (accessKeyID: String, secretAccessKey: String)
     {
-        let work = FileManager.default.temporaryDirectory.appendingPathComponent("role-\(getpid())-\(role)").path
+        // A directory of its own per call: suites running at once ask for the same role, and one's cleanup
+        // removed the other's stack before it was read (seen once in a fresh-clone run).
+        let work = FileManager.default.temporaryDirectory.appendingPathComponent("role-\(role)-\(UUID().uuidString)")
+            .path
         try FileManager.default.createDirectory(atPath: work, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: work) }
         try catalog.write(toFile: "\(work)/catalog.json", atomically: true, encoding: .utf8)
