@@ -134,12 +134,7 @@ extension StackTemplates {
                     "TimeToLiveSpecification": ["AttributeName": "expires", "Enabled": true],
                 ],
             ],
-            "CasesLogGroup": [
-                "Type": "AWS::Logs::LogGroup", "Metadata": checkovSkips([logsEncryptionSkip]),
-                "Properties": [
-                    "LogGroupName": sub("/aws/lambda/${Name}-cases"), "RetentionInDays": ref("LogRetentionDays"),
-                ],
-            ],
+            "CasesLogGroup": logGroup("/aws/lambda/${Name}-cases"),
             "CasesRole": [
                 "Type": "AWS::IAM::Role",
                 "Properties": [

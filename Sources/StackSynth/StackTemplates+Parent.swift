@@ -29,12 +29,7 @@ extension StackTemplates {
             "ScheduleGroup": ref("Name"),
         ]
         var resources: [String: JSONValue] = [
-            "LogGroup": [
-                "Type": "AWS::Logs::LogGroup", "Metadata": checkovSkips([logsEncryptionSkip]),
-                "Properties": [
-                    "LogGroupName": sub("/aws/lambda/${Name}"), "RetentionInDays": ref("LogRetentionDays"),
-                ],
-            ],
+            "LogGroup": logGroup("/aws/lambda/${Name}"),
             "FunctionRole": [
                 "Type": "AWS::IAM::Role",
                 "Metadata": checkovSkips([
@@ -86,12 +81,7 @@ extension StackTemplates {
                     ],
                 ],
             ],
-            "StatesLogGroup": [
-                "Type": "AWS::Logs::LogGroup", "Metadata": checkovSkips([logsEncryptionSkip]),
-                "Properties": [
-                    "LogGroupName": sub("/aws/vendedlogs/states/${Name}"), "RetentionInDays": ref("LogRetentionDays"),
-                ],
-            ],
+            "StatesLogGroup": logGroup("/aws/vendedlogs/states/${Name}"),
             "StatesRole": [
                 "Type": "AWS::IAM::Role",
                 "Properties": [
