@@ -9,12 +9,15 @@
 2. The deployment zip: its size and what each entry costs.
 3. The real job against the Python peer (bench/peer: psycopg2 + boto3 on awslambdaric): cold invocation, warm
    p50/p99, CPU per warm invocation, peak RSS, billed cost; a latency chart (bench/latency.png).
+   The same, cold and warm, with the runtime alone inside a cgroup CPU quota of Lambda's share at 128 and 512 MB
+   (CPU in proportion to memory, 1,769 MB = one vCPU): latency, billed duration and cost per million.
 4. A soak of 10,000 warm invocations: RSS, descriptors, PostgreSQL connections at the start and the end.
 5. PutMetricData requests and bytes for 10,000 datapoints, against naive clients.
 Everything printed is also written to bench/results.md.
 """
 
 import argparse
+import contextlib
 import datetime
 import json
 import math
@@ -146,14 +149,103 @@ def real_job(emulator, argv, env, cwd, warm_count, cold_count):
 
 
 # Lambda's x86_64 price (us-east-1): per GB-second and per request. 128 MB is Lambda's smallest size, and both
-# implementations run in it (peak RSS well under), so both are billed at 128 MB.
+# implementations run in it (peak RSS well under), so both are billed at 128 MB unless a table says otherwise.
 GB_SECOND = 0.0000166667
 PER_REQUEST = 0.20 / 1_000_000
-MEMORY_GB = 128 / 1024
+MEMORY_MB = 128
 
 
-def billed_per_million(ms):
-    return 1_000_000 * (math.ceil(ms) / 1000 * MEMORY_GB * GB_SECOND + PER_REQUEST)
+def billed_per_million(ms, memory_mb=MEMORY_MB):
+    return 1_000_000 * (math.ceil(ms) / 1000 * memory_mb / 1024 * GB_SECOND + PER_REQUEST)
+
+
+# Lambda gives a function CPU in proportion to its memory, one vCPU at 1,769 MB. A cgroup v1 CPU quota gives a
+# process that share of one core here: per 100 ms period, quota = period * memory / 1,769 of CPU time.
+CGROUP_CPU = "/sys/fs/cgroup/cpu"
+CFS_PERIOD_US = 100_000
+VCPU_MB = 1769
+
+
+def cfs_quota_us(memory_mb):
+    return round(CFS_PERIOD_US * memory_mb / VCPU_MB)
+
+
+@contextlib.contextmanager
+def cpu_quota(memory_mb):
+    """A cgroup holding Lambda's CPU share at `memory_mb`; yields the argv prefix that puts a process in it before
+    it execs, so its start runs under the quota too. The group is removed however the block ends."""
+    group = os.path.join(CGROUP_CPU, f"onprem-watch-bench-{memory_mb}mb-{os.getpid()}")
+    os.mkdir(group)
+    try:
+        for name, value in (("cpu.cfs_period_us", CFS_PERIOD_US), ("cpu.cfs_quota_us", cfs_quota_us(memory_mb))):
+            with open(os.path.join(group, name), "w") as f:
+                f.write(str(value))
+        # Writing the quota refills the group's budget (the kernel resets it on every write): each start begins with
+        # a full period, as in a fresh execution environment, not with what the runtime killed just before left.
+        yield ["sh", "-c", f'echo {cfs_quota_us(memory_mb)} > {group}/cpu.cfs_quota_us && echo $$ > {group}/tasks '
+               '&& exec "$@"', "sh"]
+    finally:
+        # A runtime a failure left running goes back to the root group: a group with tasks cannot be removed.
+        with open(os.path.join(group, "tasks")) as f:
+            for pid in f.read().split():
+                with contextlib.suppress(ProcessLookupError), open(os.path.join(CGROUP_CPU, "tasks"), "w") as root:
+                    root.write(pid)
+        os.rmdir(group)
+
+
+def billed(job, memory_mb):
+    """What Lambda bills for the real job's cold (init included) and warm invocations at `memory_mb`. Under a quota
+    most warm invocations run at full speed and a few wait out the rest of a period, so the p50 alone understates
+    the bill of back-to-back invocations: their mean, each rounded up, is what a busy instance pays."""
+    return dict(job, mean=statistics.mean(job["latencies"]), billed_cold=math.ceil(job["cold"]),
+                billed_warm=math.ceil(job["p50"]), cost_cold=billed_per_million(job["cold"], memory_mb),
+                cost_warm=billed_per_million(job["p50"], memory_mb),
+                cost_each=statistics.mean(billed_per_million(ms, memory_mb) for ms in job["latencies"]))
+
+
+# Dollars to a tenth of a cent: at these sizes the request fee is most of a warm bill, and cents would hide the rest.
+SHARE_ROWS = (("cold invocation: exec to response posted", "cold", "{:.2f} ms"),
+              ("warm latency p50", "p50", "{:.2f} ms"),
+              ("warm latency p99", "p99", "{:.2f} ms"),
+              ("warm latency mean", "mean", "{:.2f} ms"),
+              ("billed duration, cold (init is billed; rounded up to 1 ms)", "billed_cold", "{:,} ms"),
+              ("billed duration, warm p50 (rounded up to 1 ms)", "billed_warm", "{:,} ms"),
+              ("billed, 1M warm invocations (p50)", "cost_warm", "${:.3f}"),
+              ("billed, 1M warm invocations back to back (each rounded up)", "cost_each", "${:.3f}"),
+              ("billed, one cold invocation (init is billed) per 1M", "cost_cold", "${:.3f}"))
+
+
+def cpu_share_table(emulator, stage, report, cold_count, warm_count, sizes=(128, 512)):
+    """The real job, ours and the peer's, with only the runtime inside Lambda's CPU share at each memory size:
+    cold and warm latency, billed duration and cost per million, the sizes side by side."""
+    if not os.access(CGROUP_CPU, os.W_OK):
+        report(f"CPU share: skipped, {CGROUP_CPU} (the cgroup v1 cpu controller) is missing or not writable; "
+               "the quota needs it and root")
+        report()
+        return
+    started = time.monotonic()
+    figures = {}
+    for memory_mb in sizes:
+        with cpu_quota(memory_mb) as wrap:
+            for name, (argv, env, cwd) in jobs(stage, publish=True).items():
+                job = real_job(emulator, wrap + argv, env, cwd, warm_count, cold_count)
+                figures[memory_mb, name] = billed(job, memory_mb)
+                print(f"cpu share {memory_mb} MB, {name}: cold {job['cold']:.0f} ms, p50 {job['p50']:.1f} ms",
+                      file=sys.stderr)
+    report(f"The real job at Lambda's CPU share: only the runtime process, from its exec, in a cgroup CPU quota of "
+           f"memory/{VCPU_MB:,} MB of one core per {CFS_PERIOD_US // 1000} ms period ("
+           + ", ".join(f"{mb} MB: {cfs_quota_us(mb):,} µs" for mb in sizes)
+           + f"); PostgreSQL, moto and the emulator on whole cores; {cold_count} cold, {warm_count:,} warm back to "
+           f"back ({time.monotonic() - started:.0f} s). The whole-core rows above understate what a slow runtime "
+           "pays: Lambda runs it at this share.")
+    rows = []
+    for label, key, unit in SHARE_ROWS:
+        row = [label]
+        for memory_mb in sizes:
+            ours, peer = figures[memory_mb, "ours"][key], figures[memory_mb, "peer"][key]
+            row += [unit.format(ours), unit.format(peer), ratio(ours, peer)]
+        rows.append(row)
+    report.table(["figure"] + [f"{mb} MB {who}" for mb in sizes for who in ("ours", "Python peer", "ratio")], rows)
 
 
 def postgres_connections():
@@ -396,6 +488,10 @@ def main():
     parser.add_argument("--wan-delay", type=int, default=25, help="one-way delay to PostgreSQL in ms (the WAN table)")
     parser.add_argument("--wan-cloudwatch-delay", type=int, default=5, help="CloudWatch's answer delay in ms")
     parser.add_argument("--wan-warm", type=int, default=20)
+    parser.add_argument("--share-cold", type=int, default=5, help="cold invocations per runtime and size (CPU share)")
+    parser.add_argument("--share-warm", type=int, default=300, help="warm invocations per runtime and size (CPU share)")
+    parser.add_argument("--only-cpu-share", action="store_true",
+                        help="run the CPU-share table alone (printed, bench/results.md is left as it is)")
     args = parser.parse_args()
     stage = os.path.abspath(args.stage)
     report = Report()
@@ -405,6 +501,9 @@ def main():
     if args.only_rows:
         rows_table(stage, counts, report)
         wan_table(stage, report, args.wan_delay, args.wan_cloudwatch_delay, args.wan_warm)
+        return
+    if args.only_cpu_share:
+        cpu_share_table(Emulator(), stage, report, args.share_cold, args.share_warm)
         return
 
     # --- the runtime alone, and the packaged bootstrap -------------------------------------------------------------
@@ -471,6 +570,9 @@ def main():
     chart(ours["latencies"], peer["latencies"], os.path.join(HERE, "latency.png"))
     report("Latency distributions: [bench/latency.png](latency.png)")
     report()
+
+    # --- the real job at Lambda's CPU share ---------------------------------------------------------------------------
+    cpu_share_table(emulator, stage, report, args.share_cold, args.share_warm)
 
     # --- soak ----------------------------------------------------------------------------------------------------------
     argv, env, _ = jobs(stage, publish=True)["ours"]

@@ -26,10 +26,7 @@ public enum BuiltinPack: String, CaseIterable, Sendable {
     public var definition: QueryDefinition {
         switch self {
         case .serverHealth:
-            QueryDefinition(
-                name: rawValue, description: "PostgreSQL server health (built in)", versions: [],
-                sql: "", cloudwatchDimension: rawValue, units: ServerHealth.units, alarms: ServerHealth.alarms,
-                builtin: self, counters: ServerHealth.counters)
+            ServerHealth.definition
         }
     }
 
@@ -41,12 +38,23 @@ public enum BuiltinPack: String, CaseIterable, Sendable {
         }
     }
 
-    /// CloudWatch series one customer's run publishes, for the cost estimate: the server-wide metrics, five
-    /// connection states, and two databases' size, age and headroom.
-    public var estimatedSeries: Int {
+    /// Series one customer's run writes, for the cost estimate: each published name and how many series it
+    /// makes on a primary of the newest major without replicas (five connection states, two databases). A
+    /// standby adds its replay lag; each replica and slot adds its own.
+    public var estimatedSeries: [(name: String, series: Int)] {
         switch self {
-        case .serverHealth: ServerHealth.serverWideMetrics.count + 5 + 2 * 3
+        case .serverHealth: ServerHealth.estimatedSeries
         }
+    }
+
+    /// The estimate's series of `definition` (this pack as a catalog runs it, ``Catalog/pack(_:)``), split into
+    /// metrics and log fields by its ``QueryDefinition/isLogOnly(_:)``.
+    public func estimatedSeries(as definition: QueryDefinition) -> (metrics: Int, logFields: Int) {
+        var split = (metrics: 0, logFields: 0)
+        for (name, series) in estimatedSeries {
+            if definition.isLogOnly(name) { split.logFields += series } else { split.metrics += series }
+        }
+        return split
     }
 }
 
@@ -90,12 +98,41 @@ enum ServerHealth {
         units["connections"] = .count
         units["database_size_bytes"] = .bytes
         units["xid_age"] = .count
+        units["database_wraparound_headroom_percent"] = .percent
         units["replica_lag_seconds"] = .seconds
         units["replica_lag_bytes"] = .bytes
         units["replica_streaming"] = .none
         units["slot_retained_bytes"] = .bytes
         units["slot_active"] = .none
         return units
+    }
+
+    /// The pack as a query: its units, counters, default alarms, and what it keeps as log fields.
+    static var definition: QueryDefinition {
+        var definition = QueryDefinition(
+            name: BuiltinPack.serverHealth.rawValue, description: "PostgreSQL server health (built in)",
+            versions: [], sql: "", cloudwatchDimension: BuiltinPack.serverHealth.rawValue, units: units,
+            alarms: alarms, builtin: .serverHealth, counters: counters)
+        definition.logFields = Set(units.keys).subtracting(alarms.map(\.metric)).subtracting(dashboardCounters)
+        return definition
+    }
+
+    /// The counters the pack's dashboard widget draws as rates, so metrics by default: the ones the well-known
+    /// PostgreSQL alert rules read (deadlocks, the rollback and commit rates). The other counters are log fields
+    /// (docs/server-health.md) until the catalog publishes them (`builtinPublish`) or an alarm reads them.
+    static let dashboardCounters = ["deadlocks", "xact_commit", "xact_rollback"]
+
+    /// Names published only on a standby.
+    static let standbyOnly: Set<String> = ["replay_lag_seconds", "replay_lag_bytes", "wal_receiver_streaming"]
+
+    /// Series per name on a primary of the newest major without replicas: the server-wide row, five connection
+    /// states, two databases.
+    static var estimatedSeries: [(name: String, series: Int)] {
+        serverWideMetrics.map(\.name).filter { !standbyOnly.contains($0) }.map { ($0, 1) }
+            + [
+                ("connections", 5), ("database_size_bytes", 2), ("xid_age", 2),
+                ("database_wraparound_headroom_percent", 2),
+            ]
     }
 
     /// The counters, published as they are: dashboards and alarms take their rate with metric math.
@@ -163,7 +200,7 @@ enum ServerHealth {
             """
             SELECT json_build_object('database', datname, 'database_size_bytes', pg_database_size(datname),
               'xid_age', age(datfrozenxid),
-              'wraparound_headroom_percent', 100.0 * (1 - age(datfrozenxid)::float8 / \(wraparoundAge)))
+              'database_wraparound_headroom_percent', 100.0 * (1 - age(datfrozenxid)::float8 / \(wraparoundAge)))
             FROM pg_database WHERE datallowconn AND NOT datistemplate
             """,
             // On a standby: how far replay is behind. While the WAL receiver streams, everything received being

@@ -27,6 +27,9 @@ public struct Catalog: Sendable {
     /// Alarms the catalog adds to a built-in pack's own (`"builtinAlarms": {"server-health": [...]}`): a rate alarm
     /// on the pack's deadlocks is one line.
     public var builtinAlarms: [BuiltinPack: [AlarmSpec]] = [:]
+    /// What the catalog publishes of a built-in pack otherwise than the pack does (`"builtinPublish":
+    /// {"server-health": {"temp_bytes": "metric"}}`, ``Publishing``).
+    public var builtinPublish: [BuiltinPack: (log: Set<String>, metric: Set<String>)] = [:]
 
     public init(customers: [Customer], queries: [QueryDefinition], cases: CasePolicy = CasePolicy()) {
         self.customers = customers
@@ -47,7 +50,7 @@ public struct Catalog: Sendable {
         guard case .object(let fields) = root else { throw CatalogError(.invalid, "catalog is not a JSON object") }
         // `$schema` lets an editor find catalog.schema.json.
         try FieldReader(fields: fields, place: "catalog").refuseUnknownKeys(
-            ["customers", "queries", "builtin", "cases", "builtinAlarms", "$schema"])
+            ["customers", "queries", "builtin", "cases", "builtinAlarms", "builtinPublish", "$schema"])
         guard case .array(let customers)? = fields["customers"] else {
             throw CatalogError(.invalid, "catalog has no \"customers\" array")
         }
@@ -69,6 +72,7 @@ public struct Catalog: Sendable {
             customers: parsedCustomers, queries: parsedQueries,
             cases: try CasePolicy.member(of: fields, place: "catalog"))
         builtinAlarms = try Self.builtinAlarms(in: fields)
+        builtinPublish = try Self.builtinPublish(in: fields)
         try validateUniqueness()
         try validateThresholds()
         try validatePeriods()
@@ -172,6 +176,13 @@ public struct Catalog: Sendable {
     /// and `check` to print as warnings.
     public var warnings: [String] {
         var warnings: [String] = []
+        for query in queries + BuiltinPack.allCases.map(pack) {
+            for name in query.promotedLogFields {
+                let warning =
+                    "query \"\(query.name)\": \(name) is published as a metric, not a log field, because an alarm reads it"
+                if !warnings.contains(warning) { warnings.append(warning) }
+            }
+        }
         for customer in customers where queries(forVersion: customer.version).isEmpty {
             warnings.append(
                 "customer \"\(customer.opname)\": no query has a variant for its version \"\(customer.version)\"; "
@@ -231,7 +242,39 @@ public struct Catalog: Sendable {
     public func pack(_ pack: BuiltinPack) -> QueryDefinition {
         var definition = pack.definition
         definition.alarms += builtinAlarms[pack] ?? []
+        if let publish = builtinPublish[pack] {
+            definition.logFields = definition.logFields.subtracting(publish.metric).union(publish.log)
+        }
         return definition
+    }
+
+    /// Reads `builtinPublish`: pack names to `publish` maps of the pack's metrics.
+    static func builtinPublish(
+        in fields: JSONObject
+    ) throws(CatalogError) -> [BuiltinPack: (log: Set<String>, metric: Set<String>)] {
+        guard let value = fields["builtinPublish"], value != .null else { return [:] }
+        guard case .object(let packs) = value else {
+            throw CatalogError(.invalid, "catalog: builtinPublish must map pack names to publish maps")
+        }
+        var result: [BuiltinPack: (log: Set<String>, metric: Set<String>)] = [:]
+        for name in packs.keys.sorted() {
+            guard let pack = BuiltinPack(rawValue: name) else {
+                throw CatalogError(
+                    .invalid,
+                    "catalog: builtinPublish.\(name) is not one of \(BuiltinPack.allCases.map(\.rawValue))")
+            }
+            let choices = try Publishing.read(name, in: packs, place: "catalog.builtinPublish")
+            let units = pack.definition.units
+            if let unknown = choices.log.union(choices.metric).sorted().first(where: { units[$0] == nil }) {
+                throw CatalogError(
+                    .invalid,
+                    "catalog.builtinPublish.\(name): \(unknown) is no metric of the pack"
+                        + (NearestName.nearest(unknown, among: Array(units.keys)).map { "; did you mean \($0)?" } ?? "")
+                )
+            }
+            result[pack] = choices
+        }
+        return result
     }
 
     /// Reads `builtinAlarms`: pack names to alarm lists.

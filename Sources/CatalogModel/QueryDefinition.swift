@@ -41,6 +41,20 @@ public struct QueryDefinition: Sendable, Equatable {
     /// The metric `column` publishes.
     public func metricName(of column: String) -> String { metricNames[column] ?? column }
 
+    /// The published metrics the catalog keeps as log fields (`"publish": {"xid_age": "log"}`, or a pack's
+    /// default), unless an alarm reads them (``Publishing``).
+    public var logFields: Set<String> = []
+
+    /// Whether the published `metric` goes to the log only: a log field no alarm of the query reads.
+    public func isLogOnly(_ metric: String) -> Bool {
+        !logFields.isEmpty && logFields.contains(metric) && !alarms.contains { $0.metric == metric }
+    }
+
+    /// Log fields an alarm reads, which are therefore published as metrics after all (``Catalog/warnings``).
+    public var promotedLogFields: [String] {
+        logFields.filter { name in alarms.contains { $0.metric == name } }.sorted()
+    }
+
     /// The metrics the catalog knows the query publishes (its `units`' columns as published, and its alarms').
     public var knownMetrics: Set<String> { Set(units.keys.map(metricName)).union(alarms.map(\.metric)) }
 
@@ -91,6 +105,7 @@ public struct QueryDefinition: Sendable, Equatable {
     static let keys = [
         "name", "description", "tags", "versions", "query", "cloudwatchDimension", "units", "timeoutMs",
         "storageResolution", "interval", "alarms", "maxRows", "series", "counters", "dimensions", "metricNames",
+        "publish",
     ]
 
     /// The row limit of a query that sets none: enough for any KPI query, and well inside a 15-minute invocation.
@@ -180,6 +195,8 @@ public struct QueryDefinition: Sendable, Equatable {
                 metricNames[column] = text
             }
         }
+        let names = metricNames
+        logFields = try Publishing.read("publish", in: fields, place: reader.place) { names[$0] ?? $0 }.log
         if counters.contains(where: \.isEmpty) {
             throw CatalogError(.invalid, "\(reader.place): counters lists an empty column name")
         }

@@ -81,39 +81,60 @@ public enum EMF: Sendable {
     }
 
     /// One EMF object: the directive, the dimensions' values, and each metric's value (already JSON).
+    ///
+    /// A log-only datum (``MetricDatum/logOnly``) is a field the directive does not declare: CloudWatch Logs keeps
+    /// it for Logs Insights and makes no metric of it. A line with nothing to declare has no directive at all and
+    /// says its time in `Timestamp`, unless the row has a field of that name (the log event's time is then the
+    /// line's).
     private static func appendLine(
         dimensions: [Dimension], timestampMs: Int64, namespace: [UInt8],
         metrics: [(datum: MetricDatum, value: String)], to out: inout [UInt8]
     ) {
-        out += #"{"_aws":{"Timestamp":"#.utf8
-        out += String(timestampMs).utf8
-        out += #","CloudWatchMetrics":[{"Namespace":"#.utf8
-        out += namespace
-        out += #","Dimensions":[["#.utf8
-        for (index, dimension) in dimensions.enumerated() {
-            if index > 0 { out.append(UInt8(ascii: ",")) }
-            JSONText.appendQuoted(dimension.name, to: &out)
+        // Whether a field is written already, so the next one needs a comma.
+        var written = true
+        if metrics.contains(where: { !$0.datum.logOnly }) {
+            out += #"{"_aws":{"Timestamp":"#.utf8
+            out += String(timestampMs).utf8
+            out += #","CloudWatchMetrics":[{"Namespace":"#.utf8
+            out += namespace
+            out += #","Dimensions":[["#.utf8
+            for (index, dimension) in dimensions.enumerated() {
+                if index > 0 { out.append(UInt8(ascii: ",")) }
+                JSONText.appendQuoted(dimension.name, to: &out)
+            }
+            out += #"]],"Metrics":["#.utf8
+            var first = true
+            for metric in metrics where !metric.datum.logOnly {
+                if !first { out.append(UInt8(ascii: ",")) }
+                first = false
+                out += #"{"Name":"#.utf8
+                JSONText.appendQuoted(metric.datum.name, to: &out)
+                out += #","Unit":"#.utf8
+                JSONText.appendQuoted(metric.datum.unit.rawValue, to: &out)
+                out += #","StorageResolution":"#.utf8
+                out += String(metric.datum.storageResolution).utf8
+                out.append(UInt8(ascii: "}"))
+            }
+            out += "]}]}".utf8
+        } else if dimensions.contains(where: { $0.name == "Timestamp" })
+            || metrics.contains(where: { $0.datum.name == "Timestamp" })
+        {
+            out.append(UInt8(ascii: "{"))
+            written = false
+        } else {
+            out += #"{"Timestamp":"#.utf8
+            out += String(timestampMs).utf8
         }
-        out += #"]],"Metrics":["#.utf8
-        for (index, metric) in metrics.enumerated() {
-            if index > 0 { out.append(UInt8(ascii: ",")) }
-            out += #"{"Name":"#.utf8
-            JSONText.appendQuoted(metric.datum.name, to: &out)
-            out += #","Unit":"#.utf8
-            JSONText.appendQuoted(metric.datum.unit.rawValue, to: &out)
-            out += #","StorageResolution":"#.utf8
-            out += String(metric.datum.storageResolution).utf8
-            out.append(UInt8(ascii: "}"))
-        }
-        out += "]}]}".utf8
         for dimension in dimensions {
-            out.append(UInt8(ascii: ","))
+            if written { out.append(UInt8(ascii: ",")) }
+            written = true
             JSONText.appendQuoted(dimension.name, to: &out)
             out.append(UInt8(ascii: ":"))
             JSONText.appendQuoted(dimension.value, to: &out)
         }
         for metric in metrics {
-            out.append(UInt8(ascii: ","))
+            if written { out.append(UInt8(ascii: ",")) }
+            written = true
             JSONText.appendQuoted(metric.datum.name, to: &out)
             out.append(UInt8(ascii: ":"))
             out += metric.value.utf8

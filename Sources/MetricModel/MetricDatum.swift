@@ -26,11 +26,15 @@ public struct MetricDatum: Equatable, Sendable {
     /// Distinct values; with ``counts`` of the same length, how often each was seen.
     public var values: [Double]
     public var counts: [Double]
+    /// A value the catalog keeps as a field of the log line, not a metric (issue 29): EMF writes it undeclared,
+    /// and PutMetricData never sends it.
+    public var logOnly: Bool
 
     public init(
         name: String, dimensions: [Dimension], unit: MetricUnit = .none, timestampMs: Int64,
-        storageResolution: Int = 60, values: [Double], counts: [Double]? = nil
+        storageResolution: Int = 60, values: [Double], counts: [Double]? = nil, logOnly: Bool = false
     ) {
+        self.logOnly = logOnly
         self.name = name
         self.dimensions = dimensions
         self.unit = unit

@@ -18,6 +18,8 @@ public struct PublishSummary: Encodable, Equatable, Sendable {
     public var datums = 0
     public var datapoints = 0
     public var bytes = 0
+    /// Values written as log fields only (the catalog's `publish`), counted in ``datapoints`` too.
+    public var logFields = 0
     public var retries = 0
     /// The first rejected datums, at most ``listedRejections``.
     public var rejected: [Rejection] = []
@@ -32,6 +34,7 @@ public struct PublishSummary: Encodable, Equatable, Sendable {
         datums += other.datums
         datapoints += other.datapoints
         bytes += other.bytes
+        logFields += other.logFields
         retries += other.retries
         rejected += other.rejected.prefix(max(0, Self.listedRejections - rejected.count))
         rejectedCount += other.rejectedCount

@@ -44,8 +44,19 @@ public struct CloudWatchSink: MetricsSink {
                 namespace: namespace, compresses: compresses))
     }
 
+    /// Publishes the metrics with PutMetricData; log-only values (``MetricModel/MetricDatum/logOnly``) go to the log as
+    /// JSON lines, as the EMF sink writes them, and never to CloudWatch's API.
     public func publish(_ datums: [MetricDatum], deadline: Deadline) throws(CloudWatchError) -> PublishSummary {
-        try client.publish(datums, deadline: deadline)
+        guard datums.contains(where: \.logOnly) else { return try client.publish(datums, deadline: deadline) }
+        let logOnly = datums.filter(\.logOnly)
+        var bytes: [UInt8] = []
+        EMF.append(logOnly, namespace: client.namespace, to: &bytes)
+        try StandardOutput.write(bytes, unpublished: logOnly)
+        let metrics = datums.filter { !$0.logOnly }
+        var summary = metrics.isEmpty ? PublishSummary(sink: name) : try client.publish(metrics, deadline: deadline)
+        summary.logFields += logOnly.count
+        summary.datapoints += logOnly.count
+        return summary
     }
 }
 

@@ -23,11 +23,14 @@ public struct Datapoint: Equatable, Sendable {
     public var dimensions: [Dimension]
     public var timestampMs: Int64
     public var storageResolution: Int
+    /// Kept as a log field, not published as a metric (the catalog's `publish`).
+    public var logOnly: Bool
 
     public init(
         name: String, value: Double, unit: MetricUnit = .none, dimensions: [Dimension], timestampMs: Int64,
-        storageResolution: Int = 60
+        storageResolution: Int = 60, logOnly: Bool = false
     ) {
+        self.logOnly = logOnly
         self.name = name
         self.value = value
         self.unit = unit

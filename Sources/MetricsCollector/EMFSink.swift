@@ -15,10 +15,6 @@ public import AWSClients
 public import Core
 public import MetricModel
 
-#if canImport(Glibc)
-    import Glibc
-#endif
-
 /// Embedded Metric Format lines on stdout, which CloudWatch Logs turns into metrics; no API call.
 public struct EMFSink: MetricsSink, Sendable {
     public let namespace: String
@@ -30,18 +26,10 @@ public struct EMFSink: MetricsSink, Sendable {
         var summary = PublishSummary(sink: name)
         var bytes: [UInt8] = []
         EMF.append(datums, namespace: namespace, to: &bytes)
-        // One write for the batch: Lambda splits stdout into log events at the newlines.
-        var offset = 0
-        while offset < bytes.count {
-            let written = bytes[offset...].withUnsafeBytes { write(1, $0.baseAddress, $0.count) }
-            if written < 0 && errno == EINTR { continue }
-            guard written > 0 else {
-                throw CloudWatchError(.publishFailed, "stdout refused the EMF lines", unpublished: datums)
-            }
-            offset += written
-        }
+        try StandardOutput.write(bytes, unpublished: datums)
         summary.bytes = bytes.count
         summary.datums = datums.count
+        summary.logFields = datums.reduce(0) { $0 + ($1.logOnly ? 1 : 0) }
         summary.datapoints = datums.reduce(0) { $0 + $1.datapointCount }
         return summary
     }

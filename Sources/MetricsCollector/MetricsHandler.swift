@@ -302,7 +302,8 @@ public struct MetricsHandler: LambdaHandler {
     static func datum(_ point: Datapoint) -> MetricDatum {
         MetricDatum(
             name: point.name, dimensions: point.dimensions, unit: point.unit,
-            timestampMs: point.timestampMs, storageResolution: point.storageResolution, values: [point.value])
+            timestampMs: point.timestampMs, storageResolution: point.storageResolution, values: [point.value],
+            logOnly: point.logOnly)
     }
 
     private static func elapsed(since start: Int64) -> Double {

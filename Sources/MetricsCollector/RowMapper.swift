@@ -137,12 +137,12 @@ public struct RowMapper: Sendable {
                 continue
             }
             if abs(value) < Limits.smallestMagnitude { value = 0 }
+            let name = query.metricName(of: metric.name)
             output.datapoints.append(
                 Datapoint(
-                    name: query.metricName(of: metric.name), value: value,
-                    unit: query.units[metric.name] ?? query.unit(of: query.metricName(of: metric.name)),
-                    dimensions: dimensions,
-                    timestampMs: timestamp, storageResolution: query.storageResolution))
+                    name: name, value: value, unit: query.units[metric.name] ?? query.unit(of: name),
+                    dimensions: dimensions, timestampMs: timestamp, storageResolution: query.storageResolution,
+                    logOnly: query.isLogOnly(name)))
         }
     }
 

@@ -105,7 +105,7 @@ public final class ServerCheck {
 @available(*, unavailable)
 extension ServerCheck: Sendable {}
 
-/// Maps a query's rows as the function would and counts the distinct series, keeping no datapoint.
+/// Maps a query's rows as the function would and counts the distinct metric series, keeping no datapoint.
 struct SeriesCounter: RowReceiver {
     let mapper: RowMapper
     private var layout: RowMapper.Layout?
@@ -127,7 +127,8 @@ struct SeriesCounter: RowReceiver {
         guard let layout, rows < mapper.query.maxRows else { return }
         var output = RowMapper.Output()
         mapper.map(row: row.cells, index: rows, layout: layout, into: &output)
-        for point in output.datapoints {
+        // Log fields are no metric (the catalog's `publish`): they cost their bytes, not a series.
+        for point in output.datapoints where !point.logOnly {
             series.insert(([point.name] + point.dimensions.map { "\($0.name)=\($0.value)" }).joined(separator: "\u{0}"))
         }
         for value in output.skipped where skipped[value.name] == nil { skipped[value.name] = value.reason }

@@ -218,7 +218,9 @@ public struct CatalogChange: Sendable {
         }
         if !queriesChanged.isEmpty || !customersChanged.isEmpty {
             lines.append("### Definitions")
-            lines += queriesChanged.map { "- query **\(Self.cell($0))**: its SQL, units, dimension or limits changed" }
+            lines += queriesChanged.map {
+                "- query **\(Self.cell($0))**: its SQL, units, dimension, limits or what it publishes as metrics changed"
+            }
             lines += customersChanged.map {
                 "- customer **\(Self.cell($0))**: its connection, TLS, login, cases or packs changed"
             }
@@ -247,11 +249,19 @@ public struct CatalogChange: Sendable {
             lines.append("")
         }
         lines += [
-            "### Monthly cost", "", "| | total | per customer |", "|---|---:|---:|",
-            "| before | \(CostEstimate.dollars(costBefore.total)) | \(CostEstimate.dollars(costBefore.perCustomer)) |",
-            "| after | \(CostEstimate.dollars(costAfter.total)) | \(CostEstimate.dollars(costAfter.perCustomer)) |",
+            "### Monthly cost", "",
+            "| | total | per customer | metrics | log fields | saved by log fields |", "|---|---:|---:|---:|---:|---:|",
+            Self.costRow("before", costBefore), Self.costRow("after", costAfter),
         ]
         return lines.joined(separator: "\n")
+    }
+
+    /// A row of the cost table: the total, per customer, series as metrics and as log fields (issue 29), and what
+    /// the log fields save against publishing all as metrics.
+    static func costRow(_ label: String, _ cost: CostEstimate) -> String {
+        "| \(label) | \(CostEstimate.dollars(cost.total)) | \(CostEstimate.dollars(cost.perCustomer)) | "
+            + "\(CostEstimate.count(Double(cost.metricSeries))) | \(CostEstimate.count(Double(cost.logFieldSeries))) | "
+            + "\(CostEstimate.dollars(cost.logFieldSaving)) |"
     }
 
     /// The change as JSON, for tools.
@@ -295,6 +305,10 @@ public struct CatalogChange: Sendable {
                 "before": .number(Self.cents(costBefore.total)), "after": .number(Self.cents(costAfter.total)),
                 "beforePerCustomer": .number(Self.cents(costBefore.perCustomer)),
                 "afterPerCustomer": .number(Self.cents(costAfter.perCustomer)),
+                "metricsBefore": .number(Double(costBefore.metricSeries)),
+                "metricsAfter": .number(Double(costAfter.metricSeries)),
+                "logFieldsBefore": .number(Double(costBefore.logFieldSeries)),
+                "logFieldsAfter": .number(Double(costAfter.logFieldSeries)),
             ],
         ]
     }

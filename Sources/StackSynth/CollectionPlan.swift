@@ -17,16 +17,22 @@ import Core
 /// What the generated stack runs and watches, derived from the catalog alone (pure).
 ///
 /// Per customer, its version-matched queries are grouped by interval: each group is one Express state machine and
-/// one schedule. Each alarm spec of those queries becomes one alarm with the customer's threshold, and every
+/// one schedule. The one-minute queries ride along in the first round of a sub-minute group, where the customer has
+/// one: both run every minute, and one execution serves them (issue 29: a request, a schedule invocation and a
+/// start less per minute). Each alarm spec of those queries becomes one alarm with the customer's threshold, and every
 /// customer gets one collection-health alarm.
 public struct CollectionPlan: Sendable {
     public struct Group: Sendable {
         /// Seconds between runs of these queries.
         public var interval: Int
         public var queries: [QueryDefinition]
+        /// Queries of a one-minute interval in a sub-minute group: they run in its first round only.
+        public var firstRoundOnly: Set<String> = []
 
         /// Rounds per execution: one scheduled execution a minute loops 60/interval times under a minute.
         public var rounds: Int { interval < 60 ? 60 / interval : 1 }
+        /// How many times one execution runs `query`.
+        public func runs(of query: QueryDefinition) -> Int { firstRoundOnly.contains(query.name) ? 1 : rounds }
         /// The schedule's period in seconds: one minute under a minute, else the interval.
         public var schedulePeriod: Int { max(60, interval) }
     }
@@ -73,6 +79,13 @@ public struct CollectionPlan: Sendable {
                 } else {
                     groups.append(Group(interval: interval, queries: [query]))
                 }
+            }
+            if let minute = groups.firstIndex(where: { $0.interval == 60 }),
+                let quick = groups.firstIndex(where: { $0.interval < 60 })
+            {
+                groups[quick].queries += groups[minute].queries
+                groups[quick].firstRoundOnly = Set(groups[minute].queries.map(\.name))
+                groups.remove(at: minute)
             }
             var alarms: [Alarm] = []
             var missing: [String] = []

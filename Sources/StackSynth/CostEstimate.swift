@@ -23,8 +23,11 @@ public struct CostEstimate: Sendable {
     /// Prices in USD (aws.amazon.com/{step-functions,lambda,eventbridge,cloudwatch}/pricing, November 2026).
     public enum Price: Sendable {
         public static let expressRequest = 1.00 / 1_000_000
-        /// Per GB-second; Express bills memory in 64 MB blocks and time in 100 ms steps.
-        public static let expressGBSecond = 0.000_016_67
+        /// Per GB-hour of the month, by tier: the first 1,000, the next 4,000, the rest ($0.06, $0.03, $0.01642);
+        /// Express bills memory in 64 MB blocks and time in 100 ms steps.
+        public static let expressGBHourTiers: [(gbHours: Double, price: Double)] = [
+            (1_000, 0.06), (4_000, 0.03), (.infinity, 0.016_42),
+        ]
         public static let lambdaRequest = 0.20 / 1_000_000
         public static let lambdaGBSecond = 0.000_016_666_7
         public static let schedulerInvocation = 1.00 / 1_000_000
@@ -88,6 +91,14 @@ public struct CostEstimate: Sendable {
     /// How the series were counted: measured (`check --run`), from the catalog's `series`, or guessed (one per
     /// metric name and alarm dimension set), each a number of queries.
     public var seriesSources: (measured: Int, hinted: Int, guessed: Int) = (0, 0, 0)
+    /// Series published as CloudWatch metrics, and those kept as log fields (the catalog's `publish`, a pack's
+    /// defaults): the second cost only their bytes.
+    public var metricSeries = 0
+    public var logFieldSeries = 0
+    /// What metric storage would cost if every log field were a metric too.
+    public var storageIfAllMetrics: Double { Self.metricStorage(metricSeries + logFieldSeries) }
+    /// What the log fields save against publishing everything as metrics.
+    public var logFieldSaving: Double { storageIfAllMetrics - Self.metricStorage(metricSeries) }
     public var assumptions: Assumptions
     public var total: Double { items.reduce(0) { $0 + $1.monthly } }
     public var perCustomer: Double { customers == 0 ? 0 : total / Double(customers) }
@@ -99,7 +110,6 @@ public struct CostEstimate: Sendable {
         var expressGBSeconds = 0.0
         var invocations = 0.0
         var logBytes = 0.0
-        var series = 0
         var alarms = 0.0
         var alarmCount = 0
         let roundMs = assumptions.invocationMs + 100
@@ -111,24 +121,26 @@ public struct CostEstimate: Sendable {
                 let milliseconds = rounds * roundMs + (rounds - 1) * Double(group.interval) * 1000
                 expressGBSeconds += runs * (milliseconds / 100).rounded(.up) * 0.1 * 0.0625
                 for query in group.queries {
-                    let calls = runs * rounds
+                    let calls = runs * Double(group.runs(of: query))
                     invocations += calls
                     logBytes += calls * Double(Self.emfBytes(query, customer: customer.customer))
                 }
             }
             for query in customer.groups.flatMap(\.queries) {
                 if let measured = assumptions.measuredSeries[customer.customer.opname]?[query.name] {
-                    series += measured
+                    metricSeries += measured
                     seriesSources.measured += 1
                 } else if let hint = query.series {
-                    series += hint
+                    metricSeries += hint
                     seriesSources.hinted += 1
                 } else {
-                    series += Self.seriesCount(query)
+                    let guess = Self.seriesCount(query)
+                    metricSeries += guess.metrics
+                    logFieldSeries += guess.logFields
                     seriesSources.guessed += 1
                 }
             }
-            series += 1
+            metricSeries += 1
             for alarm in customer.alarms {
                 alarms += alarm.spec.period < 60 ? Price.highResolutionAlarm : Price.standardAlarm
             }
@@ -148,8 +160,9 @@ public struct CostEstimate: Sendable {
         }
         items = [
             Item(
-                name: "workflow", monthly: executions * Price.expressRequest + expressGBSeconds * Price.expressGBSecond,
-                detail: "\(Self.count(executions)) Express executions"),
+                name: "workflow",
+                monthly: executions * Price.expressRequest + Self.expressDuration(gbSeconds: expressGBSeconds),
+                detail: "\(Self.count(executions)) Express executions, \(Self.count(expressGBSeconds / 3600)) GB-hours"),
             Item(
                 name: "schedules", monthly: executions * Price.schedulerInvocation,
                 detail: "\(Self.count(executions)) EventBridge Scheduler invocations"),
@@ -161,8 +174,9 @@ public struct CostEstimate: Sendable {
             ),
             publishing,
             Item(
-                name: "metric storage", monthly: Self.metricStorage(series),
-                detail: "\(Self.count(Double(series))) custom metrics (KPIs and one health series per customer)"),
+                name: "metric storage", monthly: Self.metricStorage(metricSeries),
+                detail: "\(Self.count(Double(metricSeries))) custom metrics (KPIs and one health series per customer); "
+                    + "\(Self.count(Double(logFieldSeries))) series kept as log fields, no metric"),
             Item(name: "alarms", monthly: alarms, detail: "\(Self.count(Double(alarmCount))) alarms"),
             Item(
                 name: "dashboards", monthly: Double(dashboards) * Price.dashboard,
@@ -209,6 +223,18 @@ public struct CostEstimate: Sendable {
         )
     }
 
+    /// Tiered: the price of a GB-hour falls as the month's Express duration grows.
+    static func expressDuration(gbSeconds: Double) -> Double {
+        var left = gbSeconds / 3600
+        var cost = 0.0
+        for tier in Price.expressGBHourTiers where left > 0 {
+            let here = min(left, tier.gbHours)
+            cost += here * tier.price
+            left -= here
+        }
+        return cost
+    }
+
     /// Tiered: the price of each metric falls as the account holds more.
     static func metricStorage(_ count: Int) -> Double {
         var left = count
@@ -223,12 +249,15 @@ public struct CostEstimate: Sendable {
 
     /// Series one query publishes, guessed from the catalog alone: its metric names (units, alarms), each once per
     /// dimension set its alarms name (a query with text columns publishes a series per row value; an alarm on
-    /// `region=north` says there is at least that one), at least one. `check --run` measures the real count.
-    static func seriesCount(_ query: QueryDefinition) -> Int {
-        if let pack = query.builtin { return pack.estimatedSeries }
-        let metrics = query.knownMetrics.count
-        let dimensionSets = Set(query.alarms.map { $0.dimensions.sorted { $0.key < $1.key }.map { "\($0)=\($1)" } })
-        return max(1, metrics * max(1, dimensionSets.count))
+    /// `region=north` says there is at least that one), at least one metric; split into metrics and log fields.
+    /// `check --run` measures the real count.
+    static func seriesCount(_ query: QueryDefinition) -> (metrics: Int, logFields: Int) {
+        if let pack = query.builtin { return pack.estimatedSeries(as: query) }
+        let logFields = query.knownMetrics.filter(query.isLogOnly).count
+        let metrics = query.knownMetrics.count - logFields
+        let dimensionSets = max(
+            1, Set(query.alarms.map { $0.dimensions.sorted { $0.key < $1.key }.map { "\($0)=\($1)" } }).count)
+        return (max(1, metrics * dimensionSets), logFields * dimensionSets)
     }
 
     /// Log bytes of one invocation with the EMF sink: a line per series and one health line, as the function
@@ -241,7 +270,8 @@ public struct CostEstimate: Sendable {
         var datums = (names.isEmpty ? ["metric"] : names).map { name in
             MetricDatum(
                 name: name, dimensions: dimensions, unit: .count,
-                timestampMs: 1_790_000_000_000, storageResolution: query.storageResolution, values: [12345.678])
+                timestampMs: 1_790_000_000_000, storageResolution: query.storageResolution, values: [12345.678],
+                logOnly: query.isLogOnly(name))
         }
         datums.append(
             MetricDatum(
@@ -288,6 +318,15 @@ public struct CostEstimate: Sendable {
         lines.append("| **total** | **\(Self.dollars(total))** | **\(Self.dollars(perCustomer))** | |")
         lines.append("")
         let sources = seriesSources
+        if logFieldSeries > 0 {
+            lines.append(
+                "Log fields: \(Self.count(Double(logFieldSeries))) series are kept as fields of the log lines "
+                    + "(Logs Insights reads them; docs/server-health.md), not metrics: "
+                    + "\(Self.dollars(logFieldSaving)) a month (\(Self.dollars(logFieldSaving / Double(max(1, customers)))) "
+                    + "per customer) less than publishing all \(Self.count(Double(metricSeries + logFieldSeries))) as metrics."
+            )
+            lines.append("")
+        }
         lines.append(
             "Series: \(sources.measured) queries measured by onprem-watch check --run, \(sources.hinted) from the "
                 + "catalog's series, \(sources.guessed) guessed (one per metric name and alarm dimension set; "

@@ -20,14 +20,27 @@ public import MetricModel
 /// the widget shows its per-second rate with metric math (`RATE`), so the function keeps no state between
 /// invocations.
 public enum CounterRates: Sendable {
-    /// The counters that get a rate.
-    public static var counters: [String] { BuiltinPack.serverHealth.definition.counters }
+    /// The counters that get a rate: those of the pack that are metrics (by default the ones its dashboard
+    /// widget draws; the catalog's `builtinPublish` or an alarm make others metrics too).
+    public static var counters: [String] { counters(of: BuiltinPack.serverHealth.definition) }
+
+    /// The counters of `pack` (as a catalog runs it) that are published as metrics.
+    static func counters(of pack: QueryDefinition) -> [String] {
+        pack.counters.filter { !pack.isLogOnly($0) }
+    }
+
+    /// The counters the customer's pack publishes as metrics.
+    static func counters(of plan: CollectionPlan.CustomerPlan) -> [String] {
+        plan.groups.flatMap(\.queries).first { $0.builtin == .serverHealth }.map(counters(of:)) ?? counters
+    }
 
     /// The widget's `metrics`: each counter, hidden, and an expression of its rate. A counter that fell (the
     /// server's statistics were reset, or a failover put another server behind the name) shows as no rate
     /// rather than a negative one.
     /// `dimensions`: the ones the catalog sets on the customer, which its series carry too.
-    public static func metrics(customer: String, dimensions: [Dimension] = []) -> [JSONValue] {
+    public static func metrics(
+        customer: String, dimensions: [Dimension] = [], counters: [String] = CounterRates.counters
+    ) -> [JSONValue] {
         counters.flatMap { counter -> [JSONValue] in
             [
                 .array(

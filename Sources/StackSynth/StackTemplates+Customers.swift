@@ -20,7 +20,8 @@ import MetricModel
 extension StackTemplates {
     // MARK: - Customers
 
-    /// Resources of one customer: per interval group a state machine and a schedule, its alarms, its health alarm.
+    /// Resources of one customer: per interval group a state machine and a schedule, its alarms, its health alarm,
+    /// and a saved Logs Insights query per query that keeps log fields.
     static func resources(of plan: CollectionPlan.CustomerPlan) -> [String: JSONValue] {
         var resources: [String: JSONValue] = [:]
         let customer = plan.customer
@@ -56,6 +57,11 @@ extension StackTemplates {
                     ],
                 ],
             ]
+        }
+        for query in plan.groups.flatMap(\.queries) {
+            if let saved = LogFieldQueries.resource(of: query, customer: customer) {
+                resources["\(prefix)LogFields\(CollectionPlan.key(query.name))"] = saved
+            }
         }
         var alarmNames: [String] = []
         for alarm in plan.alarms {

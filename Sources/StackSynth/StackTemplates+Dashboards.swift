@@ -57,7 +57,8 @@ extension StackTemplates {
         var byUnit: [String: Set<String>] = [:]
         var unnamed = false
         for query in customer.groups.flatMap(\.queries) where query.builtin == nil {
-            let names = query.knownMetrics
+            // A log field is no metric to draw (issue 29); Logs Insights' saved query shows it.
+            let names = query.knownMetrics.filter { !query.isLogOnly($0) }
             if names.isEmpty { unnamed = true }
             for name in names {
                 // A counter's panel is its rate's: a cumulative count on an axis says nothing.
@@ -161,7 +162,8 @@ extension StackTemplates {
                             "region": "${AWS::Region}", "view": "timeSeries", "period": 60,
                             "metrics": .array(
                                 CounterRates.metrics(
-                                    customer: plan.customer.opname, dimensions: plan.customer.dimensions)),
+                                    customer: plan.customer.opname, dimensions: plan.customer.dimensions,
+                                    counters: CounterRates.counters(of: plan))),
                         ],
                     ])
                 }

@@ -42,7 +42,8 @@ public enum StateMachineDefinition: Sendable {
     ]
 
     public static func make(customer: Customer, group: CollectionPlan.Group) -> JSONValue {
-        let names = group.queries.map(\.name).joined(separator: ", ")
+        let names = group.queries.map { group.firstRoundOnly.contains($0.name) ? "\($0.name) (once)" : $0.name }
+            .joined(separator: ", ")
         let comment = "OnPremWatch: \(customer.opname), every \(group.interval) s: \(names)"
         // Retries must end within the interval when it is under a minute.
         let quick = group.interval < 60
@@ -60,34 +61,44 @@ public enum StateMachineDefinition: Sendable {
         for (index, query) in group.queries.enumerated() {
             let run = stateName("Run \(query.name)", index)
             let failed = stateName("\(query.name) failed", index)
-            branches.append([
-                "StartAt": .string(run),
-                "States": [
-                    run: [
-                        "Type": "Task", "Resource": "arn:aws:states:::lambda:invoke",
-                        "Parameters": [
-                            "FunctionName": "${FunctionArn}",
-                            "Payload": ["customer": .string(customer.opname), "query": .string(query.name)],
-                        ],
-                        // The output keeps the summary only: ten queries' datapoints could pass the 256 KB limit.
-                        "ResultSelector": [
-                            "query": .string(query.name), "status.$": "$.Payload.status",
-                            "datapoints.$": "$.Payload.datapointCount", "durationMs.$": "$.Payload.durationMs",
-                        ],
-                        "Retry": retry,
-                        "Catch": [["ErrorEquals": ["States.ALL"], "Next": .string(failed)]],
-                        "End": true,
-                    ],
-                    failed: [
-                        "Type": "Pass",
-                        "Parameters": [
-                            "query": .string(query.name), "status": "error", "error.$": "$.Error",
-                            "cause.$": "$.Cause",
-                        ],
-                        "End": true,
-                    ],
+            var states: JSONObject = [:]
+            var start = run
+            if group.firstRoundOnly.contains(query.name) {
+                // A one-minute query in a sub-minute machine: the first round runs it, the others pass.
+                start = stateName("\(query.name) due?", index)
+                let later = stateName("\(query.name) ran this minute", index)
+                states[start] = [
+                    "Type": "Choice",
+                    "Choices": [["Variable": "$.round", "NumericGreaterThan": 1, "Next": .string(later)]],
+                    "Default": .string(run),
+                ]
+                states[later] = [
+                    "Type": "Pass", "Parameters": ["query": .string(query.name), "status": "not due"], "End": true,
+                ]
+            }
+            states[run] = [
+                "Type": "Task", "Resource": "arn:aws:states:::lambda:invoke",
+                "Parameters": [
+                    "FunctionName": "${FunctionArn}",
+                    "Payload": ["customer": .string(customer.opname), "query": .string(query.name)],
                 ],
-            ])
+                // The output keeps the summary only: ten queries' datapoints could pass the 256 KB limit.
+                "ResultSelector": [
+                    "query": .string(query.name), "status.$": "$.Payload.status",
+                    "datapoints.$": "$.Payload.datapointCount", "durationMs.$": "$.Payload.durationMs",
+                ],
+                "Retry": retry,
+                "Catch": [["ErrorEquals": ["States.ALL"], "Next": .string(failed)]],
+                "End": true,
+            ]
+            states[failed] = [
+                "Type": "Pass",
+                "Parameters": [
+                    "query": .string(query.name), "status": "error", "error.$": "$.Error", "cause.$": "$.Cause",
+                ],
+                "End": true,
+            ]
+            branches.append(["StartAt": .string(start), "States": .object(states)])
         }
         let collect: JSONValue = ["Type": "Parallel", "Branches": .array(branches)]
         guard group.rounds > 1 else {

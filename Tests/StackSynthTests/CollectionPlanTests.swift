@@ -41,10 +41,13 @@ import Testing
     func groupsByInterval() {
         let plan = CollectionPlan(catalog: Self.catalog)
         let a = plan.customers[0]
-        #expect(a.groups.map(\.interval) == [20, 60, 3600])
-        #expect(a.groups.map { $0.queries.map(\.name) } == [["alarms"], ["sessions"], ["daily"]])
-        #expect(a.groups.map(\.rounds) == [3, 1, 1])
-        #expect(a.groups.map(\.schedulePeriod) == [60, 60, 3600])
+        // The one-minute queries ride in the first round of the sub-minute group: one execution a minute.
+        #expect(a.groups.map(\.interval) == [20, 3600])
+        #expect(a.groups.map { $0.queries.map(\.name) } == [["alarms", "sessions"], ["daily"]])
+        #expect(a.groups[0].firstRoundOnly == ["sessions"])
+        #expect(a.groups[0].queries.map(a.groups[0].runs(of:)) == [3, 1])
+        #expect(a.groups.map(\.rounds) == [3, 1])
+        #expect(a.groups.map(\.schedulePeriod) == [60, 3600])
         #expect(a.healthPeriod == 60)
         // Plant B collects every five minutes unless a query says otherwise.
         #expect(plan.customers[1].groups.map(\.interval) == [20, 300, 3600])

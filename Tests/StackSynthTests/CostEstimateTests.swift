@@ -70,6 +70,43 @@ import Testing
         #expect(abs(item(estimate, "alarms") - 0.40) < 0.001)
     }
 
+    @Test("Express duration is tiered: 1,000 GB-hours at $0.06, the next 4,000 at $0.03, the rest at $0.01642")
+    func expressTiers() {
+        #expect(abs(CostEstimate.expressDuration(gbSeconds: 500 * 3600) - 30) < 0.001)
+        #expect(abs(CostEstimate.expressDuration(gbSeconds: 6_000 * 3600) - (60 + 120 + 16.42)) < 0.001)
+    }
+
+    @Test("issue 29: the shipped demo catalog at 2,000 customers costs at most $4 a customer, every pack alarm kept")
+    func demoAtScale() throws {
+        let path = String(#filePath).replacing("Tests/StackSynthTests/CostEstimateTests.swift", with: "catalog.json")
+        var catalog = try Catalog(json: try #require(FileBytes.read(path)))
+        let models = catalog.customers
+        catalog.customers = (1...2_000).map { number in
+            var customer = models[(number - 1) % models.count]
+            customer.opname = "Customer \(number)"
+            return customer
+        }
+        let plan = CollectionPlan(catalog: catalog)
+        let estimate = CostEstimate(plan: plan, dashboards: StackTemplates.dashboardPages(plan.customers).count)
+        #expect(estimate.perCustomer <= 4.00)
+        // The pack's four default alarms and the deadlocks rate alarm, for every customer.
+        let packAlarms = plan.customers.map { $0.alarms.filter { $0.query.builtin != nil }.count }
+        #expect(Set(packAlarms) == [5])
+        // Publishing every log field as a metric would cost more than twice as much storage.
+        #expect(estimate.logFieldSeries > estimate.metricSeries && estimate.logFieldSaving > 4_000)
+        #expect(estimate.report.contains("less than publishing all"))
+    }
+
+    @Test("a query's log fields are no metric: the estimate counts them apart, and an alarm makes one a metric")
+    func logFields() {
+        var query = QueryDefinition(
+            name: "q", versions: ["1"], sql: "s", cloudwatchDimension: "q",
+            units: ["a": .count, "b": .count, "c": .count], alarms: [AlarmSpec(metric: "a")])
+        query.logFields = ["b", "c", "a"]
+        #expect(CostEstimate.seriesCount(query) == (1, 2))
+        #expect(query.promotedLogFields == ["a"] && !query.isLogOnly("a") && query.isLogOnly("b"))
+    }
+
     @Test("the report is a markdown table with a total per month and per customer")
     func report() {
         let estimate = CostEstimate(plan: CollectionPlan(catalog: Fixtures.catalog(customers: 2)), dashboards: 1)

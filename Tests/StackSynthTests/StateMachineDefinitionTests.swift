@@ -103,6 +103,20 @@ import Testing
         #expect(retry.map { $0["MaxAttempts"] } == [1, 1])
     }
 
+    @Test("a one-minute query in a sub-minute machine runs in the first round only (issue 29)")
+    func firstRoundOnly() throws {
+        var group = CollectionPlan.Group(interval: 20, queries: [Self.query("fast"), Self.query("minute")])
+        group.firstRoundOnly = ["minute"]
+        let definition = StateMachineDefinition.make(customer: Self.customer, group: group)
+        let branches = try #require(definition["States", "Collect", "Branches"]).items
+        #expect(branches[0]["StartAt"] == "Run fast")
+        #expect(branches[1]["StartAt"] == "minute due?")
+        let due = try #require(branches[1]["States", "minute due?"])
+        #expect(due["Choices", 0, "Variable"] == "$.round" && due["Choices", 0, "NumericGreaterThan"] == 1)
+        #expect(due["Choices", 0, "Next"] == "minute ran this minute" && due["Default"] == "Run minute")
+        #expect(branches[1]["States", "minute ran this minute", "Parameters", "status"] == "not due")
+    }
+
     @Test("state names stay within 80 characters and apart when long query names are cut")
     func longNames() throws {
         let long = String(repeating: "x", count: 100)
