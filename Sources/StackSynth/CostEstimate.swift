@@ -162,7 +162,7 @@ public struct CostEstimate: Sendable {
             Item(
                 name: "workflow",
                 monthly: executions * Price.expressRequest + Self.expressDuration(gbSeconds: expressGBSeconds),
-                detail: "\(Self.count(executions)) Express executions, \(Self.count(expressGBSeconds / 3600)) GB-hours"),
+                detail: "\(Self.count(executions)) Express executions, \(Self.hours(expressGBSeconds / 3600)) GB-hours"),
             Item(
                 name: "schedules", monthly: executions * Price.schedulerInvocation,
                 detail: "\(Self.count(executions)) EventBridge Scheduler invocations"),
@@ -175,8 +175,9 @@ public struct CostEstimate: Sendable {
             publishing,
             Item(
                 name: "metric storage", monthly: Self.metricStorage(metricSeries),
-                detail: "\(Self.count(Double(metricSeries))) custom metrics (KPIs and one health series per customer); "
-                    + "\(Self.count(Double(logFieldSeries))) series kept as log fields, no metric"),
+                detail: "\(Self.count(Double(metricSeries))) custom metrics (KPIs and one health series per customer)"
+                    + (logFieldSeries > 0
+                        ? "; \(Self.count(Double(logFieldSeries))) series kept as log fields, no metric" : "")),
             Item(name: "alarms", monthly: alarms, detail: "\(Self.count(Double(alarmCount))) alarms"),
             Item(
                 name: "dashboards", monthly: Double(dashboards) * Price.dashboard,
@@ -292,6 +293,11 @@ public struct CostEstimate: Sendable {
         }
         groups.insert(digits, at: 0)
         return groups.joined(separator: ",")
+    }
+
+    /// Hours with one decimal under a hundred, whole above.
+    static func hours(_ value: Double) -> String {
+        value >= 100 ? count(value) : String((value * 10).rounded() / 10)
     }
 
     static func dollars(_ value: Double) -> String {

@@ -230,6 +230,62 @@ import Testing
         #expect(unknown?.errorType == "Catalog.UnknownQuery")
     }
 
+    /// Issue 29.
+    @Test("publish keeps metrics as log fields, by column or published name; builtinPublish changes a pack's")
+    func publish() throws {
+        let catalog = try Catalog(
+            json: Array(
+                """
+                {"builtin": ["server-health"],
+                 "builtinPublish": {"server-health": {"temp_bytes": "metric", "deadlocks": "log"}},
+                 "builtinAlarms": {"server-health": [{"metric": "max_connections", "threshold": 500}]},
+                 "customers": [{"opname": "c", "ip": "h", "database": "d", "version": "1", "threshold": 1}],
+                 "queries": [{"name": "q", "versions": ["1"], "query": "select 1", "metricNames": {"xact": "commits"},
+                              "publish": {"xact": "log", "size": "log", "rows": "metric", "lag": "log"},
+                              "alarms": [{"metric": "lag"}]}]}
+                """.utf8))
+        let query = catalog.queries[0]
+        #expect(query.logFields == ["commits", "size", "lag"])
+        #expect(query.isLogOnly("commits") && query.isLogOnly("size") && !query.isLogOnly("rows"))
+        #expect(!query.isLogOnly("lag"), "an alarm reads it")
+        let pack = catalog.pack(.serverHealth)
+        #expect(!pack.isLogOnly("temp_bytes") && pack.isLogOnly("deadlocks") && pack.isLogOnly("xid_age"))
+        #expect(!pack.isLogOnly("connections_used_percent") && !pack.isLogOnly("max_connections"))
+        #expect(
+            catalog.warnings == [
+                "query \"q\": lag is published as a metric, not a log field, because an alarm reads it",
+                "query \"server-health\": max_connections is published as a metric, not a log field, because an alarm reads it",
+            ])
+        // The pack's defaults: its alarms' metrics and its widget's counters are metrics.
+        let defaults = BuiltinPack.serverHealth.definition
+        let metrics = defaults.units.keys.filter { !defaults.isLogOnly($0) }.sorted()
+        #expect(
+            metrics == [
+                "connections_used_percent", "deadlocks", "oldest_idle_in_transaction_seconds", "replay_lag_seconds",
+                "wraparound_headroom_percent", "xact_commit", "xact_rollback",
+            ])
+        for (bad, message) in [
+            (#""publish": {"x": "logs"}"#, #"publish.x must be "metric" or "log""#),
+            (#""publish": ["x"]"#, "publish must map metric names"),
+        ] {
+            let error = #expect(throws: CatalogError.self) {
+                try Catalog(
+                    json: Array(
+                        """
+                        {"customers": [], "queries": [{"name": "q", "versions": ["1"], "query": "select 1", \(bad)}]}
+                        """.utf8))
+            }
+            #expect(error?.message.contains(message) == true, "\(error?.message ?? "")")
+        }
+        let unknown = #expect(throws: CatalogError.self) {
+            try Catalog(
+                json: Array(
+                    #"{"customers": [], "queries": [], "builtinPublish": {"server-health": {"xid_ages": "metric"}}}"#
+                        .utf8))
+        }
+        #expect(unknown?.message.contains("xid_ages is no metric of the pack; did you mean xid_age?") == true)
+    }
+
     @Test("the shipped demo catalog is valid")
     func shippedCatalog() throws {
         let path = #filePath.replacingOccurrences(

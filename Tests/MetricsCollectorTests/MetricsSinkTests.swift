@@ -40,6 +40,42 @@ import Testing
         #expect((first["active_sessions"] as? [Double])?.count == 100)
     }
 
+    /// Issue 29: EMF makes the split free: a field `_aws` does not declare stays in the log, no metric.
+    @Test("log-only values are undeclared fields of the row's line; a line of log fields alone has no directive")
+    func emfLogFields() throws {
+        let dimensions = [Dimension("Customer", "c1"), Dimension("Query", "server-health")]
+        func datum(_ name: String, _ value: Double, logOnly: Bool) -> MetricDatum {
+            MetricDatum(
+                name: name, dimensions: dimensions, unit: .count, timestampMs: 1_790_000_000_000, values: [value],
+                logOnly: logOnly)
+        }
+        let mixed = EMF.lines(
+            [datum("connections_used_percent", 12, logOnly: false), datum("max_connections", 100, logOnly: true)],
+            namespace: "OnPremWatch")
+        #expect(mixed.count == 1)
+        let line = try #require(try JSONSerialization.jsonObject(with: Data(mixed[0].utf8)) as? [String: Any])
+        let directive = try #require(
+            ((line["_aws"] as? [String: Any])?["CloudWatchMetrics"] as? [[String: Any]])?.first)
+        #expect(
+            (directive["Metrics"] as? [[String: Any]])?.compactMap { $0["Name"] as? String } == [
+                "connections_used_percent"
+            ])
+        #expect(line["max_connections"] as? Double == 100 && line["connections_used_percent"] as? Double == 12)
+        let alone = EMF.lines([datum("xid_age", 5, logOnly: true)], namespace: "OnPremWatch")
+        let plain = try #require(try JSONSerialization.jsonObject(with: Data(alone[0].utf8)) as? [String: Any])
+        #expect(plain["_aws"] == nil && plain["Timestamp"] as? Int == 1_790_000_000_000)
+        #expect(plain["Customer"] as? String == "c1" && plain["xid_age"] as? Double == 5)
+        // A row's own Timestamp field wins: the line stays valid JSON with one key of that name.
+        let own = EMF.lines(
+            [
+                MetricDatum(
+                    name: "Timestamp", dimensions: dimensions, timestampMs: 1_790_000_000_000, values: [3],
+                    logOnly: true)
+            ], namespace: "OnPremWatch")
+        #expect(own[0].hasPrefix(#"{"Customer":"c1""#) && own[0].components(separatedBy: "Timestamp").count == 2)
+        #expect(try JSONSerialization.jsonObject(with: Data(own[0].utf8)) is [String: Any])
+    }
+
     @Test("collection health: two series per query by default, one per customer with ONPREM_HEALTH=customer")
     func healthDetail() throws {
         let customer = Customer(opname: "c1", host: "h", database: "d", version: "1")

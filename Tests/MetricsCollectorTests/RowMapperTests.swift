@@ -58,6 +58,22 @@ import Testing
             clash.datapoints.isEmpty && clash.skipped.first?.reason.contains("a dimension the catalog sets") == true)
     }
 
+    /// Issue 29: what no alarm reads goes to the log only.
+    @Test("a log field is marked log-only, under its published name; an alarm on it makes it a metric again")
+    func logFields() {
+        var query = QueryDefinition(
+            name: "q", versions: ["1"], sql: "", cloudwatchDimension: "kpi", alarms: [AlarmSpec(metric: "lag")])
+        query.metricNames = ["xact_commit": "commits"]
+        query.logFields = ["commits", "lag"]
+        let output = RowMapper(customer: "Customer 1", query: query, nowMs: now).map(
+            ResultTable(
+                columns: [.init("xact_commit", .number), .init("lag", .number), .init("size", .number)],
+                rows: [["7", "2", "9"]]))
+        #expect(output.datapoints.map(\.name) == ["commits", "lag", "size"])
+        #expect(output.datapoints.map(\.logOnly) == [true, false, false])
+        #expect(MetricsHandler.datum(output.datapoints[0]).logOnly)
+    }
+
     @Test("intervals are seconds; a timestamp column not named timestamp is skipped with its reason (issue 30)")
     func intervalsAndOtherTimes() {
         let table = ResultTable(
