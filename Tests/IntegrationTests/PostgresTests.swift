@@ -315,6 +315,45 @@ struct PostgresTests {
         #expect(read["sum"] as? Double == 1, "one query succeeded, one failed")
     }
 
+    /// Issue 29: a log field costs its bytes, not a metric.
+    @Test(
+        "a log field never reaches PutMetricData: moto holds the metric and not the log field; the output counts it",
+        .enabled(if: LiveServices.environment["ONPREM_TEST_MOTO"] != nil, "needs moto (make test)"))
+    func logFieldsStayInTheLog() throws {
+        let role = try LiveServices.roleIdentity(
+            catalog: #"{"customers": [{"opname": "c", "ip": "h", "database": "d", "version": "1"}], "queries": []}"#,
+            role: "FunctionRole")
+        let namespace = "OnPremWatchLogFieldsTest"
+        let environment = [
+            "AWS_ACCESS_KEY_ID": role.accessKeyID, "AWS_SECRET_ACCESS_KEY": role.secretAccessKey,
+            "AWS_REGION": "eu-west-1", "AWS_ENDPOINT_URL": LiveServices.environment["ONPREM_TEST_MOTO"] ?? "",
+            "ONPREM_NAMESPACE": namespace,
+        ]
+        var split = QueryDefinition(
+            name: "split", versions: ["1"], sql: "select 7 as kept, 9 as logged", cloudwatchDimension: "split")
+        split.logFields = ["logged"]
+        var catalog = self.catalog
+        catalog.queries.append(split)
+        let handler = MetricsHandler(
+            catalog: catalog, publishReserve: .milliseconds(200),
+            sink: try MetricsSinkChoice.from(environment: environment), tls: LiveServices.tls
+        ) { _, _ in LiveServices.login() }
+        let output = try invoke(handler, #"{"customer": "Customer 1", "query": "split"}"#)
+        let published = try #require(output["published"] as? [String: Any])
+        #expect(published["logFields"] as? Int == 1)
+        // kept, logged, QuerySucceeded and QueryDuration: all four in the output, three sent.
+        #expect(published["datapoints"] as? Int == 4 && published["datums"] as? Int == 3)
+        let script = """
+            import boto3, json, os, sys
+            cloudwatch = boto3.client("cloudwatch", endpoint_url=os.environ["ONPREM_TEST_MOTO"], region_name="eu-west-1",
+                aws_access_key_id=os.environ["ONPREM_TEST_AWS_ACCESS_KEY_ID"],
+                aws_secret_access_key=os.environ["ONPREM_TEST_AWS_SECRET_ACCESS_KEY"])
+            print(json.dumps(sorted({m["MetricName"] for m in cloudwatch.list_metrics(Namespace=sys.argv[1])["Metrics"]})))
+            """
+        let names = try Command.output("/usr/bin/env", ["python3", "-c", script, namespace])
+        #expect(names.contains("\"kept\"") && !names.contains("logged"), "\(names)")
+    }
+
     @Test("a payload with SQL text is refused before anything runs")
     func inlineSQLRefused() {
         #expect(

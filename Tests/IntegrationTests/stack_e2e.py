@@ -184,13 +184,19 @@ try:
                 "output": json.loads(described.get("output") or "null"),
                 "error": described.get("error"), "cause": described.get("cause")}
 
-    minute = run("e2e-minute", machines[60])
-    # The 20 s loop, with its Wait cut to 1 s: the rounds are what is tested, not the clock.
+    # The customer's one machine: the 20 s loop, with the one-minute queries in its first round (issue 29). Its
+    # first round alone first, whose output is every query's result.
+    first = json.loads(json.dumps(machines[20]))
+    first["States"]["Last round?"]["Choices"][0]["NumericGreaterThanEquals"] = 1
+    before = len(invocations)
+    minute = run("e2e-minute", first)
+    minute["invocations"] = [{"query": i["query"], "errorType": i["errorType"]} for i in invocations[before:]]
+    # Then the whole loop, with its Wait cut to 1 s: the rounds are what is tested, not the clock.
     looping = json.loads(json.dumps(machines[20]))
     looping["States"]["Wait"]["Seconds"] = 1
     before = len(invocations)
     loop = run("e2e-loop", looping)
-    loop["invocations"] = len(invocations) - before
+    loop["invocations"] = [i["query"] for i in invocations[before:]]
 
     # The alarms, exactly as the template declares them (the Name parameter and the topic condition resolved).
     for properties in alarms:
