@@ -111,6 +111,19 @@ import Testing
         #expect(change.markdown.contains("- query **sessions**: its SQL"))
     }
 
+    /// Issue 29.
+    @Test("turning a pack on shows its metrics and log fields apart, and what the log fields save")
+    func logFields() throws {
+        let change = try Self.change(
+            Self.base.replacingOccurrences(#"{"customers""#, with: #"{"builtin": ["server-health"], "customers""#))
+        // Two customers: a KPI and the health series each before; the pack adds 6 metrics and 23 log fields each.
+        #expect(change.costBefore.metricSeries == 4 && change.costBefore.logFieldSeries == 0)
+        #expect(change.costAfter.metricSeries == 16 && change.costAfter.logFieldSeries == 46)
+        #expect(change.markdown.contains("| | total | per customer | metrics | log fields | saved by log fields |"))
+        #expect(change.markdown.contains("| 16 | 46 | $13.80 |"))
+        #expect(change.json["monthlyCost", "logFieldsAfter"] == 46)
+    }
+
     @Test("names with a | stay in their table cell")
     func cells() {
         #expect(CatalogChange.cell("a | b\nc") == #"a \| b c"#)
