@@ -20,13 +20,16 @@ public enum BuiltinPack: String, CaseIterable, Sendable {
     /// The database server's own health: connections, old transactions, wraparound, replication, size, cache,
     /// counters and locks ([docs/server-health.md]).
     case serverHealth = "server-health"
+    /// Per database: the tables autovacuum is behind on, the top ten by dead tuples, locks by mode, vacuums running
+    /// ([docs/tables.md]).
+    case tables
 
     /// The pack as a query of the catalog: its name, units and default alarms. Its SQL is chosen when it runs,
     /// by the server's version (``sql(serverVersion:)``).
     public var definition: QueryDefinition {
         switch self {
-        case .serverHealth:
-            ServerHealth.definition
+        case .serverHealth: ServerHealth.definition
+        case .tables: TablesPack.definition
         }
     }
 
@@ -35,6 +38,7 @@ public enum BuiltinPack: String, CaseIterable, Sendable {
     public func sql(serverVersion: Int) -> String {
         switch self {
         case .serverHealth: ServerHealth.sql(serverVersion: serverVersion)
+        case .tables: TablesPack.sql(serverVersion: serverVersion)
         }
     }
 
@@ -44,6 +48,16 @@ public enum BuiltinPack: String, CaseIterable, Sendable {
     public var estimatedSeries: [(name: String, series: Int)] {
         switch self {
         case .serverHealth: ServerHealth.estimatedSeries
+        case .tables: TablesPack.estimatedSeries
+        }
+    }
+
+    /// The names of its rows' dimensions (its text fields), which a catalog's dimensions may not take and the
+    /// saved Logs Insights queries show.
+    public var rowDimensions: [String] {
+        switch self {
+        case .serverHealth: ["database", "replica", "slot", "state"]
+        case .tables: ["mode", "phase", "table"]
         }
     }
 

@@ -183,6 +183,18 @@ public struct Catalog: Sendable {
                 if !warnings.contains(warning) { warnings.append(warning) }
             }
         }
+        for customer in customers {
+            guard case .all? = customer.databases else { continue }
+            for query in queries(for: customer) where query.eachDatabase {
+                for alarm in query.alarms where alarm.dimensions["database"] == nil {
+                    let warning =
+                        "customer \"\(customer.opname)\": databases is \"all\", which only the server knows: the alarm "
+                        + "on \(alarm.metric) of \(query.name) watches \(customer.database) alone; list the databases to "
+                        + "alarm on each"
+                    if !warnings.contains(warning) { warnings.append(warning) }
+                }
+            }
+        }
         for customer in customers where queries(forVersion: customer.version).isEmpty {
             warnings.append(
                 "customer \"\(customer.opname)\": no query has a variant for its version \"\(customer.version)\"; "

@@ -19,11 +19,11 @@ public import MetricModel
 /// the entry named.
 enum ConstantDimensions {
     /// Names the function sets itself, which a catalog may not.
-    /// The server-health pack's own dimensions (`database`, `state`, `replica`, `slot`) too: a catalog dimension of
-    /// that name would make the pack's rows carry it twice.
-    static let reserved: Set<String> = [
-        "Customer", "Query", "_aws", "QuerySucceeded", "QueryDuration", "database", "state", "replica", "slot",
-    ]
+    /// The built-in packs' own dimensions (``BuiltinPack/rowDimensions``: `database`, `state`, `replica`, `slot`,
+    /// `table`, `mode`, `phase`) too: a catalog dimension of that name would make the pack's rows carry it twice.
+    static let reserved: Set<String> = Set(
+        ["Customer", "Query", "_aws", "QuerySucceeded", "QueryDuration", "database"]
+            + BuiltinPack.allCases.flatMap(\.rowDimensions))
 
     /// At most this many a customer or a query sets: with `Customer`, `Query` and the row's own, a datum holds 30.
     static let maximum = 10

@@ -55,12 +55,14 @@ public struct Customer: Sendable, Equatable {
     public var maintenance: [MaintenanceWindow] = []
     /// Dimensions on every metric of the customer (`"dimensions": {"env": "prod"}`), sorted by name.
     public var dimensions: [Dimension] = []
+    /// The databases its `eachDatabase` queries run in; `nil`: its `database` alone.
+    public var databases: DatabaseSelection?
 
     /// The keys a customer's entry may have (catalog.schema.json lists the same).
     static let keys = [
         "opname", "ip", "hosts", "port", "database", "version", "threshold", "thresholds", "user", "secret",
         "sslmode", "sslrootcert", "sslcert", "sslkey", "channelBinding", "targetSessionAttrs", "connectTimeoutMs",
-        "interval", "cases", "builtin", "maintenance", "dimensions",
+        "interval", "cases", "builtin", "maintenance", "dimensions", "databases", "excludeDatabases",
     ]
     /// Keys people bring from connection strings and other tools, and where their value belongs.
     static let keyHints = [
@@ -158,6 +160,7 @@ public struct Customer: Sendable, Equatable {
             channelBinding: try named.optionalChoice("channelBinding", ChannelBinding.self))
         maintenance = try MaintenanceWindow.list(in: fields, place: named.place)
         dimensions = try ConstantDimensions.read("dimensions", in: fields, place: named.place)
+        databases = try DatabaseSelection.read(in: fields, place: named.place)
         if (sslcert == nil) != (sslkey == nil) {
             throw CatalogError(.invalid, "\(named.place): sslcert and sslkey go together")
         }

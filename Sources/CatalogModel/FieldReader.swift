@@ -65,6 +65,14 @@ struct FieldReader {
         return value
     }
 
+    func optionalBool(_ key: String) throws(CatalogError) -> Bool? {
+        switch fields[key] {
+        case nil, .null?: return nil
+        case .bool(let value)?: return value
+        default: throw CatalogError(.invalid, "\(place): \(key) must be true or false")
+        }
+    }
+
     /// A whole number in `range`, converted with a check: a value past `Int`'s range is an error, not a trap.
     func optionalInteger(_ key: String, in range: ClosedRange<Int>) throws(CatalogError) -> Int? {
         guard let value = try optionalNumber(key) else { return nil }

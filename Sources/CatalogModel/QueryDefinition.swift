@@ -45,6 +45,10 @@ public struct QueryDefinition: Sendable, Equatable {
     /// default), unless an alarm reads them (``Publishing``).
     public var logFields: Set<String> = []
 
+    /// Runs in each database of the customer's `databases`, with a `database` dimension (issue 28); otherwise
+    /// once, in the customer's `database`.
+    public var eachDatabase = false
+
     /// Whether the published `metric` goes to the log only: a log field no alarm of the query reads.
     public func isLogOnly(_ metric: String) -> Bool {
         !logFields.isEmpty && logFields.contains(metric) && !alarms.contains { $0.metric == metric }
@@ -105,7 +109,7 @@ public struct QueryDefinition: Sendable, Equatable {
     static let keys = [
         "name", "description", "tags", "versions", "query", "cloudwatchDimension", "units", "timeoutMs",
         "storageResolution", "interval", "alarms", "maxRows", "series", "counters", "dimensions", "metricNames",
-        "publish",
+        "publish", "eachDatabase",
     ]
 
     /// The row limit of a query that sets none: enough for any KPI query, and well inside a 15-minute invocation.
@@ -195,6 +199,7 @@ public struct QueryDefinition: Sendable, Equatable {
                 metricNames[column] = text
             }
         }
+        eachDatabase = try reader.optionalBool("eachDatabase") ?? false
         let names = metricNames
         logFields = try Publishing.read("publish", in: fields, place: reader.place) { names[$0] ?? $0 }.log
         if counters.contains(where: \.isEmpty) {

@@ -145,6 +145,11 @@ public struct MetricsHandler: LambdaHandler {
             case .named(let name): query = try catalog.query(named: name, for: customer)
             case .inline(let inline): query = inline
             }
+            if query.eachDatabase {
+                return try collectEach(
+                    query, for: customer, queriesLeft: queriesLeft, into: buffer, budget: budget, context: context,
+                    started: queryStarted)
+            }
             collection = RowCollector(
                 mapper: RowMapper(
                     customer: customer.opname, query: query, nowMs: queryStarted,
@@ -242,8 +247,8 @@ public struct MetricsHandler: LambdaHandler {
 
     /// Runs one query within its share of the invocation's time, keeping ``publishReserve`` back, streaming its
     /// rows into `collection`.
-    private func run(
-        _ query: QueryDefinition, for customer: Customer, into collection: inout RowCollector, queriesLeft: Int,
+    func run(
+        _ query: QueryDefinition, for customer: Customer, into collection: inout some RowReceiver, queriesLeft: Int,
         context: LambdaContext
     ) throws {
         let now = Deadline.nowEpochMilliseconds()

@@ -90,7 +90,8 @@ final class QueryRunner {
         return table.table
     }
 
-    /// BEGIN READ ONLY, the statement timeout, the query and COMMIT, in one round trip; the query's rows stream.
+    /// BEGIN READ ONLY, the statement and lock timeouts, the query and COMMIT, in one round trip; the query's rows
+    /// stream.
     private func runPipeline(
         _ query: QueryDefinition, on connection: PostgresConnection, into receiver: inout some RowReceiver,
         deadline: Deadline
@@ -99,7 +100,11 @@ final class QueryRunner {
         _ = try connection.pipeline(
             [
                 (sql: "BEGIN TRANSACTION READ ONLY", parameters: []),
-                (sql: "SELECT set_config('statement_timeout', $1, true)", parameters: [String(timeoutMs)]),
+                // The lock timeout too: a pack's size call must not queue behind an exclusive lock.
+                (
+                    sql: "SELECT set_config('statement_timeout', $1, true), set_config('lock_timeout', $1, true)",
+                    parameters: [String(timeoutMs)]
+                ),
                 (sql: query.builtin?.sql(serverVersion: connection.serverVersion) ?? query.sql, parameters: []),
                 (sql: "COMMIT", parameters: []),
             ], streaming: 2, into: &receiver, deadline: deadline)

@@ -56,6 +56,13 @@ public enum QueryShapeCheck {
                 findings.append(Finding(problem: "column \(column.name): \(RowMapper.reservedReason)"))
                 continue
             }
+            if query.eachDatabase && column.name == "database" {
+                findings.append(
+                    Finding(
+                        problem: "column database: the query runs in each database (eachDatabase), whose dimension "
+                            + "has this name; its rows would be skipped"))
+                continue
+            }
             switch column.kind {
             case .number, .money, .boolean, .interval: metrics.append(query.metricName(of: column.name))
             case .text, .json: dimensions.append(column.name)
@@ -81,7 +88,9 @@ public enum QueryShapeCheck {
                         problem: "\(place): the query returns no metric \(alarm.metric) (its metrics: "
                             + "\(metrics.isEmpty ? "none" : metrics.joined(separator: ", ")))\(near)"))
             }
-            for key in alarm.dimensions.keys.sorted() where !dimensions.contains(key) {
+            // An eachDatabase query's series carry the database the function adds (issue 28).
+            for key in alarm.dimensions.keys.sorted()
+            where !dimensions.contains(key) && !(query.eachDatabase && key == "database") {
                 findings.append(Finding(problem: "\(place): dimension \(key) is not a text column of the query"))
             }
             let unnamed = dimensions.filter { alarm.dimensions[$0] == nil }

@@ -72,6 +72,18 @@ struct RowCollector: RowReceiver {
         for value in output.skipped { skip(value) }
     }
 
+    /// Adds what `other` (another database's part of the same query) collected: its counts, and its listed
+    /// datapoints and skips as far as the lists go.
+    mutating func absorb(_ other: RowCollector) {
+        rows += other.rows
+        rowsCut += other.rowsCut
+        rowsAfterFailure += other.rowsAfterFailure
+        datapointCount += other.datapointCount
+        skippedCount += other.skippedCount
+        datapoints += other.datapoints
+        skipped += other.skipped.prefix(max(0, Self.listedSkips - skipped.count))
+    }
+
     private mutating func skip(_ value: SkippedValue) {
         skippedCount += 1
         if skipped.count < Self.listedSkips {

@@ -83,7 +83,8 @@ public final class ServerCheck {
                 var counter = SeriesCounter(
                     mapper: RowMapper(
                         customer: customer.opname, query: query, nowMs: Deadline.nowEpochMilliseconds(),
-                        constantDimensions: customer.dimensions + query.dimensions))
+                        constantDimensions: customer.dimensions + query.dimensions
+                            + (query.eachDatabase ? [Dimension("database", customer.database)] : [])))
                 do throws(PostgresError) {
                     try runner.run(
                         query, on: customer, credentials: login, into: &counter, deadline: Deadline.after(timeout))

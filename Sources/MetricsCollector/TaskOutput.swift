@@ -44,6 +44,17 @@ struct TaskOutput: Encodable {
         var datapoints: [DatapointOutput]?
         var skipped: [SkippedOutput]?
         var error: ErrorPayload?
+        /// An `eachDatabase` query's databases, each with how it went (issue 28).
+        var databases: [DatabaseOutcome]?
+    }
+
+    /// One database of an `eachDatabase` query.
+    struct DatabaseOutcome: Encodable {
+        var database: String
+        var status: Status
+        var rows: Int
+        var datapointCount: Int
+        var error: ErrorPayload?
     }
 
     struct DatapointOutput: Encodable {

@@ -19,7 +19,10 @@ public struct OnPremWatchCommand: ParsableCommand, Sendable {
     public static let configuration = CommandConfiguration(
         commandName: "onprem-watch",
         abstract: "PostgreSQL KPIs of on-premises deployments to Amazon CloudWatch, as an AWS Lambda function.",
-        subcommands: [ServeCommand.self, ReplayCommand.self, SynthCommand.self, PlanCommand.self, CheckCommand.self],
+        subcommands: [
+            ServeCommand.self, ReplayCommand.self, SynthCommand.self, PlanCommand.self, CheckCommand.self,
+            ImportCommand.self,
+        ],
         defaultSubcommand: ServeCommand.self
     )
 

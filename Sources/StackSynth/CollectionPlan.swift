@@ -92,16 +92,32 @@ public struct CollectionPlan: Sendable {
             for query in queries {
                 for var spec in query.alarms {
                     spec.period = spec.period(covering: catalog.interval(of: query, for: customer))
-                    if let threshold = spec.threshold(for: customer) {
-                        alarms.append(Alarm(query: query, spec: spec, threshold: threshold))
-                    } else {
+                    guard let threshold = spec.threshold(for: customer) else {
                         missing.append("\(query.name)/\(spec.metric)")
+                        continue
+                    }
+                    for spec in Self.perDatabase(spec, of: query, for: customer) {
+                        alarms.append(Alarm(query: query, spec: spec, threshold: threshold))
                     }
                 }
             }
             return CustomerPlan(
                 customer: customer, key: Self.key(customer.opname), groups: groups.sorted { $0.interval < $1.interval },
                 alarms: alarms, alarmsWithoutThreshold: missing)
+        }
+    }
+
+    /// An alarm of an `eachDatabase` query that names no database, as one alarm per database: every series of the
+    /// query carries one (issue 28). The customer's list; for `"all"`, which only the server knows, and without
+    /// `databases`, its `database` (``CatalogModel/Catalog/warnings`` says so for `"all"`).
+    static func perDatabase(_ spec: AlarmSpec, of query: QueryDefinition, for customer: Customer) -> [AlarmSpec] {
+        guard query.eachDatabase, spec.dimensions["database"] == nil else { return [spec] }
+        let names: [String] =
+            if case .list(let names)? = customer.databases { names } else { [customer.database] }
+        return names.map { name in
+            var copy = spec
+            copy.dimensions["database"] = name
+            return copy
         }
     }
 

@@ -135,8 +135,9 @@ public struct CostEstimate: Sendable {
                     seriesSources.hinted += 1
                 } else {
                     let guess = Self.seriesCount(query)
-                    metricSeries += guess.metrics
-                    logFieldSeries += guess.logFields
+                    let databases = query.eachDatabase ? Self.databaseCount(customer.customer) : 1
+                    metricSeries += guess.metrics * databases
+                    logFieldSeries += guess.logFields * databases
                     seriesSources.guessed += 1
                 }
             }
@@ -222,6 +223,16 @@ public struct CostEstimate: Sendable {
             detail:
                 "\(count(notifications)) alarm notifications (\(Int(assumptions.alarmTransitionsPerMonth)) per alarm), queue polling, DynamoDB, the dead-letter alarm"
         )
+    }
+
+    /// The databases an `eachDatabase` query of `customer` runs in: its list, or for `"all"`, which only the
+    /// server knows, three (`check --run` measures the real count).
+    static func databaseCount(_ customer: Customer) -> Int {
+        switch customer.databases {
+        case nil: 1
+        case .list(let names)?: names.count
+        case .all?: 3
+        }
     }
 
     /// Tiered: the price of a GB-hour falls as the month's Express duration grows.

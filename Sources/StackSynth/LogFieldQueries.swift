@@ -25,10 +25,9 @@ enum LogFieldQueries {
     /// The fields a query's log-only values are read beside: its row dimensions where the catalog knows them (a
     /// pack's; an alarm's), and the dimensions the catalog sets.
     static func dimensionNames(of query: QueryDefinition, customer: Customer) -> [String] {
-        let known =
-            query.builtin == nil
-            ? Set(query.alarms.flatMap(\.dimensions.keys)) : ["database", "state", "replica", "slot"]
-        return (known.sorted() + (customer.dimensions + query.dimensions).map(\.name))
+        var known = query.builtin?.rowDimensions ?? Set(query.alarms.flatMap(\.dimensions.keys)).sorted()
+        if query.eachDatabase && !known.contains("database") { known.insert("database", at: 0) }
+        return known + (customer.dimensions + query.dimensions).map(\.name)
     }
 
     /// The published names `query` keeps as log fields, sorted.

@@ -11,9 +11,10 @@
 //
 //===----------------------------------------------------------------------===//
 
-import CatalogModel
 import Core
 import Testing
+
+@testable import CatalogModel
 
 /// The built-in `server-health` pack as values: turning it on, its SQL for each server version, its alarms.
 @Suite struct BuiltinPackTests {
@@ -69,6 +70,26 @@ import Testing
         let parts = sql.split(separator: "\nUNION ALL\n").map(String.init)
         #expect(parts.allSatisfy { $0.hasPrefix("SELECT json_build_object(") })
         #expect(!sql.contains(";"))
+    }
+
+    /// Issue 28.
+    @Test("the tables pack: in each database, its SQL by major, three alarmed metrics and the rest log fields")
+    func tablesPack() {
+        let pack = BuiltinPack.tables.definition
+        #expect(pack.eachDatabase && pack.builtin == .tables && pack.counters == ["seq_scans", "index_scans"])
+        let metrics = pack.units.keys.filter { !pack.isLogOnly($0) }.sorted()
+        #expect(metrics == ["locks_used_percent", "tables_needing_analyze", "tables_needing_vacuum"])
+        #expect(BuiltinPack.tables.estimatedSeries(as: pack) == (3, 173))
+        let v12 = BuiltinPack.tables.sql(serverVersion: 120_010)
+        let v15 = BuiltinPack.tables.sql(serverVersion: 150_004)
+        let v18 = BuiltinPack.tables.sql(serverVersion: 180_001)
+        #expect(!v12.contains("pg_stat_progress_analyze") && v12.contains("SELECT NULL::oid AS relid WHERE false"))
+        #expect(v15.contains("pg_stat_progress_analyze") && v15.contains("p.num_dead_tuples"))
+        #expect(v18.contains("p.dead_tuple_bytes") && v18.contains("vacuum_indexes_processed_percent"))
+        #expect(!v18.contains("p.num_dead_tuples"))
+        for sql in [v12, v15, v18] { #expect(SQLText.statementProblem(sql) == nil) }
+        // The packs' row dimensions are names a catalog may not set.
+        #expect(["table", "mode", "phase", "state"].allSatisfy(ConstantDimensions.reserved.contains))
     }
 
     @Test("the default alarms and their thresholds, which a customer's thresholds override")

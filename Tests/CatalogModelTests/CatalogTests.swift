@@ -286,6 +286,40 @@ import Testing
         #expect(unknown?.message.contains("xid_ages is no metric of the pack; did you mean xid_age?") == true)
     }
 
+    /// Issue 28.
+    @Test("databases is a list or all with excludeDatabases; an alarm of an eachDatabase query without a database")
+    func databases() throws {
+        func catalog(_ customer: String, _ query: String = "") throws(CatalogError) -> Catalog {
+            try Catalog(
+                json: Array(
+                    """
+                    {"customers": [{"opname": "c", "ip": "h", "database": "d", "version": "1", "threshold": 1\(customer)}],
+                     "queries": [{"name": "q", "versions": ["1"], "query": "select 1 as n"\(query)}]}
+                    """.utf8))
+        }
+        #expect(try catalog(#", "databases": ["a", "b"]"#).customers[0].databases == .list(["a", "b"]))
+        #expect(
+            try catalog(#", "databases": "all", "excludeDatabases": ["x"]"#).customers[0].databases
+                == .all(excluding: ["x"]))
+        #expect(try catalog("").customers[0].databases == nil)
+        #expect(try catalog("", #", "eachDatabase": true"#).queries[0].eachDatabase)
+        #expect(DatabaseSelection.all(excluding: ["x"]).names(discovered: ["a", "x", "b"]) == ["a", "b"])
+        for (bad, message) in [
+            (#", "databases": "some""#, "databases must be a list of database names, or \"all\""),
+            (#", "databases": []"#, "databases must list database names, each once"),
+            (#", "databases": ["a", "a"]"#, "databases must list database names, each once"),
+            (#", "excludeDatabases": ["x"]"#, "excludeDatabases goes with"),
+            (#", "databases": ["a"], "excludeDatabases": ["x"]"#, "excludeDatabases goes with"),
+            (#", "databases": ["\#(String(repeating: "x", count: 64))"]"#, "longer than PostgreSQL's 63 bytes"),
+        ] {
+            let error = #expect(throws: CatalogError.self) { try catalog(bad) }
+            #expect(error?.message.contains(message) == true, "\(error?.message ?? "")")
+        }
+        // An alarm naming no database watches each listed one (CollectionPlan); with "all", synth warns.
+        let all = try catalog(#", "databases": "all""#, #", "eachDatabase": true, "alarms": [{"metric": "n"}]"#)
+        #expect(all.warnings.first?.contains("the alarm on n of q watches d alone") == true)
+    }
+
     @Test("the shipped demo catalog is valid")
     func shippedCatalog() throws {
         let path = #filePath.replacingOccurrences(

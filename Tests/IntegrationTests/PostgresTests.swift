@@ -258,6 +258,44 @@ struct PostgresTests {
         #expect(output["datapointCount"] as? Int == 1)
     }
 
+    /// Issue 28: every database of a server, within ONPREM_MAX_CONNECTIONS, one failing alone.
+    @Test("an eachDatabase query runs in each listed database with a database dimension; one failing fails alone")
+    func eachDatabase() throws {
+        var catalog = self.catalog
+        catalog.customers[0].databases = .list(["ops_v1", "ops_v2", "no_such_database", "ops_reuse"])
+        var here = QueryDefinition(
+            name: "here", versions: ["1"],
+            sql: "select count(*)::int as backends_here from pg_stat_activity where datname = current_database()",
+            cloudwatchDimension: "here")
+        here.eachDatabase = true
+        catalog.queries.append(here)
+        let handler = MetricsHandler(
+            catalog: catalog, publishReserve: .milliseconds(200), maxIdleConnections: 2, tls: LiveServices.tls
+        ) { _, _ in LiveServices.login() }
+        let output = try invoke(handler, #"{"customer": "Customer 1", "query": "here"}"#)
+        let query = try #require((output["queries"] as? [[String: Any]])?.first)
+        #expect(query["status"] as? String == "partial")
+        let databases = try #require(query["databases"] as? [[String: Any]])
+        #expect(databases.map { $0["database"] as? String } == ["ops_v1", "ops_v2", "no_such_database", "ops_reuse"])
+        #expect(databases.map { $0["status"] as? String } == ["ok", "ok", "error", "ok"])
+        #expect((databases[2]["error"] as? [String: Any])?["errorType"] as? String == "Postgres.ConnectFailed")
+        let points = datapoints(output).filter { $0["name"] as? String == "backends_here" }
+        let dimensions = points.compactMap { ($0["dimensions"] as? [String: String])?["database"] }
+        #expect(dimensions == ["ops_v1", "ops_v2", "ops_reuse"])
+        // Four databases, two idle connections kept at most.
+        #expect(handler.openConnections <= 2)
+        // "all": the server's databases that take connections, less the excluded ones.
+        catalog.customers[0].databases = .all(excluding: ["ops_reuse", "postgres"])
+        let all = MetricsHandler(catalog: catalog, publishReserve: .milliseconds(200), tls: LiveServices.tls) { _, _ in
+            LiveServices.login()
+        }
+        let found = try invoke(all, #"{"customer": "Customer 1", "query": "here"}"#)
+        let names = ((found["queries"] as? [[String: Any]])?.first?["databases"] as? [[String: Any]] ?? [])
+            .compactMap { $0["database"] as? String }
+        #expect(names.contains("ops_v1") && names.contains("ops_v2") && !names.contains("ops_reuse"))
+        #expect(!names.contains("template1") && !names.contains("postgres"))
+    }
+
     @Test("one connection per endpoint is reused across invocations (pg_stat_activity)")
     func connectionReuse() throws {
         let handler = handler()

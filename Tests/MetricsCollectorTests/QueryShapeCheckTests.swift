@@ -35,6 +35,19 @@ import Testing
         #expect(Self.findings([AlarmSpec(metric: "active", dimensions: ["region": "north"])], Self.columns).isEmpty)
     }
 
+    /// Issue 28.
+    @Test("an eachDatabase query: its alarms' database is the function's dimension; a database column is refused")
+    func eachDatabase() {
+        var query = QueryDefinition(
+            name: "q", versions: ["1"], sql: "s", cloudwatchDimension: "q",
+            alarms: [AlarmSpec(metric: "active", dimensions: ["region": "north", "database": "ops"])])
+        query.eachDatabase = true
+        #expect(QueryShapeCheck.findings(query, columns: Self.columns).isEmpty)
+        #expect(
+            QueryShapeCheck.findings(query, columns: Self.columns + [.init("database", .text)]).map(\.description)
+                .first?.hasPrefix("problem: column database: the query runs in each database") == true)
+    }
+
     @Test("each mistake is named")
     func mistakes() {
         #expect(

@@ -86,6 +86,30 @@ import Testing
         #expect(plan.customers[1].alarmsWithoutThreshold == ["sessions/active", "sessions/lag"])
     }
 
+    /// Issue 28.
+    @Test("an eachDatabase query's alarm that names no database is one per listed database, else the customer's")
+    func alarmsPerDatabase() {
+        var query = QueryDefinition(
+            name: "bloat", versions: ["1"], sql: "s", cloudwatchDimension: "bloat",
+            alarms: [
+                AlarmSpec(metric: "dead", threshold: 5),
+                AlarmSpec(metric: "live", dimensions: ["database": "b"], threshold: 1),
+            ])
+        query.eachDatabase = true
+        var listed = Customer(opname: "listed", host: "h", database: "ops", version: "1")
+        listed.databases = .list(["a", "b"])
+        var all = Customer(opname: "all", host: "h", database: "ops", version: "1")
+        all.databases = .all(excluding: [])
+        let plan = CollectionPlan(catalog: Catalog(customers: [listed, all], queries: [query]))
+        func databases(_ customer: Int, _ metric: String) -> [String] {
+            plan.customers[customer].alarms.filter { $0.spec.metric == metric }.compactMap {
+                $0.spec.dimensions["database"]
+            }
+        }
+        #expect(databases(0, "dead") == ["a", "b"] && databases(0, "live") == ["b"])
+        #expect(databases(1, "dead") == ["ops"])
+    }
+
     @Test("keys are 12 hex digits, fixed for a name, and distinct across 2,000 customers")
     func keys() {
         let key = CollectionPlan.key("Customer 1")

@@ -107,6 +107,24 @@ import Testing
         #expect(query.promotedLogFields == ["a"] && !query.isLogOnly("a") && query.isLogOnly("b"))
     }
 
+    /// Issue 28.
+    @Test("an eachDatabase query's series count once per database: a customer's list, or three for all")
+    func eachDatabase() {
+        var query = QueryDefinition(
+            name: "q", versions: ["1"], sql: "s", cloudwatchDimension: "q", units: ["a": .count, "b": .count])
+        query.eachDatabase = true
+        var listed = Customer(opname: "listed", host: "h", database: "d", version: "1")
+        listed.databases = .list(["a", "b", "c", "d"])
+        var all = Customer(opname: "all", host: "h", database: "d", version: "1")
+        all.databases = .all(excluding: [])
+        let one = Customer(opname: "one", host: "h", database: "d", version: "1")
+        for (customer, series) in [(listed, 2 * 4 + 1), (all, 2 * 3 + 1), (one, 2 + 1)] {
+            let estimate = CostEstimate(
+                plan: CollectionPlan(catalog: Catalog(customers: [customer], queries: [query])), dashboards: 1)
+            #expect(estimate.metricSeries == series, "\(customer.opname)")
+        }
+    }
+
     @Test("the report is a markdown table with a total per month and per customer")
     func report() {
         let estimate = CostEstimate(plan: CollectionPlan(catalog: Fixtures.catalog(customers: 2)), dashboards: 1)
