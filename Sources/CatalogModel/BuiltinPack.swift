@@ -23,6 +23,8 @@ public enum BuiltinPack: String, CaseIterable, Sendable {
     /// Per database: the tables autovacuum is behind on, the top ten by dead tuples, locks by mode, vacuums running
     /// ([docs/tables.md]).
     case tables
+    /// The statements `pg_stat_statements` holds, ranked, and the server's sums ([docs/statements.md]).
+    case statements
 
     /// The pack as a query of the catalog: its name, units and default alarms. Its SQL is chosen when it runs,
     /// by the server's version (``sql(serverVersion:)``).
@@ -30,6 +32,7 @@ public enum BuiltinPack: String, CaseIterable, Sendable {
         switch self {
         case .serverHealth: ServerHealth.definition
         case .tables: TablesPack.definition
+        case .statements: StatementsPack.definition
         }
     }
 
@@ -39,6 +42,8 @@ public enum BuiltinPack: String, CaseIterable, Sendable {
         switch self {
         case .serverHealth: ServerHealth.sql(serverVersion: serverVersion)
         case .tables: TablesPack.sql(serverVersion: serverVersion)
+        // The extension version the major ships; where the function runs the pack, its probe reads the real one.
+        case .statements: StatementsPack.sql(version: StatementsPack.shippedVersion(serverVersion: serverVersion))
         }
     }
 
@@ -49,7 +54,29 @@ public enum BuiltinPack: String, CaseIterable, Sendable {
         switch self {
         case .serverHealth: ServerHealth.estimatedSeries
         case .tables: TablesPack.estimatedSeries
+        case .statements: StatementsPack.estimatedSeries
         }
+    }
+
+    /// The `statements` pack's probe: whether `pg_stat_statements` is installed, loaded and usable, its version and
+    /// schema (one row: `installed`, `loaded`, `extversion`, `schema`, `usable`).
+    public static var statementsProbe: String { StatementsPack.probe }
+
+    /// The `statements` pack as it runs on a server whose probe answered `version` and `schema`: its SQL for that
+    /// extension, or why it cannot run.
+    public static func statements(
+        installed: Bool, loaded: Bool, usable: Bool, version: String?, schema: String?
+    ) -> Result<String, StatementsUnavailable> {
+        if let reason = StatementsPack.unavailable(installed: installed, loaded: loaded, usable: usable, schema: schema)
+        {
+            return .failure(StatementsUnavailable(reason: reason))
+        }
+        return .success(StatementsPack.sql(version: version ?? "1.12", schema: schema))
+    }
+
+    /// Why the `statements` pack cannot run on a server.
+    public struct StatementsUnavailable: Error, Sendable {
+        public var reason: String
     }
 
     /// The names of its rows' dimensions (its text fields), which a catalog's dimensions may not take and the
@@ -58,6 +85,7 @@ public enum BuiltinPack: String, CaseIterable, Sendable {
         switch self {
         case .serverHealth: ["database", "replica", "slot", "state"]
         case .tables: ["mode", "phase", "table"]
+        case .statements: ["rank", "ranked_by"]
         }
     }
 

@@ -45,6 +45,10 @@ public struct QueryDefinition: Sendable, Equatable {
     /// default), unless an alarm reads them (``Publishing``).
     public var logFields: Set<String> = []
 
+    /// Text fields of a row that go to the log, never to a dimension: a statement's text, which is long, not ASCII
+    /// and would skip its row as a dimension (a built-in pack's, issue 28).
+    public var logText: Set<String> = []
+
     /// Runs in each database of the customer's `databases`, with a `database` dimension (issue 28); otherwise
     /// once, in the customer's `database`.
     public var eachDatabase = false

@@ -43,7 +43,7 @@ extension MetricsHandler {
                 mapper: RowMapper(
                     customer: customer.opname, query: query, nowMs: started,
                     constantDimensions: customer.dimensions + query.dimensions + [Dimension("database", database)]),
-                buffer: buffer, budget: budget)
+                buffer: buffer, budget: budget, logText: Self.textLogger(context: context))
             do {
                 // Each database left counts as a query still to run in the split of the invocation's time.
                 try run(

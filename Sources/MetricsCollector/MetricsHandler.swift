@@ -140,10 +140,29 @@ public struct MetricsHandler: LambdaHandler {
         let queryStarted = Deadline.nowEpochMilliseconds()
         var collection: RowCollector?
         do {
-            let query: QueryDefinition
+            var query: QueryDefinition
             switch reference {
             case .named(let name): query = try catalog.query(named: name, for: customer)
             case .inline(let inline): query = inline
+            }
+            if query.builtin == .statements {
+                switch try statementsSQL(for: customer, queriesLeft: queriesLeft, context: context) {
+                case .success(let sql):
+                    query.sql = sql
+                    query.builtin = nil
+                case .failure(let unavailable):
+                    // Not the collection failing: the server lacks what the pack reads. Said, not alarmed.
+                    context.logger.warning(
+                        "statements pack skipped", metadata: ["reason": "\(unavailable.reason)"])
+                    buffer.add(
+                        health.datums(
+                            customer: customer, dimension: query.cloudwatchDimension, succeeded: true,
+                            since: queryStarted))
+                    let outcome = TaskOutput.QueryOutcome(
+                        query: query.name, status: .skipped, durationMs: Self.elapsed(since: queryStarted),
+                        datapointCount: 0, skippedCount: 0, reason: unavailable.reason)
+                    return (outcome, nil)
+                }
             }
             if query.eachDatabase {
                 return try collectEach(
@@ -154,7 +173,7 @@ public struct MetricsHandler: LambdaHandler {
                 mapper: RowMapper(
                     customer: customer.opname, query: query, nowMs: queryStarted,
                     constantDimensions: customer.dimensions + query.dimensions), buffer: buffer,
-                budget: budget)
+                budget: budget, logText: Self.textLogger(context: context))
             try run(query, for: customer, into: &collection!, queriesLeft: queriesLeft, context: context)
             let rows = collection!
             buffer.add(
@@ -212,7 +231,7 @@ public struct MetricsHandler: LambdaHandler {
             for index in outcomes.indices { outcomes[index].datapoints = nil }
         }
         let failures = outcomes.filter { $0.status == .error }.count
-        let partial = outcomes.contains { $0.status != .ok }
+        let partial = outcomes.contains { $0.status == .error || $0.status == .partial }
         let status: TaskOutput.Status = failures == outcomes.count && failures > 0 ? .error : partial ? .partial : .ok
         return TaskOutput(
             customer: customer.opname, status: status, queries: outcomes, datapointCount: datapointCount,

@@ -39,10 +39,17 @@ struct RowCollector: RowReceiver {
     private(set) var datapoints: [TaskOutput.DatapointOutput] = []
     private(set) var skipped: [TaskOutput.SkippedOutput] = []
 
-    init(mapper: RowMapper, buffer: PublishBuffer, budget: OutputBudget) {
+    /// Where the rows' text fields go (the function's log); `nil` drops them.
+    let logText: ((RowMapper.LoggedText) -> Void)?
+
+    init(
+        mapper: RowMapper, buffer: PublishBuffer, budget: OutputBudget,
+        logText: ((RowMapper.LoggedText) -> Void)? = nil
+    ) {
         self.mapper = mapper
         self.buffer = buffer
         self.budget = budget
+        self.logText = logText
     }
 
     mutating func columns(_ columns: [ResultTable.Column]) {
@@ -70,6 +77,7 @@ struct RowCollector: RowReceiver {
         }
         datapointCount += output.datapoints.count
         for value in output.skipped { skip(value) }
+        if let logText { output.texts.forEach(logText) }
     }
 
     /// Adds what `other` (another database's part of the same query) collected: its counts, and its listed

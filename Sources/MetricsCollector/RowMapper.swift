@@ -57,6 +57,14 @@ public struct RowMapper: Sendable {
     public struct Output: Equatable, Sendable {
         public var datapoints: [Datapoint] = []
         public var skipped: [SkippedValue] = []
+        /// Rows' text fields for the log (``CatalogModel/QueryDefinition/logText``), each with its row's dimensions.
+        public var texts: [LoggedText] = []
+    }
+
+    /// A row's text fields that go to the log line, never to a dimension, and the row's dimensions.
+    public struct LoggedText: Equatable, Sendable {
+        public var dimensions: [Dimension]
+        public var fields: [Dimension]
     }
 
     /// One row's cells, whatever the result's form: metrics, dimensions and time.
@@ -65,6 +73,7 @@ public struct RowMapper: Sendable {
         var dimensions: [Dimension] = []
         var badDimension: String?
         var timestampMs: Int64?
+        var texts: [Dimension] = []
     }
 
     /// What the mapper reads off a result's columns once, before its rows.
@@ -126,6 +135,9 @@ public struct RowMapper: Sendable {
             {
                 "timestamp outside CloudWatch's window (14 days ago to 2 hours ahead)"
             } else { nil }
+        if !row.texts.isEmpty && rowProblem == nil {
+            output.texts.append(LoggedText(dimensions: dimensions, fields: row.texts))
+        }
         for metric in row.metrics {
             if let problem = rowProblem ?? metric.problem {
                 output.skipped.append(SkippedValue(name: metric.name, row: index, reason: problem))
@@ -180,7 +192,11 @@ public struct RowMapper: Sendable {
             case .boolean:
                 row.metrics.append(cell.map { (column.name, $0 == "t" ? 1 : 0, nil) } ?? (column.name, nil, "null"))
             case .text, .json:
-                addDimension(column.name, cell, to: &row)
+                if query.logText.contains(column.name) {
+                    if let cell { row.texts.append(Dimension(column.name, cell)) }
+                } else {
+                    addDimension(column.name, cell, to: &row)
+                }
             case .timestamp where column.name == "timestamp":
                 row.timestampMs = cell.flatMap(Self.parseTimestamp)
             case .interval:
@@ -217,6 +233,7 @@ public struct RowMapper: Sendable {
                 row.metrics.append((name, nil, text == "NaN" ? "NaN" : "infinite"))
             case .string(let text) where name == "timestamp":
                 row.timestampMs = Self.parseTimestamp(text)
+            case .string(let text) where query.logText.contains(name): row.texts.append(Dimension(name, text))
             case .string(let text): addDimension(name, text, to: &row)
             case .array, .object: row.metrics.append((name, nil, "not a number"))
             }

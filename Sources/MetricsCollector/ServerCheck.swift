@@ -65,9 +65,32 @@ public final class ServerCheck {
             report.failure = "its login: \(ErrorPayload(error).errorMessage)"
             return report
         }
-        for query in catalog.queries(for: customer) {
+        for var query in catalog.queries(for: customer) {
             let deadline = Deadline.after(timeout)
             var entry = QueryReport(query: query.name, findings: [])
+            if query.builtin == .statements {
+                // The pack runs only where its extension is: elsewhere the function skips it, and so does check.
+                do throws(PostgresError) {
+                    var answer = ProbeAnswer()
+                    let probe = QueryDefinition(
+                        name: "statements-probe", versions: [], sql: BuiltinPack.statementsProbe,
+                        cloudwatchDimension: "statements")
+                    try runner.run(probe, on: customer, credentials: login, into: &answer, deadline: deadline)
+                    switch answer.statements {
+                    case .success(let sql):
+                        query.sql = sql
+                        query.builtin = nil
+                    case .failure(let unavailable):
+                        entry.findings = [.init(warning: "skipped where it runs: \(unavailable.reason)")]
+                        report.queries.append(entry)
+                        continue
+                    }
+                } catch {
+                    entry.findings = [.init(problem: "its probe failed: \(error.errorType): \(error.message)")]
+                    report.queries.append(entry)
+                    continue
+                }
+            }
             do throws(PostgresError) {
                 let columns = try runner.describe(query, on: customer, credentials: login, deadline: deadline)
                 // A built-in pack's SQL is the function's own, tested on every supported major: only the server's

@@ -29,6 +29,8 @@ struct TaskOutput: Encodable {
         /// Some queries of a multi-query task failed, the others' metrics are in the output.
         case partial
         case error
+        /// A built-in pack that cannot run on this server (the `statements` pack without its extension), and why.
+        case skipped
     }
 
     struct QueryOutcome: Encodable {
@@ -46,6 +48,8 @@ struct TaskOutput: Encodable {
         var error: ErrorPayload?
         /// An `eachDatabase` query's databases, each with how it went (issue 28).
         var databases: [DatabaseOutcome]?
+        /// Why a `skipped` query did not run.
+        var reason: String?
     }
 
     /// One database of an `eachDatabase` query.

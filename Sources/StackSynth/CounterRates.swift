@@ -29,9 +29,11 @@ public enum CounterRates: Sendable {
         pack.counters.filter { !pack.isLogOnly($0) }
     }
 
-    /// The counters the customer's pack publishes as metrics.
-    static func counters(of plan: CollectionPlan.CustomerPlan) -> [String] {
-        plan.groups.flatMap(\.queries).first { $0.builtin == .serverHealth }.map(counters(of:)) ?? counters
+    /// The counters each of the customer's packs publishes as metrics, by the pack's `Query` dimension; packs that
+    /// run in each database are left out (their series carry a database the widget cannot know).
+    static func counters(of plan: CollectionPlan.CustomerPlan) -> [(query: String, counters: [String])] {
+        plan.groups.flatMap(\.queries).filter { $0.builtin != nil && !$0.eachDatabase }
+            .map { ($0.cloudwatchDimension, counters(of: $0)) }.filter { !$0.counters.isEmpty }
     }
 
     /// The widget's `metrics`: each counter, hidden, and an expression of its rate. A counter that fell (the
@@ -39,14 +41,14 @@ public enum CounterRates: Sendable {
     /// rather than a negative one.
     /// `dimensions`: the ones the catalog sets on the customer, which its series carry too.
     public static func metrics(
-        customer: String, dimensions: [Dimension] = [], counters: [String] = CounterRates.counters
+        customer: String, dimensions: [Dimension] = [], counters: [String] = CounterRates.counters,
+        query: String = "server-health"
     ) -> [JSONValue] {
         counters.flatMap { counter -> [JSONValue] in
             [
                 .array(
                     [
-                        "${Namespace}", .string(counter), "Customer", .string(customer), "Query",
-                        .string(BuiltinPack.serverHealth.rawValue),
+                        "${Namespace}", .string(counter), "Customer", .string(customer), "Query", .string(query),
                     ] + dimensions.flatMap { [JSONValue.string($0.name), .string($0.value)] }
                         + [["id": .string("m_\(counter)"), "visible": false]]),
                 [

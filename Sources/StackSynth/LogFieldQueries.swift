@@ -30,9 +30,10 @@ enum LogFieldQueries {
         return known + (customer.dimensions + query.dimensions).map(\.name)
     }
 
-    /// The published names `query` keeps as log fields, sorted.
+    /// The published names `query` keeps as log fields, sorted, then its text fields.
     static func fields(of query: QueryDefinition) -> [String] {
         Set(query.units.keys.map(query.metricName(of:))).union(query.logFields).filter(query.isLogOnly).sorted()
+            + query.logText.sorted()
     }
 
     /// The Logs Insights query of `customer`'s log fields of `query`, newest first; `nil` when it keeps none.

@@ -38,9 +38,9 @@ extension StackTemplates {
         return pages
     }
 
-    /// A customer's widgets: a unit's, and the pack's counters.
+    /// A customer's widgets: a unit's, and the packs' counters.
     static func widgetCount(_ customer: CollectionPlan.CustomerPlan) -> Int {
-        unitPanels(customer).count + (customer.customer.builtin.contains(.serverHealth) ? 1 : 0)
+        unitPanels(customer).count + (CounterRates.counters(of: customer).isEmpty ? 0 : 1)
     }
 
     /// One panel of a customer's row: the KPIs of one unit, found by `SEARCH` (the dashboard needs no list of row
@@ -115,7 +115,8 @@ extension StackTemplates {
             let widgets: [JSONValue] = page.map { plan in
                 let opname = Self.searchQuoted(plan.customer.opname)
                 let panels = Self.unitPanels(plan)
-                let widths = Self.widths(panels.count + (plan.customer.builtin.contains(.serverHealth) ? 1 : 0))
+                let packCounters = CounterRates.counters(of: plan)
+                let widths = Self.widths(panels.count + (packCounters.isEmpty ? 0 : 1))
                 var cells: [JSONValue] = panels.enumerated().map { column, panel in
                     var terms = "Namespace=\"${Namespace}\" Customer=\"\(opname)\""
                     // One unit: every series of the customer is the panel's, and the expression stays short (2,000
@@ -154,16 +155,18 @@ extension StackTemplates {
                         "properties": .object(properties),
                     ]
                 }
-                if plan.customer.builtin.contains(.serverHealth) {
+                if !packCounters.isEmpty {
                     cells.append([
                         "type": "metric", "width": .number(Double(widths[panels.count])), "height": 6,
                         "properties": [
                             "title": .string("\(plan.customer.opname): server counters, per second"),
                             "region": "${AWS::Region}", "view": "timeSeries", "period": 60,
                             "metrics": .array(
-                                CounterRates.metrics(
-                                    customer: plan.customer.opname, dimensions: plan.customer.dimensions,
-                                    counters: CounterRates.counters(of: plan))),
+                                packCounters.flatMap { pack in
+                                    CounterRates.metrics(
+                                        customer: plan.customer.opname, dimensions: plan.customer.dimensions,
+                                        counters: pack.counters, query: pack.query)
+                                }),
                         ],
                     ])
                 }

@@ -92,6 +92,41 @@ import Testing
         #expect(["table", "mode", "phase", "state"].allSatisfy(ConstantDimensions.reserved.contains))
     }
 
+    /// Issue 28.
+    @Test("the statements pack: SQL by the extension's version and schema, two metrics, the text to the log")
+    func statementsPack() {
+        let pack = BuiltinPack.statements.definition
+        #expect(!pack.eachDatabase && pack.alarms.isEmpty)
+        #expect(
+            pack.units.keys.filter { !pack.isLogOnly($0) }.sorted() == ["statements_calls", "statements_exec_time_ms"])
+        #expect(pack.logText == ["queryid", "query_database", "query_user", "query_text"])
+        let v17 = StatementsPack.sql(version: "1.7")
+        let v18 = StatementsPack.sql(version: "1.8")
+        let v110 = StatementsPack.sql(version: "1.10", schema: #""Mon Schema""#)
+        let v112 = StatementsPack.sql(version: "1.12", schema: "public")
+        #expect(v17.contains("s.total_time AS total_time") && !v17.contains("pg_stat_statements_info"))
+        #expect(v18.contains("s.total_exec_time") && v18.contains("true AS toplevel") && !v18.contains("dealloc"))
+        #expect(v110.contains(#"FROM "Mon Schema".pg_stat_statements s"#))
+        #expect(v110.contains(#"FROM "Mon Schema".pg_stat_statements_info"#) && !v110.contains("stats_since"))
+        #expect(v112.contains("FROM pg_stat_statements s") && v112.contains("seconds_tracked"))
+        for sql in [v17, v18, v110, v112] { #expect(SQLText.statementProblem(sql) == nil) }
+        // Without a probe (check), the version the major ships.
+        #expect(BuiltinPack.statements.sql(serverVersion: 150_004) == StatementsPack.sql(version: "1.10"))
+        guard
+            case .failure(let missing) = BuiltinPack.statements(
+                installed: false, loaded: false, usable: false, version: nil, schema: nil)
+        else {
+            Issue.record("runs without the extension")
+            return
+        }
+        #expect(missing.reason.contains("CREATE EXTENSION pg_stat_statements"))
+        guard
+            case .failure(let unloaded) = BuiltinPack.statements(
+                installed: true, loaded: false, usable: true, version: "1.10", schema: "public")
+        else { return }
+        #expect(unloaded.reason.contains("shared_preload_libraries"))
+    }
+
     @Test("the default alarms and their thresholds, which a customer's thresholds override")
     func alarms() throws {
         let pack = BuiltinPack.serverHealth.definition

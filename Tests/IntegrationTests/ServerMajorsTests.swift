@@ -110,6 +110,24 @@ import Testing
         }
         #expect(tablePoints.filter { $0.name == "locks" }.count == 9)
 
+        // The statements pack: where pg_stat_statements is loaded and created (with-services.sh does it on 18; the
+        // 15 server does not preload it, the 16 wheel has none) the three rankings and the server's sums, the
+        // statements' text in the log and never a dimension; elsewhere skipped with the reason, not failed.
+        let statements = try #require(queries.first { $0["query"] as? String == "statements" })
+        if major == 18 {
+            #expect(statements["status"] as? String == "ok", "statements on 18: \(statements["error"] ?? "")")
+            #expect((statements["skipped"] as? [Any] ?? []).isEmpty, "\(statements["skipped"] ?? "")")
+            let statementPoints = Self.points(statements)
+            #expect(statementPoints.contains { $0.name == "statements_calls" && $0.dimensions.isEmpty })
+            #expect(statementPoints.contains { $0.dimensions == ["ranked_by": "total_time", "rank": "1"] })
+            #expect(statementPoints.allSatisfy { $0.dimensions["query_text"] == nil })
+            let log = output["log"] as? String ?? ""
+            #expect(log.contains("row text") && log.contains("query_text"), "no statement text in the log")
+        } else {
+            #expect(statements["status"] as? String == "skipped", "statements on \(major): \(statements)")
+            #expect((statements["reason"] as? String)?.contains("pg_stat_statements") == true)
+        }
+
         // The checkpoint counters come from the view of the major: pg_stat_bgwriter before 17, pg_stat_checkpointer
         // from 17 (whose pg_stat_bgwriter no longer has them, so the older SQL would fail). with-services.sh requests
         // a checkpoint on 16 and 18, so that the counter compared is not a zero any view would give.
@@ -128,7 +146,7 @@ import Testing
         let customer = "PostgreSQL \(major)"
         var entry: [String: Any] = [
             "opname": customer, "database": "postgres", "version": String(major), "user": Self.monitorUser,
-            "builtin": ["server-health", "tables"],
+            "builtin": ["server-health", "tables", "statements"],
         ]
         entry.merge(connection) { $1 }
         // The view each major keeps its checkpoint counters in, read directly, to compare with the pack's.
@@ -145,7 +163,9 @@ import Testing
             ],
         ]
         let catalog: [String: Any] = ["customers": [entry], "queries": variants]
-        let event: [String: Any] = ["customer": customer, "queries": ["server-health", "checkpoint-view", "tables"]]
+        let event: [String: Any] = [
+            "customer": customer, "queries": ["server-health", "checkpoint-view", "tables", "statements"],
+        ]
         let catalogPath = work.appendingPathComponent("catalog.json").path
         let eventPath = work.appendingPathComponent("event.json").path
         try JSONSerialization.data(withJSONObject: catalog).write(to: URL(fileURLWithPath: catalogPath))
@@ -173,7 +193,9 @@ import Testing
                 Thread.sleep(forTimeInterval: 1)
                 continue
             }
-            return try #require(output, "replay on \(major) exited \(status): \(out) \(err)")
+            var answer = try #require(output, "replay on \(major) exited \(status): \(out) \(err)")
+            answer["log"] = out + err
+            return answer
         }
     }
 

@@ -74,6 +74,25 @@ import Testing
         #expect(MetricsHandler.datum(output.datapoints[0]).logOnly)
     }
 
+    /// Issue 28: a statement's text is long and not ASCII: a dimension would skip its row.
+    @Test("a text field the query logs is no dimension: it goes with the row's dimensions to the log")
+    func logText() {
+        var query = QueryDefinition(name: "q", versions: ["1"], sql: "", cloudwatchDimension: "kpi")
+        query.logText = ["query_text"]
+        let output = RowMapper(customer: "Customer 1", query: query, nowMs: now).map(
+            ResultTable(
+                columns: [.init("row_to_json", .json)],
+                rows: [[#"{"rank": "1", "calls": 3, "query_text": "SELECT größe\nFROM t"}"#]]))
+        #expect(output.skipped.isEmpty)
+        #expect(output.datapoints.map(\.dimensions) == [base + [Dimension("rank", "1")]])
+        #expect(
+            output.texts == [
+                RowMapper.LoggedText(
+                    dimensions: base + [Dimension("rank", "1")],
+                    fields: [Dimension("query_text", "SELECT größe\nFROM t")])
+            ])
+    }
+
     @Test("intervals are seconds; a timestamp column not named timestamp is skipped with its reason (issue 30)")
     func intervalsAndOtherTimes() {
         let table = ResultTable(
