@@ -79,6 +79,16 @@ public enum BuiltinPack: String, CaseIterable, Sendable {
         public var reason: String
     }
 
+    /// Log bytes one run writes (a database's, for a pack that runs in each), measured on test servers
+    /// (docs/tables.md, docs/statements.md): its rows' lines with their log fields, and the statements' texts.
+    public var logBytesPerRun: Int {
+        switch self {
+        case .serverHealth: 3_000
+        case .tables: 4_000
+        case .statements: 20_000
+        }
+    }
+
     /// The names of its rows' dimensions (its text fields), which a catalog's dimensions may not take and the
     /// saved Logs Insights queries show.
     public var rowDimensions: [String] {

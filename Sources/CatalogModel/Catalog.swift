@@ -87,6 +87,12 @@ public struct Catalog: Sendable {
             let place = "customers[\(index)] (\"\(customer.opname)\")"
             for query in queries(for: customer) {
                 let set = customer.dimensions + query.dimensions
+                if let pack = query.builtin, let clash = set.first(where: { pack.rowDimensions.contains($0.name) }) {
+                    throw CatalogError(
+                        .invalid,
+                        "\(place): dimension \(clash.name) is one the \(pack.rawValue) pack sets on its rows; rename it"
+                    )
+                }
                 if let twice = set.first(where: { one in set.filter { $0.name == one.name }.count > 1 }) {
                     throw CatalogError(
                         .invalid,
@@ -184,13 +190,17 @@ public struct Catalog: Sendable {
             }
         }
         for customer in customers {
-            guard case .all? = customer.databases else { continue }
+            guard case .all(let excluded)? = customer.databases else { continue }
             for query in queries(for: customer) where query.eachDatabase {
                 for alarm in query.alarms where alarm.dimensions["database"] == nil {
                     let warning =
-                        "customer \"\(customer.opname)\": databases is \"all\", which only the server knows: the alarm "
-                        + "on \(alarm.metric) of \(query.name) watches \(customer.database) alone; list the databases to "
-                        + "alarm on each"
+                        excluded.contains(customer.database)
+                        ? "customer \"\(customer.opname)\": the alarm on \(alarm.metric) of \(query.name) watches its "
+                            + "database \(customer.database), which excludeDatabases leaves out: it watches no series; "
+                            + "list the databases to alarm on each"
+                        : "customer \"\(customer.opname)\": databases is \"all\", which only the server knows: the alarm "
+                            + "on \(alarm.metric) of \(query.name) watches \(customer.database) alone; list the databases to "
+                            + "alarm on each"
                     if !warnings.contains(warning) { warnings.append(warning) }
                 }
             }

@@ -19,11 +19,13 @@ public import MetricModel
 /// the entry named.
 enum ConstantDimensions {
     /// Names the function sets itself, which a catalog may not.
-    /// The built-in packs' own dimensions (``BuiltinPack/rowDimensions``: `database`, `state`, `replica`, `slot`,
-    /// `table`, `mode`, `phase`) too: a catalog dimension of that name would make the pack's rows carry it twice.
-    static let reserved: Set<String> = Set(
-        ["Customer", "Query", "_aws", "QuerySucceeded", "QueryDuration", "database"]
-            + BuiltinPack.allCases.flatMap(\.rowDimensions))
+    /// The server-health pack's own dimensions (`database`, `state`, `replica`, `slot`) too: a catalog dimension of
+    /// that name would make the pack's rows carry it twice (`database` is also an `eachDatabase` query's). The other
+    /// packs' (``BuiltinPack/rowDimensions``) are refused only for the customers that have them
+    /// (``Catalog``'s check), so that a catalog without those packs keeps the names it had.
+    static let reserved: Set<String> = [
+        "Customer", "Query", "_aws", "QuerySucceeded", "QueryDuration", "database", "state", "replica", "slot",
+    ]
 
     /// At most this many a customer or a query sets: with `Customer`, `Query` and the row's own, a datum holds 30.
     static let maximum = 10

@@ -27,7 +27,15 @@ public enum DatabaseSelection: Sendable, Equatable {
 
     /// The discovery statement of ``all(excluding:)``, run in the customer's own `database`.
     public static let discovery =
-        "SELECT datname FROM pg_database WHERE datallowconn AND NOT datistemplate ORDER BY datname"
+        "SELECT datname FROM pg_database WHERE datallowconn AND NOT datistemplate "
+        + "AND has_database_privilege(oid, 'CONNECT') ORDER BY datname"
+
+    /// Why `name` cannot be a `database` dimension's value, if it cannot (CloudWatch's rules): a discovered
+    /// database's part then fails with the reason rather than sending datums CloudWatch refuses.
+    public static func problem(_ name: String) -> String? {
+        name.utf8.count > 63
+            ? "is longer than PostgreSQL's 63 bytes" : PutMetricDataLimits.dimensionProblem(name, isName: false)
+    }
 
     /// Databases discovered on the server, less the excluded ones; a list as it is.
     public func names(discovered: [String]) -> [String] {
@@ -68,9 +76,7 @@ public enum DatabaseSelection: Sendable, Equatable {
     /// A database name becomes the `database` dimension's value: PostgreSQL's 63 bytes, and CloudWatch's rules.
     private static func check(_ names: [String], key: String, place: String) throws(CatalogError) {
         for name in names {
-            if let problem = name.utf8.count > 63
-                ? "is longer than PostgreSQL's 63 bytes" : PutMetricDataLimits.dimensionProblem(name, isName: false)
-            {
+            if let problem = problem(name) {
                 throw CatalogError(.invalid, "\(place): \(key) entry \"\(name)\" \(problem)")
             }
         }

@@ -106,13 +106,14 @@ enum StatementsPack {
         }
     }
 
-    /// The SQL for the extension's `version`, its view in `schema` (quoted; `nil` or `public`: as the search path
-    /// finds it). 1.8 split plan and execution times, 1.9 added `toplevel` and `pg_stat_statements_info`, 1.11
+    /// The SQL for the extension's `version`, its view in `schema` (quoted; `nil`: as the search path finds it). 1.8 split plan and execution times, 1.9 added `toplevel` and `pg_stat_statements_info`, 1.11
     /// `stats_since`.
     static func sql(version: String, schema: String? = nil) -> String {
         let parts = version.split(separator: ".").compactMap { Int($0) }
         let at = (parts.first ?? 1) * 100 + (parts.count > 1 ? parts[1] : 0)
-        let qualifier = schema.map { $0 == "public" ? "" : "\($0)." } ?? ""
+        // Always qualified where the probe said where: a login whose search_path leaves out public (the usual
+        // hardening) would not find the view, and a schema of its own name could shadow it.
+        let qualifier = schema.map { "\($0)." } ?? ""
         let toplevel = at >= 109 ? "s.toplevel" : "true"
         let times =
             at >= 108
@@ -128,7 +129,7 @@ enum StatementsPack {
             : ""
         return #"""
             WITH s AS (
-              SELECT s.queryid, s.query, s.userid, s.dbid, \#(toplevel) AS toplevel, s.userid = current_user::regrole AS own, s.calls, \#(times), s.rows, s.shared_blks_hit, s.shared_blks_read,
+              SELECT s.queryid, s.query, s.userid, s.dbid, \#(toplevel) AS toplevel, s.userid = (SELECT oid FROM pg_roles WHERE rolname = current_user) AS own, s.calls, \#(times), s.rows, s.shared_blks_hit, s.shared_blks_read,
                      s.temp_blks_written\#(since)
               FROM \#(qualifier)pg_stat_statements s
             ), ranked AS (
@@ -149,7 +150,8 @@ enum StatementsPack {
               'temp_blks_written', t.temp_blks_written,\#(tracked)
               'queryid', t.queryid::text, 'query_database', d.datname, 'query_user', r.rolname,
               'query_text', CASE WHEN t.first THEN
-                  CASE WHEN t.query ~* 'password' THEN '(not shown: the text mentions a password)'
+                  CASE WHEN t.query ~* '(password|passwd|secret|token|api[_-]?key|authorization|credential)'
+                       THEN '(not shown: the text mentions a secret)'
                        ELSE left(regexp_replace(t.query, '\s+', ' ', 'g'), 1000) END END))
             FROM (SELECT *, row_number() OVER (PARTITION BY queryid, userid, dbid ORDER BY ranking_order, rank) = 1 AS first
                   FROM ranked) t

@@ -54,19 +54,24 @@ enum TablesPack {
     static let counters = ["seq_scans", "index_scans"]
 
     /// The well-known rules' intent, as autovacuum itself decides (docs/tables.md compares them): a table past
-    /// autovacuum's trigger with no vacuum running for twelve collections in a row, the same for analyze, and the
-    /// lock table a fifth full for five.
+    /// autovacuum's trigger with no vacuum running for an hour, the same for analyze, and the lock table a fifth
+    /// full for five minutes.
     static let alarms: [AlarmSpec] = [
-        AlarmSpec(
-            metric: "tables_needing_vacuum", comparison: .greaterThanThreshold, statistic: .minimum, periods: 12,
-            datapointsToAlarm: 12, defaultThreshold: 0),
-        AlarmSpec(
-            metric: "tables_needing_analyze", comparison: .greaterThanThreshold, statistic: .minimum, periods: 12,
-            datapointsToAlarm: 12, defaultThreshold: 0),
+        hourly("tables_needing_vacuum"), hourly("tables_needing_analyze"),
         AlarmSpec(
             metric: "locks_used_percent", comparison: .greaterThanThreshold, periods: 5, datapointsToAlarm: 5,
             defaultThreshold: 20),
     ]
+
+    /// Above 0 for an hour: twelve 5-minute periods, all breaching (a longer collection interval widens the
+    /// period, as for any alarm whose period the catalog did not set).
+    private static func hourly(_ metric: String) -> AlarmSpec {
+        var spec = AlarmSpec(
+            metric: metric, comparison: .greaterThanThreshold, statistic: .minimum, periods: 12, datapointsToAlarm: 12,
+            period: 300, defaultThreshold: 0)
+        spec.periodGiven = false
+        return spec
+    }
 
     static var definition: QueryDefinition {
         var definition = QueryDefinition(

@@ -48,12 +48,13 @@ public struct CloudWatchSink: MetricsSink {
     /// JSON lines, as the EMF sink writes them, and never to CloudWatch's API.
     public func publish(_ datums: [MetricDatum], deadline: Deadline) throws(CloudWatchError) -> PublishSummary {
         guard datums.contains(where: \.logOnly) else { return try client.publish(datums, deadline: deadline) }
+        // The metrics first: a failure to write the log lines must not leave them unsent and unlisted.
+        let metrics = datums.filter { !$0.logOnly }
+        var summary = metrics.isEmpty ? PublishSummary(sink: name) : try client.publish(metrics, deadline: deadline)
         let logOnly = datums.filter(\.logOnly)
         var bytes: [UInt8] = []
         EMF.append(logOnly, namespace: client.namespace, to: &bytes)
         try StandardOutput.write(bytes, unpublished: logOnly)
-        let metrics = datums.filter { !$0.logOnly }
-        var summary = metrics.isEmpty ? PublishSummary(sink: name) : try client.publish(metrics, deadline: deadline)
         summary.logFields += logOnly.count
         summary.datapoints += logOnly.count
         return summary

@@ -45,6 +45,9 @@ extension MetricsHandler {
                     constantDimensions: customer.dimensions + query.dimensions + [Dimension("database", database)]),
                 buffer: buffer, budget: budget, logText: Self.textLogger(context: context))
             do {
+                if let problem = DatabaseSelection.problem(database) {
+                    throw CatalogError(.invalid, "database \"\(database)\" \(problem): it cannot be a dimension value")
+                }
                 // Each database left counts as a query still to run in the split of the invocation's time.
                 try run(
                     query, for: target, into: &part, queriesLeft: queriesLeft - 1 + databases.count - index,

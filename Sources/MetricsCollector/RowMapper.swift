@@ -150,6 +150,12 @@ public struct RowMapper: Sendable {
             }
             if abs(value) < Limits.smallestMagnitude { value = 0 }
             let name = query.metricName(of: metric.name)
+            if dimensions.contains(where: { $0.name == name }) {
+                // EMF writes dimensions and metrics as keys of one object: a second key would shadow the first.
+                output.skipped.append(
+                    SkippedValue(name: metric.name, row: index, reason: "a metric named like one of its dimensions"))
+                continue
+            }
             output.datapoints.append(
                 Datapoint(
                     name: name, value: value, unit: query.units[metric.name] ?? query.unit(of: name),

@@ -68,6 +68,7 @@ public final class ServerCheck {
         for var query in catalog.queries(for: customer) {
             let deadline = Deadline.after(timeout)
             var entry = QueryReport(query: query.name, findings: [])
+            let isPack = query.builtin != nil
             if query.builtin == .statements {
                 // The pack runs only where its extension is: elsewhere the function skips it, and so does check.
                 do throws(PostgresError) {
@@ -95,7 +96,7 @@ public final class ServerCheck {
                 let columns = try runner.describe(query, on: customer, credentials: login, deadline: deadline)
                 // A built-in pack's SQL is the function's own, tested on every supported major: only the server's
                 // answer (a permission, a missing view) is news.
-                if query.builtin == nil { entry.findings = QueryShapeCheck.findings(query, columns: columns) }
+                if !isPack { entry.findings = QueryShapeCheck.findings(query, columns: columns) }
             } catch  where [.connectFailed, .authFailed, .tooManyConnections].contains(error.code) {
                 report.failure = "\(error.errorType): \(error.message)"
                 return report

@@ -17,16 +17,16 @@ import Core
 /// What the generated stack runs and watches, derived from the catalog alone (pure).
 ///
 /// Per customer, its version-matched queries are grouped by interval: each group is one Express state machine and
-/// one schedule. The one-minute queries ride along in the first round of a sub-minute group, where the customer has
-/// one: both run every minute, and one execution serves them (issue 29: a request, a schedule invocation and a
-/// start less per minute). Each alarm spec of those queries becomes one alarm with the customer's threshold, and every
+/// one schedule. The one-minute queries join a sub-minute group, where the customer has one, and run once beside
+/// its rounds: both run every minute, and one execution serves them (issue 29: a request, a schedule invocation and
+/// a start less per minute). Each alarm spec of those queries becomes one alarm with the customer's threshold, and every
 /// customer gets one collection-health alarm.
 public struct CollectionPlan: Sendable {
     public struct Group: Sendable {
         /// Seconds between runs of these queries.
         public var interval: Int
         public var queries: [QueryDefinition]
-        /// Queries of a one-minute interval in a sub-minute group: they run in its first round only.
+        /// Queries of a one-minute interval in a sub-minute group: they run once an execution, beside its rounds.
         public var firstRoundOnly: Set<String> = []
 
         /// Rounds per execution: one scheduled execution a minute loops 60/interval times under a minute.

@@ -123,19 +123,23 @@ public struct CostEstimate: Sendable {
                 for query in group.queries {
                     let calls = runs * Double(group.runs(of: query))
                     invocations += calls
-                    logBytes += calls * Double(Self.emfBytes(query, customer: customer.customer))
+                    let databases = Double(query.eachDatabase ? Self.databaseCount(customer.customer) : 1)
+                    logBytes +=
+                        calls * databases
+                        * Double(query.builtin?.logBytesPerRun ?? Self.emfBytes(query, customer: customer.customer))
                 }
             }
             for query in customer.groups.flatMap(\.queries) {
+                // check --run runs an eachDatabase query in the customer's database only: once per database.
+                let databases = query.eachDatabase ? Self.databaseCount(customer.customer) : 1
                 if let measured = assumptions.measuredSeries[customer.customer.opname]?[query.name] {
-                    metricSeries += measured
+                    metricSeries += measured * databases
                     seriesSources.measured += 1
                 } else if let hint = query.series {
                     metricSeries += hint
                     seriesSources.hinted += 1
                 } else {
                     let guess = Self.seriesCount(query)
-                    let databases = query.eachDatabase ? Self.databaseCount(customer.customer) : 1
                     metricSeries += guess.metrics * databases
                     logFieldSeries += guess.logFields * databases
                     seriesSources.guessed += 1
@@ -226,7 +230,7 @@ public struct CostEstimate: Sendable {
     }
 
     /// The databases an `eachDatabase` query of `customer` runs in: its list, or for `"all"`, which only the
-    /// server knows, three (`check --run` measures the real count).
+    /// server knows, three (`check --run` measures one database's series, which this multiplies).
     static func databaseCount(_ customer: Customer) -> Int {
         switch customer.databases {
         case nil: 1

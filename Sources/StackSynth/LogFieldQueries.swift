@@ -53,8 +53,9 @@ enum LogFieldQueries {
     /// fields.
     static func resource(of query: QueryDefinition, customer: Customer) -> JSONValue? {
         guard let text = queryString(of: query, customer: customer) else { return nil }
+        // A saved query's name is at most 255 characters; the stack's Name is at most 32 (the parent checks it).
         let folder = StackTemplates.subEscaped(
-            "${Name}/\(customer.opname)/\(query.name) log fields", keeping: ["${Name}"])
+            "${Name}/\(customer.opname.prefix(100))/\(query.name.prefix(100)) log fields", keeping: ["${Name}"])
         return [
             "Type": "AWS::Logs::QueryDefinition",
             "Properties": [

@@ -57,9 +57,10 @@ extension StackTemplates {
         var byUnit: [String: Set<String>] = [:]
         var unnamed = false
         for query in customer.groups.flatMap(\.queries) where query.builtin == nil {
-            // A log field is no metric to draw (issue 29); Logs Insights' saved query shows it.
+            // A log field is no metric to draw (issue 29); Logs Insights' saved query shows it. A query whose
+            // metrics the catalog names nowhere gets the panel of every series.
+            if query.knownMetrics.isEmpty { unnamed = true }
             let names = query.knownMetrics.filter { !query.isLogOnly($0) }
-            if names.isEmpty { unnamed = true }
             for name in names {
                 // A counter's panel is its rate's: a cumulative count on an axis says nothing.
                 let unit = query.isCounter(name) ? Self.perSecond : query.unit(of: name).rawValue

@@ -103,18 +103,23 @@ import Testing
         #expect(retry.map { $0["MaxAttempts"] } == [1, 1])
     }
 
-    @Test("a one-minute query in a sub-minute machine runs in the first round only (issue 29)")
-    func firstRoundOnly() throws {
+    @Test("one-minute queries in a sub-minute machine run once, beside the rounds, with a minute's retries")
+    func onceBesideTheRounds() throws {
         var group = CollectionPlan.Group(interval: 20, queries: [Self.query("fast"), Self.query("minute")])
         group.firstRoundOnly = ["minute"]
         let definition = StateMachineDefinition.make(customer: Self.customer, group: group)
-        let branches = try #require(definition["States", "Collect", "Branches"]).items
-        #expect(branches[0]["StartAt"] == "Run fast")
-        #expect(branches[1]["StartAt"] == "minute due?")
-        let due = try #require(branches[1]["States", "minute due?"])
-        #expect(due["Choices", 0, "Variable"] == "$.round" && due["Choices", 0, "NumericGreaterThan"] == 1)
-        #expect(due["Choices", 0, "Next"] == "minute ran this minute" && due["Default"] == "Run minute")
-        #expect(branches[1]["States", "minute ran this minute", "Parameters", "status"] == "not due")
+        #expect(definition["StartAt"] == "Rounds" && definition["States"]?.objectKeys == ["Rounds"])
+        let branches = try #require(definition["States", "Rounds", "Branches"]).items
+        #expect(branches.count == 2)
+        // The loop, as without one-minute queries: its Collect runs the 20 s query only.
+        #expect(branches[0]["StartAt"] == "First round")
+        #expect(branches[0]["States", "Collect", "Branches", 0, "StartAt"] == "Run fast")
+        #expect(branches[0]["States", "Collect", "Branches"]?.items.count == 1)
+        #expect(branches[0]["States", "Wait", "Seconds"] == 20)
+        // The one-minute query once, retried as a minute's query is.
+        let once = try #require(branches[1]["States", "Once a minute", "Branches", 0])
+        #expect(once["StartAt"] == "Run minute")
+        #expect(once["States", "Run minute", "Retry"]?.items.map { $0["MaxAttempts"] } == [3, 2])
     }
 
     @Test("state names stay within 80 characters and apart when long query names are cut")
@@ -127,5 +132,10 @@ import Testing
         let names = branches.flatMap { $0["States"]?.objectKeys ?? [] }
         #expect(Set(names).count == 4)
         #expect(names.allSatisfy { $0.count <= 80 })
+        // A name cut to fit keeps its prefix and suffix: a query's states stay apart (review of issue 29).
+        let run = StateMachineDefinition.stateName(long, prefix: "Run ", 0)
+        let failed = StateMachineDefinition.stateName(long, suffix: " failed", 0)
+        #expect(run != failed && run.hasPrefix("1 Run ") && failed.hasSuffix(" failed"))
+        #expect(run.count <= 80 && failed.count <= 80)
     }
 }
