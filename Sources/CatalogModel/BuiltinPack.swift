@@ -83,7 +83,7 @@ public enum BuiltinPack: String, CaseIterable, Sendable {
     /// (docs/tables.md, docs/statements.md): its rows' lines with their log fields, and the statements' texts.
     public var logBytesPerRun: Int {
         switch self {
-        case .serverHealth: 3_000
+        case .serverHealth: 2_500
         case .tables: 4_000
         case .statements: 20_000
         }
