@@ -34,11 +34,15 @@ let package = Package(
         .executable(name: "onprem-watch", targets: ["onprem-watch"]),
         // For the libFuzzer package in Fuzz/ only; nothing of it is in the function.
         .library(name: "FuzzChecks", targets: ["FuzzChecks"]),
+        // The importers (onprem-watch import runs it): YAML and TOML parsers, never in the Lambda zip.
+        .executable(name: "onprem-watch-import", targets: ["onprem-watch-import"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-crypto", from: "4.5.2"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
     ],
     targets: [
         // MARK: - C at the edges
@@ -111,6 +115,20 @@ let package = Package(
             swiftSettings: strict
         ),
 
+        // Another tool's query files to catalog entries (issue 28, docs/importing.md): pure but for the files a file
+        // names. YAML through Yams (libyaml) and TOML through TOMLKit (toml++, C++): only onprem-watch-import links
+        // them, so they never reach the Lambda zip (`--product onprem-watch`).
+        .target(
+            name: "CatalogImport",
+            dependencies: [
+                "Core", "JSON", .product(name: "Yams", package: "Yams"), .product(name: "TOMLKit", package: "TOMLKit"),
+            ],
+            swiftSettings: strict),
+        .executableTarget(
+            name: "onprem-watch-import",
+            dependencies: ["CatalogImport", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            swiftSettings: strict),
+
         // The properties the fuzz targets check (Fuzz/, make fuzz), shared with the tests that replay the corpora.
         .target(
             name: "FuzzChecks", dependencies: ["Core", "MetricModel", "CurlHTTP", "CatalogModel", "StackSynth"],
@@ -120,6 +138,10 @@ let package = Package(
         .executableTarget(name: "batching-bench", dependencies: ["MetricModel"], swiftSettings: strict),
 
         // MARK: - Tests
+        // The importers on the tools' own files (Tests/Fixtures/importers); every fragment is loaded as a catalog.
+        .testTarget(
+            name: "CatalogImportTests", dependencies: ["CatalogImport", "CatalogModel", "JSON"],
+            swiftSettings: strict),
         .testTarget(name: "CurlHTTPTests", dependencies: ["Core", "CurlHTTP"], swiftSettings: strict),
         .testTarget(
             name: "AWSSigningTests", dependencies: ["Core", "AWSSigning"],
@@ -171,7 +193,7 @@ let package = Package(
             exclude: [
                 "create_secret.py", "read_metrics.py", "stack_e2e.py", "cases_e2e.py", "server_health_e2e.py",
                 "e2e_support.py", "role_identity.py", "fake_postgres.py", "deploy_e2e.py",
-                "catalog_repo_test.py", "silence_test.py",
+                "catalog_repo_test.py", "silence_test.py", "import_e2e.py",
             ],
             swiftSettings: strict
         ),

@@ -1,0 +1,62 @@
+//===----------------------------------------------------------------------===//
+//
+// This source file is part of the OnPremWatch open source project
+//
+// Copyright (c) 2026 the OnPremWatch project authors
+// Licensed under Apache License v2.0
+//
+// See LICENSE for license information
+//
+// SPDX-License-Identifier: Apache-2.0
+//
+//===----------------------------------------------------------------------===//
+
+import Testing
+
+@testable import CatalogImport
+
+/// Where a tool's statement ends, so that it can be wrapped, and whether it is one.
+@Suite struct SQLStatementTests {
+    @Test(
+        "the body without trailing semicolons, comments and spaces; the count of statements",
+        arguments: [
+            ("SELECT 1", "SELECT 1", 1),
+            ("SELECT 1;", "SELECT 1", 1),
+            ("  SELECT 1 ;;\n", "SELECT 1", 1),
+            ("SELECT 1 -- the end", "SELECT 1", 1),
+            ("SELECT 1; -- done\n/* really */", "SELECT 1", 1),
+            ("SELECT ';' AS a; ", "SELECT ';' AS a", 1),
+            ("SELECT \"a;b\" FROM t", "SELECT \"a;b\" FROM t", 1),
+            ("SELECT $$;$$, $x$ ; $x$", "SELECT $$;$$, $x$ ; $x$", 1),
+            ("SELECT E'it\\'s;' AS a;", "SELECT E'it\\'s;' AS a", 1),
+            ("SELECT $1::int", "SELECT $1::int", 1),
+            ("/* a /* nested ; */ comment */ SELECT 2", "/* a /* nested ; */ comment */ SELECT 2", 1),
+            ("SELECT 1; SELECT 2", "SELECT 1; SELECT 2", 2),
+            ("-- nothing\n", "", 0),
+        ])
+    func statement(sql: String, body: String, count: Int) {
+        let statement = SQLStatement(sql)
+        #expect(statement.body == body)
+        #expect(statement.count == count)
+        #expect((statement.problem == nil) == (count == 1))
+    }
+}
+
+/// Names in the SQL the importers write.
+@Suite struct SQLNamesTests {
+    @Test(
+        "identifiers are bare where PostgreSQL reads them back as the same name, quoted otherwise",
+        arguments: [
+            ("seq_scan", "seq_scan"), ("count", "count"), ("user", "\"user\""),
+            ("LastUpdateTime", "\"LastUpdateTime\""),
+            ("event.total", "\"event.total\""), ("a\"b", "\"a\"\"b\""), ("1st", "\"1st\""), ("_x1", "_x1"),
+        ])
+    func identifier(name: String, sql: String) {
+        #expect(SQLNames.identifier(name) == sql)
+    }
+
+    @Test("literals double their quotes")
+    func literal() {
+        #expect(SQLNames.literal("it's") == "'it''s'")
+    }
+}
