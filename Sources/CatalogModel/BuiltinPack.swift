@@ -99,6 +99,33 @@ public enum BuiltinPack: String, CaseIterable, Sendable {
         }
     }
 
+    /// The row dimensions every series of the pack's `metric` carries, which an alarm on it must name to watch a
+    /// series that exists (`builtinAlarms`); none for the server-wide rows.
+    func rowDimensions(of metric: String) -> [String] {
+        switch self {
+        case .serverHealth:
+            switch metric {
+            case "connections": ["state"]
+            case "database_size_bytes", "xid_age", "database_wraparound_headroom_percent": ["database"]
+            case _ where metric.hasPrefix("replica_"): ["replica"]
+            case _ where metric.hasPrefix("slot_"): ["slot"]
+            default: []
+            }
+        case .tables:
+            if TablesPack.tableRow.contains(where: { $0.name == metric }) {
+                ["table"]
+            } else if ["locks", "locks_waiting"].contains(metric) {
+                ["mode"]
+            } else if metric.hasPrefix("vacuum_") {
+                ["table", "phase"]
+            } else {
+                []
+            }
+        case .statements:
+            StatementsPack.statementRow.contains(where: { $0.name == metric }) ? ["ranked_by", "rank"] : []
+        }
+    }
+
     /// The estimate's series of `definition` (this pack as a catalog runs it, ``Catalog/pack(_:)``), split into
     /// metrics and log fields by its ``QueryDefinition/isLogOnly(_:)``.
     public func estimatedSeries(as definition: QueryDefinition) -> (metrics: Int, logFields: Int) {

@@ -326,6 +326,14 @@ public struct Catalog: Sendable {
                                 "; did you mean \($0)?"
                             } ?? ""))
                 }
+                let missing = pack.rowDimensions(of: alarm.metric).filter { alarm.dimensions[$0] == nil }
+                guard missing.isEmpty else {
+                    throw CatalogError(
+                        .invalid,
+                        "catalog.builtinAlarms.\(name)[\(index)]: every series of \(alarm.metric) carries "
+                            + "\(missing.joined(separator: " and ")): name \(missing.count == 1 ? "it" : "them") in the alarm's "
+                            + "dimensions, or it watches a series that never exists")
+                }
                 result[pack, default: []].append(alarm)
             }
         }

@@ -138,6 +138,20 @@ import Testing
         #expect(unloaded.reason.contains("shared_preload_libraries"))
     }
 
+    /// Review of issue 28: a per-row metric's alarm watches nothing without the row's dimensions.
+    @Test("builtinAlarms on a pack's per-row metric must name the row's dimensions")
+    func rowAlarms() throws {
+        func catalog(_ alarm: String) throws -> Catalog {
+            try Self.catalog(
+                #"{"customers": [], "queries": [], "builtinAlarms": {"statements": [\#(alarm)]}}"#)
+        }
+        #expect(throws: CatalogError.self) { try catalog(#"{"metric": "calls", "threshold": 1}"#) }
+        _ = try catalog(#"{"metric": "calls", "threshold": 1, "dimensions": {"ranked_by": "calls", "rank": "1"}}"#)
+        _ = try catalog(#"{"metric": "statements_calls", "threshold": 1}"#)
+        #expect(BuiltinPack.serverHealth.rowDimensions(of: "connections") == ["state"])
+        #expect(BuiltinPack.tables.rowDimensions(of: "vacuum_seconds") == ["table", "phase"])
+    }
+
     @Test("the default alarms and their thresholds, which a customer's thresholds override")
     func alarms() throws {
         let pack = BuiltinPack.serverHealth.definition
