@@ -116,19 +116,21 @@ struct ConnectionSettings: Equatable, Sendable {
         return pairs
     }
 
-    /// `scheme://[user[:password]@][host[:port][,host[:port]...]][/database][?key=value&...]`, percent-decoded.
-    private init(url text: String, schemeEnd: Range<String.Index>) {
+    /// `scheme://[user[:password]@][host[:port][,host[:port]...]][/database][?key=value&...]`, percent-decoded;
+    /// `nil` when a port is not a number or the text is not of that form.
+    ///
+    /// The user information ends at the last `@` before the parameters, as URL parsers find it, so that a password
+    /// written without percent-encoding (`Pa/ss?w0rd`) stays in it and never becomes a host or a database. The
+    /// parameters start at the first `?key=` after that `@`.
+    private init?(url text: String, schemeEnd: Range<String.Index>) {
         scheme = String(text[..<schemeEnd.lowerBound]).lowercased()
         var rest = Substring(text[schemeEnd.upperBound...])
+        if let hash = rest.lastIndex(of: "#"), !rest[hash...].contains("@") { rest = rest[..<hash] }
+        // The parameters: the first "?key=" (or a bare "?" after the last "@" before it).
         var query = Substring()
-        if let mark = rest.firstIndex(of: "?") {
+        if let mark = Self.queryStart(rest) {
             query = rest[rest.index(after: mark)...]
             rest = rest[..<mark]
-        }
-        var path = Substring()
-        if let slash = rest.firstIndex(of: "/") {
-            path = rest[rest.index(after: slash)...]
-            rest = rest[..<slash]
         }
         if let at = rest.lastIndex(of: "@") {
             let userInfo = rest[..<at]
@@ -140,23 +142,62 @@ struct ConnectionSettings: Equatable, Sendable {
                 user = Self.percentDecoded(userInfo)
             }
         }
+        var path = Substring()
+        if let slash = rest.firstIndex(of: "/") {
+            path = rest[rest.index(after: slash)...]
+            rest = rest[..<slash]
+        }
         for entry in rest.split(separator: ",") {
             var host = entry
-            if host.hasPrefix("["), let close = host.firstIndex(of: "]") {
+            var portText: Substring?
+            if host.hasPrefix("[") {
+                guard let close = host.firstIndex(of: "]") else { return nil }
                 let after = host[host.index(after: close)...]
-                if after.hasPrefix(":") { port = Int(after.dropFirst()) }
+                if after.hasPrefix(":") {
+                    portText = after.dropFirst()
+                } else if !after.isEmpty {
+                    return nil
+                }
                 host = host[host.index(after: host.startIndex)..<close]
             } else if let colon = host.lastIndex(of: ":") {
-                port = Int(host[host.index(after: colon)...])
+                portText = host[host.index(after: colon)...]
                 host = host[..<colon]
+            }
+            if let portText {
+                guard !portText.isEmpty, portText.utf8.count <= 9, portText.allSatisfy({ $0.isASCII && $0.isNumber }),
+                    let number = Int(portText)
+                else { return nil }
+                port = number
             }
             hosts.append(Self.percentDecoded(host))
         }
         if !path.isEmpty { database = Self.percentDecoded(path) }
         for pair in query.split(separator: "&") {
-            let parts = pair.split(separator: "=", maxSplits: 1)
-            set(Self.percentDecoded(parts[0]), parts.count > 1 ? Self.percentDecoded(parts[1]) : "")
+            let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+            guard let key = parts.first, !key.isEmpty else { continue }
+            set(Self.percentDecoded(key), parts.count > 1 ? Self.percentDecoded(parts[1]) : "")
         }
+    }
+
+    /// Where a URL's parameters start (the index of the `?`): the first `?` followed by a `key=`; failing that, the
+    /// first `?` after the last `@`.
+    private static func queryStart(_ rest: Substring) -> Substring.Index? {
+        var index = rest.startIndex
+        while let mark = rest[index...].firstIndex(of: "?") {
+            let after = rest[rest.index(after: mark)...]
+            let key = after.prefix { ($0.isASCII && ($0.isLetter || $0.isNumber)) || $0 == "_" }
+            if !key.isEmpty, after.dropFirst(key.count).first == "=" { return mark }
+            index = rest.index(after: mark)
+        }
+        let from = rest.lastIndex(of: "@").map { rest.index(after: $0) } ?? rest.startIndex
+        return rest[from...].firstIndex(of: "?")
+    }
+
+    /// Whether a settings key can be named in a report: a word like libpq's keywords (`[a-z_]+`). Anything else
+    /// may be part of a mistyped connection string, a password perhaps, and is only counted.
+    static func isReportableKey(_ key: String) -> Bool {
+        !key.isEmpty && key.utf8.count <= 40
+            && key.unicodeScalars.allSatisfy { (0x61...0x7A).contains($0.value) || $0 == "_" }
     }
 
     /// `%XX` decoded as UTF-8 bytes; a malformed escape is kept as it is.

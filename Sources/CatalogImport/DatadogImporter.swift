@@ -60,15 +60,21 @@ struct DatadogImporter: Sendable {
             catalog.note(file, initConfig?.path(key) ?? key, "not about custom queries; not carried over")
         }
         let global = try initConfig?.list("global_custom_queries") ?? []
+        var runs: [(place: String, queries: [String])] = []
         for (index, item) in instances.enumerated() {
-            try instance(top.item("instances", index, item), global: global, into: &catalog)
+            let reader = try top.item("instances", index, item)
+            let names = try instance(reader, global: global, into: &catalog)
+            runs.append((reader.place, names))
         }
+        catalog.noteInstancesDiffer(runs, file: file, what: "instance")
     }
 
     /// One instance: its customer, and the custom queries it runs.
+    ///
+    /// - Returns: the names of the queries it runs, as imported.
     private func instance(
         _ reader: ConfigReader, global: [ConfigNode], into catalog: inout ImportedCatalog
-    ) throws(ImportError) {
+    ) throws(ImportError) -> [String] {
         let file = reader.file
         let ignored = reader.unknownKeys(Self.instanceKeys)
         if !ignored.isEmpty {
@@ -143,7 +149,10 @@ struct DatadogImporter: Sendable {
         var queries: [(place: String, node: ConfigNode)] = own.enumerated().map {
             (reader.path("custom_queries[\($0.offset)]"), $0.element)
         }
-        let globals = global.enumerated().map { ("init_config.global_custom_queries[\($0.offset)]", $0.element) }
+        // A global query's place names the instance too: each instance that runs it imports it.
+        let globals = global.enumerated().map {
+            ("\(reader.place): init_config.global_custom_queries[\($0.offset)]", $0.element)
+        }
         switch use {
         case "extend": queries += globals
         case "false": break
@@ -166,14 +175,16 @@ struct DatadogImporter: Sendable {
                     + "columns than \"columns\" lists gives nothing in the check, and its extra columns are "
                     + "ignored here")
         }
+        var names: [String] = []
         for (place, node) in queries {
             let query = try ConfigReader(file: file, place: place, node: node)
             let start = catalog.notes.count
             if var imported = try self.query(query, customerDimensions: dimensions, into: &catalog) {
                 imported.timeoutMs = timeoutMs
-                catalog.add(imported, file: file, place: place, notesSince: start)
+                names.append(catalog.addReturningName(imported, file: file, place: place, notesSince: start))
             }
         }
+        return names
     }
 
     /// `key:value` split at the first colon.

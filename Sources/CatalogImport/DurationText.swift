@@ -36,7 +36,13 @@ enum DurationText {
             rest = rest.dropFirst(unit.0.count)
             total += value * unit.1
         }
-        return total
+        // Go's time.ParseDuration (and Prometheus' parser) refuse what a time.Duration, int64 nanoseconds, cannot hold.
+        return isGoDuration(total) ? total : nil
+    }
+
+    /// Whether `seconds` is finite and fits a Go time.Duration (int64 nanoseconds, about 292 years).
+    static func isGoDuration(_ seconds: Double) -> Bool {
+        seconds.isFinite && seconds >= 0 && seconds < 9_223_372_036.854_775
     }
 }
 

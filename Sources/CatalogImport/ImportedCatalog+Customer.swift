@@ -37,14 +37,37 @@ extension ImportedCatalog {
                 && !host.unicodeScalars.contains { $0 == "," || $0 == "/" || $0.value <= 0x20 || $0.value == 0x7F }
         }
         guard settings.hosts.allSatisfy(validHost) else {
-            note(
-                file, place,
-                "host \"\(settings.hosts.joined(separator: ","))\" is not a host name or address: no customer imported")
+            // The host is not shown: text that is no host may be a piece of a mistyped password.
+            note(file, place, "the host is not a host name or address: no customer imported")
+            return
+        }
+        if let port = settings.port, !(1...65535).contains(port) {
+            note(file, place, "port \(port) is not a port number (1-65535): no customer imported")
             return
         }
         let host = settings.hosts[0]
-        let opname =
-            name ?? (settings.port.map { $0 == 5432 ? host : "\(host):\($0)" } ?? host)
+        let byHost = settings.port.map { $0 == 5432 ? host : "\(host):\($0)" } ?? host
+        var opname = name ?? byHost
+        if let problem = Self.opnameProblem(opname) {
+            guard Self.opnameProblem(byHost) == nil else {
+                note(file, place, "the host cannot name a customer (it \(problem)): no customer imported")
+                return
+            }
+            note(
+                file, place,
+                "the name cannot be a customer's opname (it \(problem)); named by its host, \"\(byHost)\", instead")
+            opname = byHost
+        }
+        var dimensions = dimensions
+        if dimensions.count > ConstantDimensionRules.maximum {
+            let kept = dimensions.keys.sorted().prefix(ConstantDimensionRules.maximum)
+            let dropped = dimensions.keys.sorted().dropFirst(ConstantDimensionRules.maximum)
+            dimensions = dimensions.filter { kept.contains($0.key) }
+            note(
+                file, place,
+                "more than \(ConstantDimensionRules.maximum) dimensions (the catalog's limit): "
+                    + "\(dropped.joined(separator: ", ")) not carried over")
+        }
         var database = settings.database ?? ""
         if database.isEmpty {
             database = settings.user ?? "postgres"
@@ -75,7 +98,7 @@ extension ImportedCatalog {
             customer.sslmode = nil
             note(
                 file, place,
-                "sslmode \(sslmode) is not one of libpq's (\(sslModes.joined(separator: ", "))); not carried over, "
+                "sslmode \(ConnectionSettings.isReportableKey(sslmode) ? sslmode + " " : "")is not one of libpq's (\(sslModes.joined(separator: ", "))); not carried over, "
                     + "the catalog's default is verify-full")
         } else if let sslmode = settings.sslmode {
             if sslmode != "verify-full" {
@@ -91,12 +114,32 @@ extension ImportedCatalog {
                     + "server's certificate checked against a CA): give \"sslmode\" where the server has no such "
                     + "certificate")
         }
-        if !settings.otherKeys.isEmpty {
+        // Only keys that look like libpq's keywords are named: anything else may be a piece of a password.
+        let named = settings.otherKeys.filter(ConnectionSettings.isReportableKey)
+        if !named.isEmpty {
             note(
                 file, place,
-                "connection settings \(settings.otherKeys.joined(separator: ", ")): no catalog equivalent; not "
-                    + "carried over")
+                "connection settings \(named.joined(separator: ", ")): no catalog equivalent; not carried over")
+        }
+        let unnamed = settings.otherKeys.count - named.count
+        if unnamed > 0 {
+            note(
+                file, place,
+                "\(unnamed) connection \(unnamed == 1 ? "setting" : "settings") whose name is not a libpq keyword "
+                    + "(not shown: it may hold a password); not carried over")
         }
         add(customer, file: file, place: place)
+    }
+
+    /// Why `opname` cannot name a customer, as the catalog decides it (CatalogModel's `Customer.opnameProblem`,
+    /// and an opname is required): it goes into dimensions, alarm names and state machine definitions.
+    static func opnameProblem(_ opname: String) -> String? {
+        if opname.isEmpty { return "is empty" }
+        if opname.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F }) {
+            return "has a control character"
+        }
+        if opname.contains("${") { return "contains \"${\"" }
+        if opname.utf8.count > 255 { return "is longer than 255 bytes" }
+        return nil
     }
 }

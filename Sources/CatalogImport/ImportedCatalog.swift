@@ -62,6 +62,27 @@ public struct ImportedCatalog: Equatable, Sendable {
         return true
     }
 
+    /// Adds `query` as ``add(_:file:place:notesSince:)`` does.
+    ///
+    /// - Returns: the name it has in the catalog (renamed, or the same query's imported already).
+    mutating func addReturningName(_ query: ImportedQuery, file: String, place: String, notesSince: Int? = nil)
+        -> String
+    {
+        add(query, file: file, place: place, notesSince: notesSince) ? queries[queries.count - 1].name : query.name
+    }
+
+    /// Says so when a file's instances (Telegraf's plugin instances, Datadog's instances) run different queries:
+    /// the catalog runs every query for each customer of its versions, so each instance's customer runs them all.
+    mutating func noteInstancesDiffer(_ runs: [(place: String, queries: [String])], file: String, what: String) {
+        guard runs.count > 1, Set(runs.map { Set($0.queries) }).count > 1 else { return }
+        let each = runs.map { "\($0.place) runs \($0.queries.isEmpty ? "none" : $0.queries.joined(separator: ", "))" }
+        note(
+            file, "",
+            "each \(what) runs its own queries (\(each.joined(separator: "; "))): the catalog runs every query for "
+                + "each customer of its versions, so every customer runs them all; give each \(what)'s customer and "
+                + "queries versions of their own (--versions, one import per \(what)) to keep them apart")
+    }
+
     /// Adds `customer`, once, as ``add(_:file:place:notesSince:)`` adds queries.
     mutating func add(_ customer: ImportedCustomer, file: String, place: String) {
         if customers.contains(customer) {

@@ -23,7 +23,7 @@ struct IntervalChoice: Equatable, Sendable {
     /// one it can, so that the query never runs more often than the tool ran it (its `cache_seconds` or
     /// `min_interval` was there to spare the server). `nil` for 0 or less: no interval of its own.
     init?(seconds tool: Double) {
-        guard tool > 0 else { return nil }
+        guard tool > 0, !tool.isNaN else { return nil }
         let valid = [1, 2, 3, 4, 5, 6, 10, 12, 15, 20, 30] + (1...1440).map { $0 * 60 }
         if let exact = valid.first(where: { Double($0) == tool }) {
             self.seconds = exact
@@ -40,6 +40,7 @@ struct IntervalChoice: Equatable, Sendable {
     }
 
     private static func shown(_ seconds: Double) -> String {
-        seconds == seconds.rounded() ? String(Int(seconds)) : String(seconds)
+        seconds.isFinite && seconds == seconds.rounded() && abs(seconds) < 1e15
+            ? String(Int64(seconds)) : String(seconds)
     }
 }

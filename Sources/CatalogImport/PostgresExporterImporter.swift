@@ -122,6 +122,12 @@ struct PostgresExporterImporter: Sendable {
             let columns = try reader.item("metrics", index, item)
             for column in columns.entries {
                 let place = reader.path(column.key)
+                // No column has an empty name: the catalog refuses it as a metric or dimension name.
+                guard !column.key.isEmpty else {
+                    catalog.note(
+                        file, reader.path("metrics[\(index)]"), "a column with an empty name; not carried over")
+                    continue
+                }
                 let options = try ConfigReader(file: file, place: place, node: column.value)
                 for key in options.unknownKeys(["usage", "description", "metric_mapping", "pg_version"]) {
                     catalog.note(file, options.path(key), "postgres_exporter does not read this key; not carried over")
@@ -211,23 +217,44 @@ struct PostgresExporterImporter: Sendable {
             labels.map { "src.\(SQLNames.identifier($0))::text AS \(SQLNames.identifier($0))" }
             + values.map { "(conv.v ->> \(SQLNames.literal($0)))::float8 AS \(SQLNames.identifier($0))" }
         return "SELECT " + columns.joined(separator: ",\n       ") + "\n  FROM (\n" + body + "\n) AS src\n"
-            + conversion
+            + conversion(values: values)
     }
 
-    /// Every column of the row as text a `float8` takes, the way postgres_exporter's `dbToFloat64` reads it: a
-    /// number as it is, a boolean 1 or 0, text that is a number as that number, a date or time (JSON writes them
-    /// ISO 8601) as whole Unix seconds, anything else NULL (postgres_exporter: no sample).
-    static let conversion = """
-         CROSS JOIN LATERAL (
-            SELECT jsonb_object_agg(f.key, CASE
-                     WHEN jsonb_typeof(f.value) = 'number' THEN f.value #>> '{}'
-                     WHEN jsonb_typeof(f.value) = 'boolean' THEN CASE WHEN f.value::boolean THEN '1' ELSE '0' END
-                     WHEN jsonb_typeof(f.value) <> 'string' THEN NULL
-                     WHEN f.value #>> '{}' ~ '^[-+]?([0-9]+[.]?[0-9]*|[.][0-9]+)([eE][-+]?[0-9]+)?$' THEN f.value #>> '{}'
-                     WHEN f.value #>> '{}' ~ '^[0-9]{4}-[0-9]{2}-[0-9]{2}'
-                       THEN floor(extract(epoch FROM (f.value #>> '{}')::timestamptz))::text
-                   END) AS v
-              FROM jsonb_each(to_jsonb(src)) AS f
-          ) AS conv
-        """
+    /// The value columns of the row (and only those: labels and other columns are never read) as numbers a
+    /// `float8` holds, the way postgres_exporter's `dbToFloat64` reads them: a number as it is, a boolean 1 or 0,
+    /// text that is a decimal number as that number, a date or time (JSON writes them ISO 8601) as whole Unix
+    /// seconds, anything else NULL (postgres_exporter: no sample). Nothing here fails the query: text is cast only
+    /// when a pattern shows the cast succeeds (a date is checked against its month's length), and a number a
+    /// `float8` cannot hold (`1e400`) is NULL, as Go's ParseFloat fails on it.
+    static func conversion(values: [String]) -> String {
+        let keys = values.isEmpty ? "NULL" : values.map(SQLNames.literal).joined(separator: ", ")
+        let number = "'^[-+]?([0-9]+[.]?[0-9]*|[.][0-9]+)([eE][-+]?[0-9]{1,3})?$'"
+        let time =
+            "'^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])"
+            + "(T([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9]([.][0-9]{1,6})?([-+][0-9]{2}(:[0-5][0-9]){0,2})?)?$'"
+        return """
+             CROSS JOIN LATERAL (
+                SELECT jsonb_object_agg(n.key, CASE
+                         WHEN n.num = 0 OR abs(n.num) BETWEEN 2.2250738585072014e-308 AND 1.7976931348623157e308
+                           THEN n.num::float8
+                       END) AS v
+                  FROM (SELECT f.key, CASE
+                          WHEN jsonb_typeof(f.value) = 'number' THEN f.value::numeric
+                          WHEN jsonb_typeof(f.value) = 'boolean' THEN CASE WHEN f.value::boolean THEN 1 ELSE 0 END
+                          WHEN jsonb_typeof(f.value) <> 'string' THEN NULL
+                          WHEN f.value #>> '{}' ~ \(number)
+                            THEN CASE WHEN length(f.value #>> '{}') <= 300 THEN (f.value #>> '{}')::numeric END
+                          WHEN f.value #>> '{}' ~ \(time)
+                            THEN CASE WHEN left(f.value #>> '{}', 4) <> '0000' THEN CASE
+                              WHEN substr(f.value #>> '{}', 9, 2)::int <= extract(day FROM make_date(
+                                     left(f.value #>> '{}', 4)::int, substr(f.value #>> '{}', 6, 2)::int, 1)
+                                     + interval '1 month' - interval '1 day')
+                                THEN floor(extract(epoch FROM (f.value #>> '{}')::timestamptz))::numeric
+                            END END
+                        END AS num
+                          FROM jsonb_each(to_jsonb(src)) AS f
+                         WHERE f.key IN (\(keys))) AS n
+              ) AS conv
+            """
+    }
 }

@@ -206,7 +206,9 @@ struct SQLExporterImporter: Sendable {
                 collectors.isEmpty
                 ? "" : "; the collectors it runs (\(collectors.joined(separator: ", "))) hold SQL for that database"
             catalog.note(
-                file, place, "a \(scheme) data source, not PostgreSQL: no customer imported\(runs)")
+                file, place,
+                "\(ConnectionSettings.isReportableKey(scheme) ? "a \(scheme)" : "another") data source, not "
+                    + "PostgreSQL: no customer imported\(runs)")
             return
         }
         var dimensions: [String: String] = [:]
@@ -285,7 +287,7 @@ struct SQLExporterImporter: Sendable {
             source = .literal(metric: name)
             sql = literal ?? ""
         }
-        let keyLabels = try reader.textList("key_labels") ?? []
+        var keyLabels = try reader.textList("key_labels") ?? []
         var staticLabels: [(key: String, value: String)] = []
         if let table = try reader.table("static_labels") {
             for entry in table.entries {
@@ -293,8 +295,24 @@ struct SQLExporterImporter: Sendable {
                 staticLabels.append((entry.key, value))
             }
         }
-        let values = try reader.textList("values") ?? []
-        let staticValue = try reader.text("static_value")
+        var values = try reader.textList("values") ?? []
+        // No column has an empty name: the catalog refuses it as a metric or dimension name.
+        for (key, list) in [("key_labels", keyLabels), ("values", values)] where list.contains("") {
+            catalog.note(reader.file, reader.path(key), "a column with an empty name; not carried over")
+        }
+        keyLabels.removeAll { $0.isEmpty }
+        values.removeAll { $0.isEmpty }
+        // sql_exporter's StaticValue is a *float64: a number, or the file is refused. Kept as a numeric literal,
+        // never as text pasted into the SQL.
+        let staticValue: String?
+        switch reader["static_value"] {
+        case nil, .null?: staticValue = nil
+        case .integer(let number)?: staticValue = String(number)
+        case .number(let number)? where number.isFinite: staticValue = "\(number)"
+        case let value?:
+            throw reader.invalid(
+                "static_value", "must be a finite number (sql_exporter reads it as a float64), not \(value.kind)")
+        }
         let valueLabel = try reader.text("value_label")
         if values.isEmpty && staticValue == nil {
             throw reader.invalid("values", "no values for metric \(name) (give values or static_value)")

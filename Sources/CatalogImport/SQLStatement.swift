@@ -19,8 +19,8 @@
 /// one) and without trailing comments, which would swallow the closing parenthesis. Quotes, quoted identifiers,
 /// dollar-quoted strings, escape strings and nested block comments are skipped, as PostgreSQL's lexer skips them.
 struct SQLStatement: Equatable, Sendable {
-    /// The statement, from its first character that is not a space to its last significant one: no trailing `;`,
-    /// comment or space.
+    /// The statement, from its first character that is not a space or `;` to its last significant one: no leading
+    /// `;`, no trailing `;`, comment or space.
     var body: String
     /// How many statements the text holds: 1 for one, 0 for none (only comments), 2 or more for a script.
     var count: Int
@@ -32,7 +32,11 @@ struct SQLStatement: Equatable, Sendable {
         var count = 0
         var inStatement = false
         func at(_ offset: Int) -> Unicode.Scalar? { index + offset < text.count ? text[index + offset] : nil }
-        func significant(through end: Int) {
+        var firstSignificant = -1
+        // Where the text after the `;`s before the first statement starts (`; SELECT 1`).
+        var leadingEnd = 0
+        func significant(from start: Int, through end: Int) {
+            if firstSignificant < 0 { firstSignificant = start }
             if !inStatement {
                 inStatement = true
                 count += 1
@@ -65,6 +69,7 @@ struct SQLStatement: Equatable, Sendable {
                 continue
             }
             if scalar == ";" {
+                if firstSignificant < 0 { leadingEnd = index + 1 }
                 inStatement = false
                 index += 1
                 continue
@@ -95,19 +100,21 @@ struct SQLStatement: Equatable, Sendable {
                         index += 1
                     }
                 }
-            } else if scalar == "$", let tag = Self.dollarTag(text, at: index) {
+            } else if scalar == "$", startsWord, previous != "$", let tag = Self.dollarTag(text, at: index) {
+                // (A `$` after an identifier's letter or digit, `x$y$z`, is part of the identifier.)
                 index += tag.count
                 while index < text.count && Array(text[index..<min(text.count, index + tag.count)]) != tag {
                     index += 1
                 }
                 index += tag.count - 1
             }
-            significant(through: min(index, text.count - 1))
+            significant(from: start, through: min(index, text.count - 1))
             index = max(index, start) + 1
         }
         var scalars = String.UnicodeScalarView()
         if lastSignificant >= 0 {
-            let first = text.firstIndex { !$0.properties.isWhitespace } ?? 0
+            // Comments before the statement are kept, `;`s before it are not (`; SELECT 1`).
+            let first = text[leadingEnd...].firstIndex { !$0.properties.isWhitespace } ?? firstSignificant
             scalars.append(contentsOf: text[first...lastSignificant])
         }
         body = String(scalars)

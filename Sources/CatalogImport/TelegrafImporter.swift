@@ -64,17 +64,22 @@ struct TelegrafImporter: Sendable {
         // sample block) makes it one table.
         let instances: [ConfigNode] =
             if case .list(let items) = plugin { items } else { [plugin] }
+        var runs: [(place: String, queries: [String])] = []
         for (index, instance) in instances.enumerated() {
             let place = instances.count == 1 ? "inputs.postgresql_extensible" : "inputs.postgresql_extensible[\(index)]"
             let reader = try ConfigReader(file: file, place: place, node: instance)
-            try self.instance(reader, source: source, into: &catalog)
+            let names = try self.instance(reader, source: source, into: &catalog)
+            runs.append((place, names))
         }
+        catalog.noteInstancesDiffer(runs, file: file, what: "plugin instance")
     }
 
     /// One plugin instance: its customer and its queries.
+    ///
+    /// - Returns: the names of the queries it runs, as imported.
     private func instance(
         _ plugin: ConfigReader, source: ImportSource, into catalog: inout ImportedCatalog
-    ) throws(ImportError) {
+    ) throws(ImportError) -> [String] {
         let file = plugin.file
         let reader = ConfigReader(
             file: file, place: plugin.place,
@@ -87,7 +92,15 @@ struct TelegrafImporter: Sendable {
         }
         var interval: Int?
         if let text = try reader.text("interval") {
-            guard let seconds = DurationText.seconds(text) else {
+            // Telegraf's config.Duration takes a bare number as seconds (`interval = 10`).
+            let bare: Double? =
+                switch reader["interval"] {
+                case .integer(let number)?: Double(number)
+                case .number(let number)?: number
+                default: nil
+                }
+            guard let seconds = bare.flatMap({ DurationText.isGoDuration($0) ? $0 : nil }) ?? DurationText.seconds(text)
+            else {
                 throw reader.invalid("interval", "\"\(text)\" is not a duration (10s, 1m)")
             }
             let choice = IntervalChoice(seconds: seconds)
@@ -140,10 +153,13 @@ struct TelegrafImporter: Sendable {
                 file: file, place: original.place,
                 entries: original.entries.map { ConfigEntry(key: Self.normalized($0.key), value: $0.value) })
             // Telegraf's name_override replaces every measurement of the plugin; name_prefix and name_suffix wrap it.
-            let measurement = try query.text("measurement") ?? "postgresql"
+            // Telegraf: an empty measurement is the plugin's name, as an absent one.
+            let given = try query.text("measurement") ?? ""
+            let measurement = given.isEmpty ? "postgresql" : given
             parsed.append((query, prefix + (override ?? measurement) + suffix))
         }
         var counts: [String: Int] = [:]
+        var names: [String] = []
         var versionRanges: [(range: String, place: String)] = []
         for (index, entry) in parsed.enumerated() {
             let same = parsed.filter { $0.measurement == entry.measurement }.count
@@ -155,15 +171,17 @@ struct TelegrafImporter: Sendable {
                 entry.reader, name: name, measurement: entry.measurement, databases: databases, source: source,
                 versionRanges: &versionRanges, catalog: &catalog)
             {
-                catalog.add(query, file: file, place: entry.reader.place, notesSince: start)
+                names.append(catalog.addReturningName(query, file: file, place: entry.reader.place, notesSince: start))
             }
         }
         // One line per range of PostgreSQL versions, naming its queries: the same gating is written on most of them.
         var ranges: [String] = []
         for entry in versionRanges where !ranges.contains(entry.range) { ranges.append(entry.range) }
         for range in ranges {
-            // The query's place within the plugin (`query[3]`): the plugin's own place is the same for all.
-            let places = versionRanges.filter { $0.range == range }.map { $0.place.split(separator: ".").last ?? "" }
+            // The query's place within the plugin (`query[3]`), with the instance where the file has several.
+            let places = versionRanges.filter { $0.range == range }.map {
+                plugin.place.hasSuffix("]") ? $0.place : String($0.place.split(separator: ".").last ?? "")
+            }
             catalog.note(
                 file, "",
                 "min_version/max_version (or version): Telegraf runs \(places.joined(separator: ", ")) on PostgreSQL "
@@ -189,6 +207,7 @@ struct TelegrafImporter: Sendable {
                 "Telegraf has no counters: nothing is marked in \"counters\" (add the cumulative columns there, "
                     + "such as xact_commit, so that alarms and dashboards read their rate)")
         }
+        return names
     }
 
     /// One `[[inputs.postgresql_extensible.query]]` table as a query; `nil`, with the reason, when it cannot be.

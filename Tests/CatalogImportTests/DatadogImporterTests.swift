@@ -240,6 +240,37 @@ import Testing
         try Fragment.load(catalog)
     }
 
+    @Test("instances running different queries: a report line naming each instance's, and merge keys expanded")
+    func instancesDiffer() throws {
+        let yaml = """
+            init_config:
+              global_custom_queries:
+                - {metric_prefix: g, query: SELECT 1, columns: [{name: one, type: gauge}], colour: red}
+            common: &common
+              username: ddog
+              password: MergeSecret
+            instances:
+              - <<: *common
+                host: db1
+                custom_queries:
+                  - {metric_prefix: app, query: SELECT 2, columns: [{name: two, type: gauge}]}
+              - <<: *common
+                host: db2
+            """
+        let catalog = try files.run(.datadog, [], extra: [ImportSource(path: "multi.yaml", text: yaml)])
+        #expect(catalog.customers.map(\.opname) == ["db1/postgres", "db2/postgres"])
+        #expect(catalog.customers.allSatisfy { $0.user == "ddog" })
+        let report = catalog.notes.map(\.description)
+        #expect(!report.joined().contains("MergeSecret"))
+        #expect(
+            report.contains { $0.hasPrefix("multi.yaml: instances[1]: init_config.global_custom_queries[0].colour: ") })
+        #expect(
+            report.contains {
+                $0.hasPrefix(
+                    "multi.yaml: each instance runs its own queries (instances[0] runs app; instances[1] runs g): ")
+            }, "\(report)")
+    }
+
     @Test("a conf.yaml without instances is Import.InvalidFile")
     func noInstances() throws {
         let error = try #require(throws: ImportError.self) {

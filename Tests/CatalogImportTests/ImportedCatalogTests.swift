@@ -91,6 +91,39 @@ import Testing
             ])
     }
 
+    @Test(
+        "customers checked as the catalog checks them: a bad name falls back to the host, a bad port none, 10 dimensions"
+    )
+    func customerRules() throws {
+        var catalog = ImportedCatalog()
+        let add = { (catalog: inout ImportedCatalog, text: String, name: String?, dimensions: [String: String]) in
+            catalog.addCustomer(
+                ConnectionSettings(text)!, name: name, version: "1", dimensions: dimensions, tool: "T",
+                toolSSLMode: "prefer", file: "f", place: "p")
+        }
+        add(&catalog, "postgres://u@h1:5432/db?sslmode=verify-full", "bad ${name}", [:])
+        add(&catalog, "postgres://u@h2:70000/db?sslmode=verify-full", "ok", [:])
+        add(&catalog, "postgres://u@h3:0/db?sslmode=verify-full", "ok3", [:])
+        add(&catalog, "postgres://u@h5:5433/db?sslmode=verify-full", "", [:])
+        add(&catalog, "postgres://u@h6/db?sslmode=verify-full", "tab\tname", [:])
+        let many = Dictionary(uniqueKeysWithValues: (0..<12).map { ("t\($0 < 10 ? "0" : "")\($0)", "v") })
+        add(&catalog, "postgres://u@h7/db?sslmode=verify-full", "many", many)
+        #expect(catalog.customers.map(\.opname) == ["h1", "h5:5433", "h6", "many"])
+        #expect(catalog.customers.last?.dimensions.count == 10)
+        let lines = catalog.notes.map(\.line).filter { !$0.contains("no password carried over") }
+        #expect(
+            lines == [
+                "p: the name cannot be a customer's opname (it contains \"${\"); named by its host, \"h1\", instead",
+                "p: port 70000 is not a port number (1-65535): no customer imported",
+                "p: port 0 is not a port number (1-65535): no customer imported",
+                "p: the name cannot be a customer's opname (it is empty); named by its host, \"h5:5433\", instead",
+                "p: the name cannot be a customer's opname (it has a control character); named by its host, \"h6\", "
+                    + "instead",
+                "p: more than 10 dimensions (the catalog's limit): t10, t11 not carried over",
+            ])
+        try Fragment.load(catalog)
+    }
+
     @Test("the JSON: customers and queries, keys in the catalog's order, small maps on one line, parsable")
     func json() throws {
         var catalog = ImportedCatalog()

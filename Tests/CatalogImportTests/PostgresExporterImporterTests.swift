@@ -45,15 +45,26 @@ import Testing
                 SELECT pg_database.datname, pg_database_size(pg_database.datname) as size_bytes FROM pg_database
                 ) AS src
                  CROSS JOIN LATERAL (
-                    SELECT jsonb_object_agg(f.key, CASE
-                             WHEN jsonb_typeof(f.value) = 'number' THEN f.value #>> '{}'
-                             WHEN jsonb_typeof(f.value) = 'boolean' THEN CASE WHEN f.value::boolean THEN '1' ELSE '0' END
-                             WHEN jsonb_typeof(f.value) <> 'string' THEN NULL
-                             WHEN f.value #>> '{}' ~ '^[-+]?([0-9]+[.]?[0-9]*|[.][0-9]+)([eE][-+]?[0-9]+)?$' THEN f.value #>> '{}'
-                             WHEN f.value #>> '{}' ~ '^[0-9]{4}-[0-9]{2}-[0-9]{2}'
-                               THEN floor(extract(epoch FROM (f.value #>> '{}')::timestamptz))::text
+                    SELECT jsonb_object_agg(n.key, CASE
+                             WHEN n.num = 0 OR abs(n.num) BETWEEN 2.2250738585072014e-308 AND 1.7976931348623157e308
+                               THEN n.num::float8
                            END) AS v
-                      FROM jsonb_each(to_jsonb(src)) AS f
+                      FROM (SELECT f.key, CASE
+                              WHEN jsonb_typeof(f.value) = 'number' THEN f.value::numeric
+                              WHEN jsonb_typeof(f.value) = 'boolean' THEN CASE WHEN f.value::boolean THEN 1 ELSE 0 END
+                              WHEN jsonb_typeof(f.value) <> 'string' THEN NULL
+                              WHEN f.value #>> '{}' ~ '^[-+]?([0-9]+[.]?[0-9]*|[.][0-9]+)([eE][-+]?[0-9]{1,3})?$'
+                                THEN CASE WHEN length(f.value #>> '{}') <= 300 THEN (f.value #>> '{}')::numeric END
+                              WHEN f.value #>> '{}' ~ '^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])(T([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9]([.][0-9]{1,6})?([-+][0-9]{2}(:[0-5][0-9]){0,2})?)?$'
+                                THEN CASE WHEN left(f.value #>> '{}', 4) <> '0000' THEN CASE
+                                  WHEN substr(f.value #>> '{}', 9, 2)::int <= extract(day FROM make_date(
+                                         left(f.value #>> '{}', 4)::int, substr(f.value #>> '{}', 6, 2)::int, 1)
+                                         + interval '1 month' - interval '1 day')
+                                    THEN floor(extract(epoch FROM (f.value #>> '{}')::timestamptz))::numeric
+                                END END
+                            END AS num
+                              FROM jsonb_each(to_jsonb(src)) AS f
+                             WHERE f.key IN ('size_bytes')) AS n
                   ) AS conv
                 """)
         expected.description = "datname: Name of the database; size_bytes: Disk space used by the database"
@@ -219,6 +230,27 @@ import Testing
                 "pg_custom.runonserver: a PostgreSQL version range: no catalog equivalent (and no effect in "
                     + "postgres_exporter, which never applies it); not carried over",
             ])
+        try Fragment.load(catalog)
+    }
+
+    @Test("the conversion reads the value columns only; a date-like label and text a float8 cannot hold fail nothing")
+    func conversionOnlyValues() throws {
+        let yaml = """
+            pg_backup:
+              query: "SELECT 'nightly-2024' AS kind, '2024-13-01 (failed)'::text AS note, 5 AS size, '1e400' AS big"
+              metrics:
+                - kind: {usage: LABEL}
+                - size: {usage: GAUGE}
+                - big: {usage: GAUGE}
+                - "": {usage: GAUGE}
+            """
+        let catalog = try files.run(.postgresExporter, [], extra: [ImportSource(path: "q.yaml", text: yaml)])
+        let query = try Fragment.query("pg_backup", in: catalog)
+        #expect(query.sql.contains("WHERE f.key IN ('size', 'big')) AS n"))
+        #expect(query.sql.contains("abs(n.num) BETWEEN 2.2250738585072014e-308 AND 1.7976931348623157e308"))
+        #expect(!query.sql.contains("'^[0-9]{4}-[0-9]{2}-[0-9]{2}'"))
+        #expect(
+            catalog.notes.map(\.line).contains("pg_backup.metrics[3]: a column with an empty name; not carried over"))
         try Fragment.load(catalog)
     }
 

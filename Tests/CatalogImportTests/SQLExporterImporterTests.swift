@@ -265,6 +265,22 @@ import Testing
         try Fragment.load(catalog)
     }
 
+    @Test("static_value is a numeric literal in the SQL; a key label with an empty name is reported and skipped")
+    func staticValueLiteral() throws {
+        let yaml = """
+            collector_name: c
+            metrics:
+              - {metric_name: up, type: gauge, help: h, static_value: 2.5, query: SELECT 1 AS one}
+              - {metric_name: big, type: gauge, help: h, static_value: -7, key_labels: [""], query: SELECT 2 AS two}
+            """
+        let catalog = try files.run(.sqlExporter, [], extra: [ImportSource(path: "c.yml", text: yaml)])
+        let sql = catalog.queries.map(\.sql).joined(separator: "\n")
+        #expect(
+            catalog.notes.map(\.line).contains("metrics[1].key_labels: a column with an empty name; not carried over"))
+        #expect(sql.contains("2.5 AS up") && sql.contains("-7 AS big"))
+        try Fragment.load(catalog)
+    }
+
     @Test(
         "what sql_exporter refuses is Import.InvalidFile naming the key",
         arguments: [
@@ -291,6 +307,14 @@ import Testing
             (
                 "collector_name: c\nmin_interval: soon\nmetrics:\n  - {metric_name: m, type: gauge, help: h, values: [v], query: q}\n",
                 "min_interval: \"soon\" is not a duration (30s, 5m, 1h)"
+            ),
+            (
+                "collector_name: c\nmetrics:\n  - {metric_name: m, type: gauge, help: h, static_value: '1; DROP TABLE t', query: q}\n",
+                "metrics[0].static_value: must be a finite number (sql_exporter reads it as a float64), not text"
+            ),
+            (
+                "collector_name: c\nmetrics:\n  - {metric_name: m, type: gauge, help: h, static_value: .nan, query: q}\n",
+                "metrics[0].static_value: must be a finite number (sql_exporter reads it as a float64), not a number"
             ),
             (
                 "scrape: 1\n",

@@ -33,6 +33,9 @@ import Testing
             ("/* a /* nested ; */ comment */ SELECT 2", "/* a /* nested ; */ comment */ SELECT 2", 1),
             ("SELECT 1; SELECT 2", "SELECT 1; SELECT 2", 2),
             ("-- nothing\n", "", 0),
+            ("; SELECT 1", "SELECT 1", 1),
+            ("-- lead\n;; SELECT 1;", "SELECT 1", 1),
+            ("SELECT x$y$z, 1 FROM t$a$; SELECT 2", "SELECT x$y$z, 1 FROM t$a$; SELECT 2", 2),
         ])
     func statement(sql: String, body: String, count: Int) {
         let statement = SQLStatement(sql)

@@ -210,4 +210,29 @@ import Testing
             broken.code == .invalidFile && broken.message.hasPrefix("is not TOML: ")
                 && broken.message.contains("line 1"))
     }
+
+    @Test("plugin instances running different queries: a report line naming each instance's; an empty measurement")
+    func instancesDiffer() throws {
+        let toml = """
+            [[inputs.postgresql_extensible]]
+              address = "host=db1 dbname=app sslmode=verify-full"
+              [[inputs.postgresql_extensible.query]]
+                sqlquery = "SELECT 1 AS a"
+                measurement = ""
+            [[inputs.postgresql_extensible]]
+              address = "host=db2 dbname=app sslmode=verify-full"
+              [[inputs.postgresql_extensible.query]]
+                sqlquery = "SELECT 2 AS b"
+                measurement = "other"
+            """
+        let catalog = try files.run(.telegraf, [], extra: [ImportSource(path: "m.conf", text: toml)])
+        #expect(catalog.queries.map(\.name) == ["postgresql", "other"])
+        #expect(
+            catalog.notes.map(\.description).contains {
+                $0.hasPrefix(
+                    "m.conf: each plugin instance runs its own queries (inputs.postgresql_extensible[0] runs "
+                        + "postgresql; inputs.postgresql_extensible[1] runs other): ")
+            })
+    }
+
 }
