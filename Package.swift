@@ -121,7 +121,8 @@ let package = Package(
         .target(
             name: "CatalogImport",
             dependencies: [
-                "Core", "JSON", .product(name: "Yams", package: "Yams"), .product(name: "TOMLKit", package: "TOMLKit"),
+                "Core", "JSON", "CatalogModel", .product(name: "Yams", package: "Yams"),
+                .product(name: "TOMLKit", package: "TOMLKit"),
             ],
             swiftSettings: strict),
         .executableTarget(

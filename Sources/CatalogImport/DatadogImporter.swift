@@ -11,6 +11,8 @@
 //
 //===----------------------------------------------------------------------===//
 
+import CatalogModel
+
 /// Imports the Datadog Agent's postgres check configuration (`conf.yaml`): its instances as customers and their
 /// `custom_queries` (with `init_config.global_custom_queries`) as queries (`postgres.py` and `datadog_checks_base`'s
 /// `QueryManager`; Tests/Fixtures/importers/README.md).

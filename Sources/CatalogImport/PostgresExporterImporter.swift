@@ -11,6 +11,8 @@
 //
 //===----------------------------------------------------------------------===//
 
+import CatalogModel
+
 /// Imports postgres_exporter's `queries.yaml` (`--extend.query-path`): a mapping from a namespace to a query and the
 /// usage of its columns (`exporter/queries.go` at `dbb1987e`; Tests/Fixtures/importers/README.md).
 ///

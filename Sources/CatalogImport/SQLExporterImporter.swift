@@ -11,6 +11,8 @@
 //
 //===----------------------------------------------------------------------===//
 
+import CatalogModel
+
 /// Imports sql_exporter's collectors (`*.collector.yml`, or `collectors:` inline) and its configuration
 /// (`sql_exporter.yml`: `global`, `target` or `jobs`, `collector_files`), as burningalchemist/sql_exporter reads them
 /// (`config/collector_config.go`, `config/metric_config.go`, `metric.go`; Tests/Fixtures/importers/README.md).

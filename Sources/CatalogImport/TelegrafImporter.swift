@@ -11,6 +11,8 @@
 //
 //===----------------------------------------------------------------------===//
 
+import CatalogModel
+
 /// Imports Telegraf's `postgresql_extensible` input: `[[inputs.postgresql_extensible]]` (its `address` as a
 /// customer) and its `[[inputs.postgresql_extensible.query]]` tables (`plugins/inputs/postgresql_extensible`,
 /// `plugins/common/postgresql/config.go`; Tests/Fixtures/importers/README.md).

@@ -11,21 +11,21 @@
 //
 //===----------------------------------------------------------------------===//
 
-/// What the importers need to know of a tool's SQL text without a server: where it ends, and whether it is one
-/// statement.
+/// What can be told of SQL text without a server: where its statement ends, and whether it is one statement. The
+/// catalog refuses a query of several (``SQLText``); the importers wrap another tool's statement with it.
 ///
 /// Each importer wraps the tool's statement as a subquery (`FROM (<statement>) AS src`) to cast, rename and select
 /// its columns. Wrapping needs the statement without its trailing `;` (postgres_exporter's `pg_locks_mode` ends with
 /// one) and without trailing comments, which would swallow the closing parenthesis. Quotes, quoted identifiers,
 /// dollar-quoted strings, escape strings and nested block comments are skipped, as PostgreSQL's lexer skips them.
-struct SQLStatement: Equatable, Sendable {
+public struct SQLStatement: Equatable, Sendable {
     /// The statement, from its first character that is not a space or `;` to its last significant one: no leading
     /// `;`, no trailing `;`, comment or space.
-    var body: String
+    public var body: String
     /// How many statements the text holds: 1 for one, 0 for none (only comments), 2 or more for a script.
-    var count: Int
+    public var count: Int
 
-    init(_ sql: String) {
+    public init(_ sql: String) {
         let text = Array(sql.unicodeScalars)
         var index = 0
         var lastSignificant = -1
@@ -135,7 +135,7 @@ struct SQLStatement: Equatable, Sendable {
     }
 
     /// Why this text cannot be a catalog query, if it cannot: none, or several statements.
-    var problem: String? {
+    public var problem: String? {
         switch count {
         case 0: "has no SQL statement"
         case 1: nil

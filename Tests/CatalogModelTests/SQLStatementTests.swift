@@ -13,7 +13,7 @@
 
 import Testing
 
-@testable import CatalogImport
+@testable import CatalogModel
 
 /// Where a tool's statement ends, so that it can be wrapped, and whether it is one.
 @Suite struct SQLStatementTests {
@@ -42,24 +42,5 @@ import Testing
         #expect(statement.body == body)
         #expect(statement.count == count)
         #expect((statement.problem == nil) == (count == 1))
-    }
-}
-
-/// Names in the SQL the importers write.
-@Suite struct SQLNamesTests {
-    @Test(
-        "identifiers are bare where PostgreSQL reads them back as the same name, quoted otherwise",
-        arguments: [
-            ("seq_scan", "seq_scan"), ("count", "count"), ("user", "\"user\""),
-            ("LastUpdateTime", "\"LastUpdateTime\""),
-            ("event.total", "\"event.total\""), ("a\"b", "\"a\"\"b\""), ("1st", "\"1st\""), ("_x1", "_x1"),
-        ])
-    func identifier(name: String, sql: String) {
-        #expect(SQLNames.identifier(name) == sql)
-    }
-
-    @Test("literals double their quotes")
-    func literal() {
-        #expect(SQLNames.literal("it's") == "'it''s'")
     }
 }
