@@ -138,6 +138,23 @@ public enum BuiltinPack: String, CaseIterable, Sendable {
 }
 
 extension BuiltinPack {
+    /// The pack a catalog map's key names (`builtinAlarms`, `builtinPublish`).
+    static func named(_ name: String, in key: String) throws(CatalogError) -> BuiltinPack {
+        guard let pack = BuiltinPack(rawValue: name) else {
+            throw CatalogError(
+                .invalid, "catalog: \(key).\(name) is not one of \(BuiltinPack.allCases.map(\.rawValue))")
+        }
+        return pack
+    }
+
+    /// Why `metric` is no metric of this pack, with the nearest one; `nil` when it is one.
+    func metricProblem(_ metric: String) -> String? {
+        let units = definition.units
+        guard units[metric] == nil else { return nil }
+        return "\(metric) is no metric of the pack"
+            + (NearestName.nearest(metric, among: Array(units.keys)).map { "; did you mean \($0)?" } ?? "")
+    }
+
     /// Reads a `builtin` list of pack names.
     static func list(in fields: JSONObject, place: String) throws(CatalogError) -> [BuiltinPack] {
         var packs: [BuiltinPack] = []

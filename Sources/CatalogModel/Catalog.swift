@@ -280,19 +280,12 @@ public struct Catalog: Sendable {
         }
         var result: [BuiltinPack: (log: Set<String>, metric: Set<String>)] = [:]
         for name in packs.keys.sorted() {
-            guard let pack = BuiltinPack(rawValue: name) else {
-                throw CatalogError(
-                    .invalid,
-                    "catalog: builtinPublish.\(name) is not one of \(BuiltinPack.allCases.map(\.rawValue))")
-            }
+            let pack = try BuiltinPack.named(name, in: "builtinPublish")
             let choices = try Publishing.read(name, in: packs, place: "catalog.builtinPublish")
-            let units = pack.definition.units
-            if let unknown = choices.log.union(choices.metric).sorted().first(where: { units[$0] == nil }) {
-                throw CatalogError(
-                    .invalid,
-                    "catalog.builtinPublish.\(name): \(unknown) is no metric of the pack"
-                        + (NearestName.nearest(unknown, among: Array(units.keys)).map { "; did you mean \($0)?" } ?? "")
-                )
+            for metric in choices.log.union(choices.metric).sorted() {
+                if let problem = pack.metricProblem(metric) {
+                    throw CatalogError(.invalid, "catalog.builtinPublish.\(name): \(problem)")
+                }
             }
             result[pack] = choices
         }
@@ -307,24 +300,14 @@ public struct Catalog: Sendable {
         }
         var result: [BuiltinPack: [AlarmSpec]] = [:]
         for (name, list) in packs {
-            guard let pack = BuiltinPack(rawValue: name) else {
-                throw CatalogError(
-                    .invalid,
-                    "catalog: builtinAlarms.\(name) is not one of \(BuiltinPack.allCases.map(\.rawValue))")
-            }
+            let pack = try BuiltinPack.named(name, in: "builtinAlarms")
             guard case .array(let entries) = list else {
                 throw CatalogError(.invalid, "catalog: builtinAlarms.\(name) must be a list of alarms")
             }
-            let units = pack.definition.units
             for (index, entry) in entries.enumerated() {
                 let alarm = try AlarmSpec(entry, where: "catalog.builtinAlarms.\(name)[\(index)]")
-                guard units[alarm.metric] != nil else {
-                    throw CatalogError(
-                        .invalid,
-                        "catalog.builtinAlarms.\(name)[\(index)]: \(alarm.metric) is no metric of the pack"
-                            + (NearestName.nearest(alarm.metric, among: Array(units.keys)).map {
-                                "; did you mean \($0)?"
-                            } ?? ""))
+                if let problem = pack.metricProblem(alarm.metric) {
+                    throw CatalogError(.invalid, "catalog.builtinAlarms.\(name)[\(index)]: \(problem)")
                 }
                 let missing = pack.rowDimensions(of: alarm.metric).filter { alarm.dimensions[$0] == nil }
                 guard missing.isEmpty else {
