@@ -146,10 +146,9 @@ public struct MetricsHandler: LambdaHandler {
             case .inline(let inline): query = inline
             }
             if query.builtin == .statements {
-                switch try statementsSQL(for: customer, queriesLeft: queriesLeft, context: context) {
-                case .success(let sql):
-                    query.sql = sql
-                    query.builtin = nil
+                switch try statements(query, for: customer, queriesLeft: queriesLeft, context: context) {
+                case .success(let resolved):
+                    query = resolved
                 case .failure(let unavailable):
                     // Not the collection failing: the server lacks what the pack reads. Said, not alarmed.
                     context.logger.warning(

@@ -73,14 +73,11 @@ public final class ServerCheck {
                 // The pack runs only where its extension is: elsewhere the function skips it, and so does check.
                 do throws(PostgresError) {
                     var answer = ProbeAnswer()
-                    let probe = QueryDefinition(
-                        name: "statements-probe", versions: [], sql: BuiltinPack.statementsProbe,
-                        cloudwatchDimension: "statements")
-                    try runner.run(probe, on: customer, credentials: login, into: &answer, deadline: deadline)
-                    switch answer.statements {
-                    case .success(let sql):
-                        query.sql = sql
-                        query.builtin = nil
+                    try runner.run(
+                        ProbeAnswer.probe, on: customer, credentials: login, into: &answer, deadline: deadline)
+                    switch answer.resolving(query) {
+                    case .success(let resolved):
+                        query = resolved
                     case .failure(let unavailable):
                         entry.findings = [.init(warning: "skipped where it runs: \(unavailable.reason)")]
                         report.queries.append(entry)

@@ -23,15 +23,12 @@ import PostgresClient
 /// not loaded, a schema the login may not use): a pack skipped with its reason, rather than an error in the
 /// customer's server log at every interval.
 extension MetricsHandler {
-    func statementsSQL(
-        for customer: Customer, queriesLeft: Int, context: LambdaContext
-    ) throws -> Result<String, BuiltinPack.StatementsUnavailable> {
-        let probe = QueryDefinition(
-            name: "statements-probe", versions: [], sql: BuiltinPack.statementsProbe,
-            cloudwatchDimension: "statements")
+    func statements(
+        _ pack: QueryDefinition, for customer: Customer, queriesLeft: Int, context: LambdaContext
+    ) throws -> Result<QueryDefinition, BuiltinPack.StatementsUnavailable> {
         var answer = ProbeAnswer()
-        try run(probe, for: customer, into: &answer, queriesLeft: queriesLeft, context: context)
-        return answer.statements
+        try run(ProbeAnswer.probe, for: customer, into: &answer, queriesLeft: queriesLeft, context: context)
+        return answer.resolving(pack)
     }
 
     /// Writes a row's text fields (``CatalogModel/QueryDefinition/logText``) to the function's log, one line per
@@ -55,11 +52,22 @@ struct ProbeAnswer: RowReceiver {
         names.firstIndex(of: name).flatMap { cells.indices.contains($0) ? cells[$0] : nil }
     }
 
-    /// The pack's SQL for what the server answered, or why it cannot run.
-    var statements: Result<String, BuiltinPack.StatementsUnavailable> {
+    /// The probe, run before the pack by the function and by `check`.
+    static let probe = QueryDefinition(
+        name: "statements-probe", versions: [], sql: BuiltinPack.statementsProbe, cloudwatchDimension: "statements")
+
+    /// The `statements` pack as it runs on the server that answered: its SQL for the extension found, no longer
+    /// chosen by the server's version (`builtin` cleared), or why it cannot run.
+    func resolving(_ pack: QueryDefinition) -> Result<QueryDefinition, BuiltinPack.StatementsUnavailable> {
         BuiltinPack.statements(
             installed: self["installed"] == "t", loaded: self["loaded"] == "t", usable: self["usable"] == "t",
-            version: self["extversion"], schema: self["schema"])
+            version: self["extversion"], schema: self["schema"]
+        ).map { sql in
+            var resolved = pack
+            resolved.sql = sql
+            resolved.builtin = nil
+            return resolved
+        }
     }
 
     mutating func columns(_ columns: [ResultTable.Column]) { names = columns.map(\.name) }
