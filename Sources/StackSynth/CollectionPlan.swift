@@ -27,12 +27,12 @@ public struct CollectionPlan: Sendable {
         public var interval: Int
         public var queries: [QueryDefinition]
         /// Queries of a one-minute interval in a sub-minute group: they run once an execution, beside its rounds.
-        public var firstRoundOnly: Set<String> = []
+        public var onceAMinute: Set<String> = []
 
         /// Rounds per execution: one scheduled execution a minute loops 60/interval times under a minute.
         public var rounds: Int { interval < 60 ? 60 / interval : 1 }
         /// How many times one execution runs `query`.
-        public func runs(of query: QueryDefinition) -> Int { firstRoundOnly.contains(query.name) ? 1 : rounds }
+        public func runs(of query: QueryDefinition) -> Int { onceAMinute.contains(query.name) ? 1 : rounds }
         /// The schedule's period in seconds: one minute under a minute, else the interval.
         public var schedulePeriod: Int { max(60, interval) }
     }
@@ -84,7 +84,7 @@ public struct CollectionPlan: Sendable {
                 let quick = groups.firstIndex(where: { $0.interval < 60 })
             {
                 groups[quick].queries += groups[minute].queries
-                groups[quick].firstRoundOnly = Set(groups[minute].queries.map(\.name))
+                groups[quick].onceAMinute = Set(groups[minute].queries.map(\.name))
                 groups.remove(at: minute)
             }
             var alarms: [Alarm] = []

@@ -22,7 +22,7 @@ public import JSON
 /// and the function's transient errors, then catches everything into a `Pass` that records the failure, so one
 /// query never stops the others. Under a minute, the execution loops: after each round a `Choice` either ends or
 /// waits the interval, counts the round (`States.MathAdd`) and runs the next. The customer's one-minute queries
-/// (``CollectionPlan/Group/firstRoundOnly``) run once beside that loop, in a `Parallel` of the two, so one
+/// (``CollectionPlan/Group/onceAMinute``) run once beside that loop, in a `Parallel` of the two, so one
 /// execution a minute serves both and a slow one-minute query never holds up a round.
 ///
 /// `${FunctionArn}` is left for CloudFormation's `DefinitionSubstitutions`.
@@ -44,7 +44,7 @@ public enum StateMachineDefinition: Sendable {
     ]
 
     public static func make(customer: Customer, group: CollectionPlan.Group) -> JSONValue {
-        let names = group.queries.map { group.firstRoundOnly.contains($0.name) ? "\($0.name) (once)" : $0.name }
+        let names = group.queries.map { group.onceAMinute.contains($0.name) ? "\($0.name) (once)" : $0.name }
             .joined(separator: ", ")
         let comment = "OnPremWatch: \(customer.opname), every \(group.interval) s: \(names)"
         // Retries must end within the interval when it is under a minute; the one-minute queries beside the rounds
@@ -66,7 +66,7 @@ public enum StateMachineDefinition: Sendable {
         for (index, query) in group.queries.enumerated() {
             let run = stateName(query.name, prefix: "Run ", index)
             let failed = stateName(query.name, suffix: " failed", index)
-            let isOnce = group.firstRoundOnly.contains(query.name)
+            let isOnce = group.onceAMinute.contains(query.name)
             let branch: JSONValue = [
                 "StartAt": .string(run),
                 "States": [
@@ -101,7 +101,6 @@ public enum StateMachineDefinition: Sendable {
             let single: JSONValue = ["Type": "Parallel", "Branches": .array(every + once), "End": true]
             return ["Comment": .string(comment), "StartAt": "Collect", "States": ["Collect": single]]
         }
-        let loopStart = once.isEmpty ? "First round" : "Rounds"
         let loop: JSONObject = [
             // Every execution counts its rounds from 1, whatever its input.
             "First round": ["Type": "Pass", "Parameters": ["round": 1], "Next": "Collect"],
@@ -132,9 +131,9 @@ public enum StateMachineDefinition: Sendable {
         // up the rounds after it (review of issue 29). One execution serves both.
         return [
             "Comment": .string("\(rounds); the one-minute queries once, beside the rounds"),
-            "StartAt": .string(loopStart),
+            "StartAt": "Rounds",
             "States": [
-                loopStart: [
+                "Rounds": [
                     "Type": "Parallel",
                     "Branches": [
                         ["StartAt": "First round", "States": .object(loop)],

@@ -44,7 +44,7 @@ import Testing
         // The one-minute queries ride in the first round of the sub-minute group: one execution a minute.
         #expect(a.groups.map(\.interval) == [20, 3600])
         #expect(a.groups.map { $0.queries.map(\.name) } == [["alarms", "sessions"], ["daily"]])
-        #expect(a.groups[0].firstRoundOnly == ["sessions"])
+        #expect(a.groups[0].onceAMinute == ["sessions"])
         #expect(a.groups[0].queries.map(a.groups[0].runs(of:)) == [3, 1])
         #expect(a.groups.map(\.rounds) == [3, 1])
         #expect(a.groups.map(\.schedulePeriod) == [60, 3600])

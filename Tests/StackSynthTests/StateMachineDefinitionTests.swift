@@ -106,7 +106,7 @@ import Testing
     @Test("one-minute queries in a sub-minute machine run once, beside the rounds, with a minute's retries")
     func onceBesideTheRounds() throws {
         var group = CollectionPlan.Group(interval: 20, queries: [Self.query("fast"), Self.query("minute")])
-        group.firstRoundOnly = ["minute"]
+        group.onceAMinute = ["minute"]
         let definition = StateMachineDefinition.make(customer: Self.customer, group: group)
         #expect(definition["StartAt"] == "Rounds" && definition["States"]?.objectKeys == ["Rounds"])
         let branches = try #require(definition["States", "Rounds", "Branches"]).items
